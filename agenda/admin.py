@@ -1,0 +1,67 @@
+from django.contrib import admin
+
+from .models import Board, Hall, Outcome, Session, SessionOrganization, Venue
+
+
+class HallInline(admin.TabularInline):
+    model = Hall
+    extra = 0
+    fields = ["name_zh", "name_en", "room", "sort_order"]
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name_zh", "name_en", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name_zh", "name_en"]
+    inlines = [HallInline]
+
+
+@admin.register(Hall)
+class HallAdmin(admin.ModelAdmin):
+    list_display = ["name_zh", "name_en", "room", "venue"]
+    list_filter = ["venue"]
+    search_fields = ["name_zh", "name_en", "room", "venue__name_zh"]
+    list_select_related = ["venue"]
+
+
+@admin.register(Board)
+class BoardAdmin(admin.ModelAdmin):
+    list_display = ["edition", "number", "name_zh", "name_en", "tagline_zh"]
+    list_filter = ["edition"]
+    search_fields = ["name_zh", "name_en", "tagline_zh"]
+    list_select_related = ["edition"]
+
+
+class SessionOrganizationInline(admin.TabularInline):
+    model = SessionOrganization
+    extra = 0
+    autocomplete_fields = ["organization"]
+    fields = ["organization", "role", "sort_order"]
+
+
+class OutcomeInline(admin.TabularInline):
+    model = Outcome
+    extra = 0
+    fields = ["title_zh", "title_en", "kind", "source", "sort_order"]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["title_zh", "edition", "date", "start", "end", "period", "hall", "board", "kind", "access", "attendance"]
+    list_filter = ["edition", "kind", "access", "date", "board"]
+    search_fields = ["title_zh", "title_en", "alt_titles", "theme_zh", "theme_en", "organizations__name_zh", "organizations__name_en"]
+    list_select_related = ["edition", "hall__venue", "board__edition"]
+    autocomplete_fields = ["hall"]
+    date_hierarchy = "date"
+    inlines = [SessionOrganizationInline, OutcomeInline]
+    ordering = ["-edition__year", "date", "sort_key", "sort_order"]
+
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    list_display = ["title_zh", "kind", "edition", "session"]
+    list_filter = ["kind", "edition"]
+    search_fields = ["title_zh", "title_en"]
+    list_select_related = ["edition", "session"]

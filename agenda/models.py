@@ -1,0 +1,203 @@
+"""The agenda: venues and their halls, boards (tracks), sessions and what they released."""
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from wic.enums import OrganizationRole, Qualifier
+from wic.i18n import BilingualMixin
+
+from .enums import Access, OutcomeKind, Period, SessionKind, VenueKind
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+class Venue(BilingualMixin, models.Model):
+    """A site where sessions take place: the convention center, a hotel, the theatre, the memorial forest."""
+
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=VenueKind.choices, default=VenueKind.OTHER)
+    source = models.CharField(_("source text"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name_zh"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class Hall(BilingualMixin, models.Model):
+    """A named hall of a venue, with its room number where the texts give one (通安厅, room 217).
+
+    A venue without named halls has one hall of the same name, so every located session has a hall.
+    """
+
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="halls")
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    room = models.CharField(_("room number"), max_length=20, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["venue__name_zh", "sort_order", "name_zh"]
+        verbose_name = _("hall")
+        verbose_name_plural = _("halls")
+        constraints = [models.UniqueConstraint(fields=["venue", "name_zh"], name="hall_unique_name_per_venue")]
+
+    def __str__(self) -> str:
+        room = f"({self.room})" if self.room else ""
+        if self.name_zh == self.venue.name_zh:
+            return self.name_zh
+        return f"{self.venue.name_zh}{self.name_zh}{room}"
+
+    @property
+    def is_whole_venue(self) -> bool:
+        return self.name_zh == self.venue.name_zh
+
+
+class Board(BilingualMixin, models.Model):
+    """A board (板块, track) of an edition's forums: 2017's five, 2024's AI board."""
+
+    edition = models.ForeignKey("wic.Edition", on_delete=models.CASCADE, related_name="boards")
+    key = models.SlugField(_("key"), max_length=60)
+    number = models.PositiveSmallIntegerField(_("number"), null=True, blank=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    tagline_zh = models.CharField(_("tagline (Chinese)"), max_length=200, blank=True)
+    tagline_en = models.CharField(_("tagline (English)"), max_length=200, blank=True)
+    source = models.CharField(_("source text"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["edition", "number", "key"]
+        verbose_name = _("board")
+        verbose_name_plural = _("boards")
+        constraints = [models.UniqueConstraint(fields=["edition", "key"], name="board_unique_key_per_edition")]
+
+    def __str__(self) -> str:
+        return f"{self.edition_id and self.edition.year} {self.name_zh}"
+
+
+class Session(BilingualMixin, models.Model):
+    """An agenda item of an edition.
+
+    What must hold: `date` is always set; `start` and `end` are both set or both empty, and
+    `end` comes after `start`, both on `date` in Beijing time. An item the texts date only
+    coarsely ("中午") keeps its date and a `period`, never a made-up clock time. `key` is a
+    stable slug unique within the edition, which the seed uses to stay idempotent. Writes go
+    through `agenda.services.session_upsert`.
+    """
+
+    edition = models.ForeignKey("wic.Edition", on_delete=models.CASCADE, related_name="sessions")
+    key = models.SlugField(_("key"), max_length=80)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    alt_titles = models.TextField(_("other titles, one per line"), blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=SessionKind.choices)
+    date = models.DateField(_("date"))
+    start = models.DateTimeField(_("starts"), null=True, blank=True)
+    end = models.DateTimeField(_("ends"), null=True, blank=True)
+    period = models.CharField(_("time of day"), max_length=20, choices=Period.choices, blank=True)
+    hall = models.ForeignKey(Hall, verbose_name=_("hall"), null=True, blank=True, on_delete=models.PROTECT, related_name="sessions")
+    board = models.ForeignKey(Board, verbose_name=_("board"), null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")
+    access = models.CharField(_("access"), max_length=20, choices=Access.choices, default=Access.OPEN)
+    theme_zh = models.CharField(_("theme (Chinese)"), max_length=300, blank=True)
+    theme_en = models.CharField(_("theme (English)"), max_length=300, blank=True)
+    attendance = models.PositiveIntegerField(_("reported attendance"), null=True, blank=True)
+    attendance_qualifier = models.CharField(_("attendance qualifier"), max_length=10, choices=Qualifier.choices, blank=True)
+    attendance_quote_zh = models.CharField(_("attendance in the text's words"), max_length=200, blank=True)
+    summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    source = models.CharField(_("source text"), max_length=200, blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+    # Derived, for ordering only (never shown): the start, or an anchor for the coarse period so a
+    # "noon" item sorts between morning and afternoon items on every database.
+    sort_key = models.DateTimeField(editable=False, db_index=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    organizations = models.ManyToManyField("wic.Organization", through="SessionOrganization", related_name="sessions")
+
+    class Meta:
+        ordering = ["date", "sort_key", "sort_order", "id"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "key"], name="session_unique_key_per_edition"),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True, end__isnull=True) | Q(start__isnull=False, end__isnull=False, end__gt=models.F("start")),
+                name="session_times_paired_and_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["edition", "date"]), models.Index(fields=["edition", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.title_zh}"
+
+    PERIOD_ANCHORS = {"": (0, 1), "all_day": (0, 0), "morning": (8, 0), "noon": (12, 0), "afternoon": (13, 0), "evening": (18, 0)}
+
+    def save(self, *args, **kwargs):
+        if self.start is not None:
+            self.sort_key = self.start
+        else:
+            hour, minute = self.PERIOD_ANCHORS.get(self.period, (0, 1))
+            self.sort_key = datetime.combine(self.date, time(hour, minute), tzinfo=BEIJING)
+        super().save(*args, **kwargs)
+
+    @property
+    def has_clock_time(self) -> bool:
+        return self.start is not None
+
+    @property
+    def alt_title_list(self) -> list[str]:
+        return [line for line in self.alt_titles.splitlines() if line.strip()]
+
+
+class SessionOrganization(models.Model):
+    """An organization's role in one session (host, co-host...), in the order the text names them."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="organization_roles")
+    organization = models.ForeignKey("wic.Organization", on_delete=models.PROTECT, related_name="session_roles")
+    role = models.CharField(_("role"), max_length=30, choices=OrganizationRole.choices)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["session", "sort_order", "id"]
+        verbose_name = _("session organization")
+        verbose_name_plural = _("session organizations")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "organization", "role"], name="session_org_role_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.organization_id}"
+
+
+class Outcome(BilingualMixin, models.Model):
+    """A report, initiative or document released at an edition, at a session where the text says which."""
+
+    edition = models.ForeignKey("wic.Edition", on_delete=models.CASCADE, related_name="outcomes")
+    session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.CASCADE, related_name="outcomes")
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OutcomeKind.choices, default=OutcomeKind.OTHER)
+    source = models.CharField(_("source text"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["edition", "sort_order", "id"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "title_zh"], condition=Q(session__isnull=True), name="outcome_unique_title_per_edition"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "title_zh"], condition=Q(session__isnull=False), name="outcome_unique_title_per_session"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_zh

@@ -1,0 +1,61 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from wic.serializers import BoardBriefSerializer, VenueBriefSerializer
+
+from .models import Hall, Outcome, Session, SessionOrganization
+
+
+class HallSerializer(serializers.ModelSerializer):
+    venue = VenueBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Hall
+        fields = ["id", "name_zh", "name_en", "room", "venue"]
+
+
+class SessionOrganizationSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="organization.id", read_only=True)
+    name_zh = serializers.CharField(source="organization.name_zh", read_only=True)
+    name_en = serializers.CharField(source="organization.name_en", read_only=True)
+    abbreviation = serializers.CharField(source="organization.abbreviation", read_only=True)
+
+    class Meta:
+        model = SessionOrganization
+        fields = ["id", "name_zh", "name_en", "abbreviation", "role"]
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outcome
+        fields = ["title_zh", "title_en", "kind"]
+
+
+class AttendanceSerializer(serializers.Serializer):
+    value = serializers.IntegerField()
+    qualifier = serializers.CharField()
+    quote_zh = serializers.CharField()
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    edition = serializers.IntegerField(source="edition.year", read_only=True)
+    alt_titles = serializers.ListField(source="alt_title_list", child=serializers.CharField(), read_only=True)
+    hall = HallSerializer(read_only=True)
+    board = BoardBriefSerializer(read_only=True)
+    attendance = serializers.SerializerMethodField()
+    organizations = SessionOrganizationSerializer(source="organization_roles", many=True, read_only=True)
+    outcomes = OutcomeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Session
+        fields = [
+            "id", "edition", "key", "title_zh", "title_en", "alt_titles", "kind", "date", "start", "end",
+            "period", "hall", "board", "access", "theme_zh", "theme_en", "attendance", "organizations",
+            "outcomes", "summary_zh", "source",
+        ]
+
+    @extend_schema_field(AttendanceSerializer(allow_null=True))
+    def get_attendance(self, obj):
+        if obj.attendance is None:
+            return None
+        return {"value": obj.attendance, "qualifier": obj.attendance_qualifier, "quote_zh": obj.attendance_quote_zh}

@@ -1,0 +1,204 @@
+"""Writes of the agenda. The seed, the admin and later the forum scheduling all call these."""
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wic.enums import OrganizationRole, Qualifier
+from wic.errors import DomainError
+from wic.models import Edition, Organization
+from wic.services import _check_choice
+
+from .enums import Access, OutcomeKind, Period, SessionKind, VenueKind
+from .models import Board, Hall, Outcome, Session, SessionOrganization, Venue
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def venue_upsert(*, name_zh: str, kind: str = VenueKind.OTHER, name_en: str = "", source: str = "") -> Venue:
+    _check_choice(kind, VenueKind, "kind")
+    venue, _created = Venue.objects.update_or_create(
+        name_zh=name_zh, defaults={"kind": kind, "name_en": name_en, "source": source}
+    )
+    return venue
+
+
+def hall_upsert(*, venue: Venue, name_zh: str, room: str = "", name_en: str = "", sort_order: int = 0) -> Hall:
+    hall, _created = Hall.objects.update_or_create(
+        venue=venue, name_zh=name_zh, defaults={"room": room, "name_en": name_en, "sort_order": sort_order}
+    )
+    return hall
+
+
+def board_upsert(
+    *,
+    edition: Edition,
+    key: str,
+    name_zh: str,
+    number: int | None = None,
+    name_en: str = "",
+    tagline_zh: str = "",
+    tagline_en: str = "",
+    source: str = "",
+) -> Board:
+    board, _created = Board.objects.update_or_create(
+        edition=edition,
+        key=key,
+        defaults={
+            "name_zh": name_zh,
+            "number": number,
+            "name_en": name_en,
+            "tagline_zh": tagline_zh,
+            "tagline_en": tagline_en,
+            "source": source,
+        },
+    )
+    return board
+
+
+def beijing_datetime(day: date, clock: time) -> datetime:
+    """An aware datetime for a Beijing wall-clock time on `day`."""
+    return datetime.combine(day, clock, tzinfo=BEIJING)
+
+
+@transaction.atomic
+def session_upsert(
+    *,
+    edition: Edition,
+    key: str,
+    title_zh: str,
+    kind: str,
+    date: date,
+    start_time: time | None = None,
+    end_time: time | None = None,
+    period: str = "",
+    hall: Hall | None = None,
+    board: Board | None = None,
+    access: str = Access.OPEN,
+    attendance: int | None = None,
+    attendance_qualifier: str = "",
+    sort_order: int = 0,
+    **fields,
+) -> Session:
+    """Create or update the session `key` of `edition`.
+
+    Checks, each with its code: a clock time is given as a start and an end or not at all
+    (`session_time_incomplete`); the end comes after the start (`session_ends_before_start`);
+    an item with a clock time has no coarse period (`session_period_with_time`); the date lies
+    within the edition's days or the week around them (`session_outside_edition`); the board
+    belongs to the same edition (`board_not_in_edition`); a reported attendance has a qualifier.
+    """
+    _check_choice(kind, SessionKind, "kind")
+    _check_choice(access, Access, "access")
+    if period:
+        _check_choice(period, Period, "period")
+    if (start_time is None) != (end_time is None):
+        raise DomainError(
+            "session_time_incomplete",
+            _("Session %(key)s has a start or an end time but not both.") % {"key": key},
+            field="end" if end_time is None else "start",
+        )
+    if start_time is not None and end_time <= start_time:
+        raise DomainError(
+            "session_ends_before_start",
+            _("Session %(key)s ends at %(end)s, not after it starts at %(start)s.")
+            % {"key": key, "end": end_time.strftime("%H:%M"), "start": start_time.strftime("%H:%M")},
+            field="end",
+        )
+    if start_time is not None and period:
+        raise DomainError(
+            "session_period_with_time",
+            _("Session %(key)s has a clock time; a coarse period is only for items without one.") % {"key": key},
+            field="period",
+        )
+    # Satellite events (a training's closing, the expo opening) may fall a few days outside.
+    if (date - edition.end_date).days > 7 or (edition.start_date - date).days > 7:
+        raise DomainError(
+            "session_outside_edition",
+            _("Session %(key)s is dated %(date)s, far from the edition's days %(start)s to %(end)s.")
+            % {"key": key, "date": date, "start": edition.start_date, "end": edition.end_date},
+            field="date",
+        )
+    if board is not None and board.edition_id != edition.pk:
+        raise DomainError(
+            "board_not_in_edition",
+            _("Board %(board)s belongs to another edition.") % {"board": board.key},
+            field="board",
+        )
+    if attendance is not None and not attendance_qualifier:
+        attendance_qualifier = Qualifier.EXACT
+    if attendance_qualifier:
+        _check_choice(attendance_qualifier, Qualifier, "attendance_qualifier")
+    session, _created = Session.objects.update_or_create(
+        edition=edition,
+        key=key,
+        defaults={
+            "title_zh": title_zh,
+            "kind": kind,
+            "date": date,
+            "start": beijing_datetime(date, start_time) if start_time else None,
+            "end": beijing_datetime(date, end_time) if end_time else None,
+            "period": period,
+            "hall": hall,
+            "board": board,
+            "access": access,
+            "attendance": attendance,
+            "attendance_qualifier": attendance_qualifier if attendance is not None else "",
+            "sort_order": sort_order,
+            **fields,
+        },
+    )
+    return session
+
+
+@transaction.atomic
+def session_set_organizations(*, session: Session, roles: list[tuple[Organization, str]]) -> list[SessionOrganization]:
+    """Make the session's organizations exactly `roles`, in that order (the order the text names them)."""
+    seen = set()
+    for organization, role in roles:
+        _check_choice(role, OrganizationRole, "role")
+        if (organization.pk, role) in seen:
+            raise DomainError(
+                "duplicate_organization_role",
+                _("%(org)s is named twice as %(role)s of %(session)s.")
+                % {"org": organization.name_zh, "role": role, "session": session.key},
+            )
+        seen.add((organization.pk, role))
+    wanted = {(organization.pk, role): index for index, (organization, role) in enumerate(roles)}
+    existing = {(link.organization_id, link.role): link for link in session.organization_roles.all()}
+    for pair, link in existing.items():
+        if pair not in wanted:
+            link.delete()
+    links = []
+    for (organization_id, role), index in wanted.items():
+        link = existing.get((organization_id, role))
+        if link is None:
+            link = SessionOrganization.objects.create(
+                session=session, organization_id=organization_id, role=role, sort_order=index
+            )
+        elif link.sort_order != index:
+            link.sort_order = index
+            link.save(update_fields=["sort_order"])
+        links.append(link)
+    return links
+
+
+def outcome_upsert(
+    *,
+    edition: Edition,
+    title_zh: str,
+    kind: str = OutcomeKind.OTHER,
+    session: Session | None = None,
+    title_en: str = "",
+    source: str = "",
+    sort_order: int = 0,
+) -> Outcome:
+    _check_choice(kind, OutcomeKind, "kind")
+    outcome, _created = Outcome.objects.update_or_create(
+        edition=edition,
+        session=session,
+        title_zh=title_zh.strip().strip("《》"),
+        defaults={"kind": kind, "title_en": title_en, "source": source, "sort_order": sort_order},
+    )
+    return outcome

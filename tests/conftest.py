@@ -1,0 +1,42 @@
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from wic.seeding import seed_past_editions
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The past editions are seeded once for the whole run; each test rolls its own changes back."""
+    with django_db_blocker.unblock():
+        seed_past_editions()
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser("root-test", "root@example.org", "a-long-test-password-1")
+
+
+@pytest.fixture
+def admin_client_logged(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+def redis_url() -> str:
+    return os.environ.get("REDIS_URL", "")
+
+
+requires_redis = pytest.mark.skipif(not redis_url(), reason="needs Redis: set REDIS_URL (CI sets it where Redis answers)")
+requires_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="needs PostgreSQL: set DATABASE_URL=postgres://... (CI sets it where PostgreSQL answers)",
+)

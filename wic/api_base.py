@@ -1,0 +1,62 @@
+"""API plumbing shared by every endpoint: pagination and error bodies with stable codes.
+
+Kept apart from the viewsets because DRF imports these while its own modules load."""
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def _flatten(detail):
+    """DRF error detail -> lists of {"code", "message"} keyed by field."""
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        items = []
+        for item in detail:
+            flat = _flatten(item)
+            items.extend(flat if isinstance(flat, list) else [flat])
+        return items
+    return [{"code": getattr(detail, "code", "invalid"), "message": str(detail)}]
+
+
+def exception_handler(exc, context):
+    """Every error body has a stable `code` and a `message`; validation errors add `errors` per field."""
+    if isinstance(exc, DomainError):
+        body = {"code": exc.code, "message": exc.message}
+        if exc.field:
+            body["errors"] = {exc.field: [{"code": exc.code, "message": exc.message}]}
+        return Response(body, status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) if str(exc) else None)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        if isinstance(errors, list):
+            errors = {"non_field_errors": errors}
+        first_field, first = next(iter(errors.items()))
+        first_message = first[0]["message"] if first and isinstance(first, list) and isinstance(first[0], dict) else ""
+        response.data = {
+            "code": "invalid",
+            "message": _("Invalid input: %(field)s: %(message)s") % {"field": first_field, "message": first_message},
+            "errors": errors,
+        }
+    else:
+        codes = exc.get_codes() if hasattr(exc, "get_codes") else "error"
+        response.data = {"code": codes if isinstance(codes, str) else "error", "message": str(exc.detail)}
+    return response

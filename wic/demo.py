@@ -1,0 +1,153 @@
+"""Demo data for `seed --demo`: a clearly marked future edition, demo organizations and one
+account per role. Everything here is flagged `is_demo` and named "演示 / Demo", so it never
+mixes with the historical records."""
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from agenda import services as agenda_services
+from agenda.models import Hall, Venue
+from wic import roles, services
+from wic.enums import MemberTier, OrganizationKind, OrganizationRole
+from wic.errors import DomainError
+from wic.models import Edition
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    tier: str = ""
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("organizer", roles.ORGANIZER),
+    DemoAccount("reviewer", roles.REVIEWER),
+    DemoAccount("gate", roles.GATE),
+    DemoAccount("volunteer-lead", roles.VOLUNTEER_LEAD),
+    DemoAccount("volunteer", roles.VOLUNTEER),
+    DemoAccount("applicant", roles.APPLICANT),
+    DemoAccount("attendee", roles.ATTENDEE),
+    DemoAccount("member-council", roles.MEMBER_REPRESENTATIVE, MemberTier.COUNCIL),
+    DemoAccount("member-senior", roles.MEMBER_REPRESENTATIVE, MemberTier.SENIOR),
+    DemoAccount("member-regular", roles.MEMBER_REPRESENTATIVE, MemberTier.MEMBER),
+    DemoAccount("member-individual", roles.MEMBER_REPRESENTATIVE, MemberTier.INDIVIDUAL),
+    DemoAccount("member-associate", roles.MEMBER_REPRESENTATIVE, MemberTier.ASSOCIATE),
+    DemoAccount("member-nonprofit", roles.MEMBER_REPRESENTATIVE, MemberTier.NONPROFIT),
+)
+
+TIER_ORGANIZATIONS = {
+    MemberTier.COUNCIL: ("演示理事单位数字集团", "Demo Council Digital Group", OrganizationKind.ENTERPRISE),
+    MemberTier.SENIOR: ("演示高级会员网络公司", "Demo Senior Member Networks Ltd", OrganizationKind.ENTERPRISE),
+    MemberTier.MEMBER: ("演示会员云计算公司", "Demo Member Cloud Co", OrganizationKind.ENTERPRISE),
+    MemberTier.ASSOCIATE: ("演示合作会员研究院", "Demo Associate Research Institute", OrganizationKind.RESEARCH_INSTITUTE),
+    MemberTier.NONPROFIT: ("演示非营利数字基金会", "Demo Non-profit Digital Foundation", OrganizationKind.ASSOCIATION),
+}
+DEMO_INDIVIDUAL_MEMBER = "演示个人会员 (Demo Individual Member)"
+
+
+def demo_year() -> int:
+    existing = Edition.objects.filter(is_demo=True).order_by("-year").values_list("year", flat=True).first()
+    return existing or timezone.localdate().year + 1
+
+
+def ensure_role_groups() -> dict[str, Group]:
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in roles.ROLE_LABELS}
+    organizer_perms = Permission.objects.filter(content_type__app_label__in=roles.ORGANIZER_APPS)
+    groups[roles.ORGANIZER].permissions.set(organizer_perms)
+    return groups
+
+
+@transaction.atomic
+def seed_demo(password: str | None = None) -> dict:
+    password = password if password is not None else settings.DEMO_PASSWORD
+    if not password:
+        raise DomainError(
+            "demo_password_missing",
+            "Set DEMO_PASSWORD to create the demo accounts (there is a default only with DJANGO_DEBUG=1).",
+        )
+    year = demo_year()
+    start = date(year, 11, 16)
+    edition = services.edition_upsert(
+        year=year,
+        name_zh=f"{year}年世界互联网大会·乌镇峰会（演示）",
+        name_en=f"{year} World Internet Conference Wuzhen Summit (demo)",
+        start_date=start,
+        end_date=start + timedelta(days=3),
+        theme_zh="演示数据：用于试用本系统，不是真实的大会信息",
+        theme_en="Demo data for trying the system out; not a real summit",
+        location_zh="浙江乌镇",
+        location_en="Wuzhen, Zhejiang",
+        main_venue=Venue.objects.filter(name_zh="乌镇互联网国际会展中心").first(),
+        is_demo=True,
+        source="demo",
+    )
+    host = services.organization_upsert(
+        name_zh="演示主办单位", name_en="Demo Host Organization", kind=OrganizationKind.OTHER, is_demo=True, source="demo"
+    )
+    services.edition_organization_set(edition=edition, organization=host, role=OrganizationRole.HOST, source="demo")
+    for key, value, label_zh, label_en in (
+        ("guests_on_site", 1800, "现场参会嘉宾（演示）", "Guests on site (demo)"),
+        ("sub_forums", 3, "分论坛（演示）", "Sub-forums (demo)"),
+    ):
+        services.edition_figure_upsert(
+            edition=edition, key=key, value=value, label_zh=label_zh, label_en=label_en, source="demo"
+        )
+    board = agenda_services.board_upsert(
+        edition=edition, key="demo-ai", number=1, name_zh="人工智能板块（演示）", name_en="AI board (demo)", source="demo"
+    )
+    halls = list(Hall.objects.filter(venue__name_zh="乌镇互联网国际会展中心").order_by("sort_order")[:3])
+    sessions = (
+        ("demo-opening", "开幕式（演示）", "Opening ceremony (demo)", "ceremony", 1, time(9, 30), time(10, 30), 0, None),
+        ("demo-main-forum", "主论坛（演示）", "Main forum (demo)", "main_forum", 1, time(14, 0), time(17, 30), 0, None),
+        ("demo-forum-ai", "人工智能分论坛（演示）", "AI sub-forum (demo)", "sub_forum", 2, time(9, 0), time(12, 0), 1, board),
+        ("demo-forum-data", "数据治理分论坛（演示）", "Data governance sub-forum (demo)", "sub_forum", 2, time(9, 0), time(12, 0), 2, None),
+        ("demo-forum-youth", "青年与数字未来分论坛（演示）", "Youth and the digital future (demo)", "sub_forum", 2, time(14, 0), time(17, 0), 1, None),
+        ("demo-closing", "闭幕式（演示）", "Closing ceremony (demo)", "ceremony", 3, time(11, 0), time(12, 0), 0, None),
+    )
+    for index, (key, title_zh, title_en, kind, day, t0, t1, hall_index, session_board) in enumerate(sessions):
+        session = agenda_services.session_upsert(
+            edition=edition,
+            key=key,
+            title_zh=title_zh,
+            title_en=title_en,
+            kind=kind,
+            date=start + timedelta(days=day),
+            start_time=t0,
+            end_time=t1,
+            hall=halls[hall_index] if len(halls) > hall_index else None,
+            board=session_board,
+            source="demo",
+            sort_order=index,
+        )
+        agenda_services.session_set_organizations(session=session, roles=[(host, OrganizationRole.HOST)])
+
+    groups = ensure_role_groups()
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    accounts = []
+    for account in DEMO_ACCOUNTS:
+        user, _created = User.objects.get_or_create(
+            username=account.username, defaults={"email": f"{account.username}@demo.wic-summit.example"}
+        )
+        user.set_password(password)
+        user.is_staff = account.role == roles.ORGANIZER
+        user.first_name = "Demo"
+        user.last_name = account.username
+        user.save()
+        user.groups.add(groups[account.role])
+        if account.tier:
+            if account.tier == MemberTier.INDIVIDUAL:
+                member = services.member_upsert(tier=account.tier, person_name=DEMO_INDIVIDUAL_MEMBER, is_demo=True)
+            else:
+                name_zh, name_en, kind = TIER_ORGANIZATIONS[account.tier]
+                org = services.organization_upsert(name_zh=name_zh, name_en=name_en, kind=kind, is_demo=True, source="demo")
+                member = services.member_upsert(tier=account.tier, organization=org, is_demo=True)
+            member.representatives.add(user)
+        accounts.append(account)
+    return {"edition": edition, "accounts": accounts, "password": password}

@@ -1,0 +1,46 @@
+"""Enumerations shared by the summit-wide models."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Qualifier(models.TextChoices):
+    """How exact a reported figure is, in the texts' own words."""
+
+    EXACT = "exact", _("exactly")
+    AT_LEAST = "at_least", _("more than")  # 多, 余, 超过, 以上
+    ABOUT = "about", _("about")  # 约
+    NEARLY = "nearly", _("nearly")  # 近
+
+
+class OrganizationKind(models.TextChoices):
+    GOVERNMENT = "government", _("Government body")
+    INTERNATIONAL_ORGANIZATION = "international_organization", _("International organization")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    UNIVERSITY = "university", _("University")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+    ASSOCIATION = "association", _("Association")
+    MEDIA = "media", _("Media")
+    THINK_TANK = "think_tank", _("Think tank")
+    OTHER = "other", _("Other")
+
+
+class OrganizationRole(models.TextChoices):
+    """An organization's role in an edition or a session (主办 / 协办 / 承办 / 支持 / 指导 / 发起)."""
+
+    HOST = "host", _("Host")
+    CO_HOST = "co_host", _("Co-host")
+    ORGANIZER_ON_SITE = "organizer_on_site", _("Organizer on site")
+    SUPPORTER = "supporter", _("Supporter")
+    GUIDE = "guide", _("Under the guidance of")
+    INITIATOR = "initiator", _("Initiated by")
+
+
+class MemberTier(models.TextChoices):
+    """Tiers of membership of the WIC international organization."""
+
+    COUNCIL = "council", _("Council member")
+    SENIOR = "senior", _("Senior member")
+    MEMBER = "member", _("Member")
+    INDIVIDUAL = "individual", _("Individual member")
+    ASSOCIATE = "associate", _("Associate member")
+    NONPROFIT = "nonprofit", _("Non-profit member")

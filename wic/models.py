@@ -1,0 +1,158 @@
+"""Summit-wide models: editions with their figures, organizations and WIC members."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .enums import MemberTier, OrganizationKind, OrganizationRole, Qualifier
+from .i18n import BilingualMixin
+
+
+class Edition(BilingualMixin, models.Model):
+    """One year's summit (届 / 峰会).
+
+    `year` is unique and is how URLs and the API name an edition. `ordinal` is the 届 number and
+    `series_year` the "Nth year of the Wuzhen Summit", each set only where a text states it.
+    Demo editions (`is_demo`) never mix with the historical records: public lists hide them
+    unless asked. Writes go through `wic.services`.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    ordinal = models.PositiveSmallIntegerField(_("ordinal (届)"), null=True, blank=True)
+    series_year = models.PositiveSmallIntegerField(_("year of the series"), null=True, blank=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    theme_zh = models.CharField(_("theme (Chinese)"), max_length=300, blank=True)
+    theme_en = models.CharField(_("theme (English)"), max_length=300, blank=True)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    location_zh = models.CharField(_("location (Chinese)"), max_length=200, blank=True)
+    location_en = models.CharField(_("location (English)"), max_length=200, blank=True)
+    main_venue = models.ForeignKey(
+        "agenda.Venue", verbose_name=_("main venue"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    format_zh = models.CharField(_("format (Chinese)"), max_length=200, blank=True)
+    format_en = models.CharField(_("format (English)"), max_length=200, blank=True)
+    summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    is_published = models.BooleanField(_("published"), default=True)
+    source = models.CharField(_("source text"), max_length=200, blank=True)
+    organizations = models.ManyToManyField("Organization", through="EditionOrganization", related_name="editions")
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="edition_dates_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name_zh}"
+
+
+class EditionFigure(BilingualMixin, models.Model):
+    """A count a text reports for an edition ("1800余名嘉宾"), with how exact the text says it is."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="figures")
+    key = models.SlugField(_("key"), max_length=60)
+    value = models.PositiveBigIntegerField(_("value"))
+    qualifier = models.CharField(_("qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
+    label_zh = models.CharField(_("label (Chinese)"), max_length=120)
+    label_en = models.CharField(_("label (English)"), max_length=120, blank=True)
+    quote_zh = models.CharField(_("words of the text"), max_length=300, blank=True)
+    source = models.CharField(_("source text"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["edition", "sort_order", "key"]
+        verbose_name = _("reported figure")
+        verbose_name_plural = _("reported figures")
+        constraints = [models.UniqueConstraint(fields=["edition", "key"], name="figure_unique_key_per_edition")]
+
+    def __str__(self) -> str:
+        return f"{self.edition.year} {self.key}={self.value}"
+
+    @property
+    def is_lower_bound(self) -> bool:
+        return self.qualifier == Qualifier.AT_LEAST
+
+
+class Organization(BilingualMixin, models.Model):
+    """A government body, international organization, company, university... named by the texts.
+
+    `name_zh` is unique: the seed names one body with one canonical Chinese name.
+    """
+
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=OrganizationKind.choices, default=OrganizationKind.OTHER)
+    country = CountryField(_("country or region"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    source = models.CharField(_("source text"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name_zh"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.name_zh + (f" ({self.abbreviation})" if self.abbreviation else "")
+
+
+class EditionOrganization(models.Model):
+    """An organization's role in a whole edition (the summit's hosts, supporters...)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="organization_roles")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="edition_roles")
+    role = models.CharField(_("role"), max_length=30, choices=OrganizationRole.choices)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    source = models.CharField(_("source text"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["edition", "role", "sort_order"]
+        verbose_name = _("edition organization")
+        verbose_name_plural = _("edition organizations")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "organization", "role"], name="edition_org_role_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition.year} {self.get_role_display()}: {self.organization.name_zh}"
+
+
+class Member(models.Model):
+    """A member of the WIC international organization: an organization or a person, with a tier.
+
+    Exactly one of `organization` and `person_name` is set. `representatives` are the accounts
+    that act for the member (recommendations, later).
+    """
+
+    organization = models.OneToOneField(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="membership"
+    )
+    person_name = models.CharField(_("person's name"), max_length=200, blank=True)
+    tier = models.CharField(_("tier"), max_length=20, choices=MemberTier.choices)
+    representatives = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="wic_memberships", verbose_name=_("representatives")
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["tier", "id"]
+        verbose_name = _("WIC member")
+        verbose_name_plural = _("WIC members")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(organization__isnull=False) & Q(person_name=""))
+                | (Q(organization__isnull=True) & ~Q(person_name="")),
+                name="member_is_organization_or_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        name = self.organization.name_zh if self.organization_id else self.person_name
+        return f"{name} ({self.get_tier_display()})"

@@ -1,0 +1,27 @@
+"""The roles people play, as Django groups. Later issues attach permissions per app."""
+from django.utils.translation import gettext_lazy as _
+
+ORGANIZER = "organizer"
+REVIEWER = "reviewer"
+GATE = "gate"
+VOLUNTEER_LEAD = "volunteer-lead"
+VOLUNTEER = "volunteer"
+APPLICANT = "applicant"
+ATTENDEE = "attendee"
+MEMBER_REPRESENTATIVE = "member-representative"
+EXHIBITOR = "exhibitor"
+
+ROLE_LABELS = {
+    ORGANIZER: _("Organizer"),
+    REVIEWER: _("Reviewer"),
+    GATE: _("Gate staff"),
+    VOLUNTEER_LEAD: _("Volunteer lead"),
+    VOLUNTEER: _("Volunteer"),
+    APPLICANT: _("Applicant"),
+    ATTENDEE: _("Attendee"),
+    MEMBER_REPRESENTATIVE: _("Member representative"),
+    EXHIBITOR: _("Exhibitor"),
+}
+
+# Apps whose every permission an organizer holds in the admin.
+ORGANIZER_APPS = ("wic", "agenda", "registration", "volunteers", "awards", "expo", "authtoken")

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from agenda.api import HallViewSet, SessionViewSet
+
+from . import views
+from .api import EditionViewSet, ObtainTokenView, OrganizationViewSet
+
+router = DefaultRouter()
+router.register("editions", EditionViewSet, basename="edition")
+router.register("sessions", SessionViewSet, basename="session")
+router.register("halls", HallViewSet, basename="hall")
+router.register("organizations", OrganizationViewSet, basename="organization")
+
+admin.site.site_header = "WIC Summit Manager"
+admin.site.site_title = "WIC Summit Manager"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+handler404 = "wic.views.api_not_found"
+handler500 = "wic.views.server_error"

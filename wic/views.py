@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .models import Edition
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 {"status": "ok"} after a database round trip (and a Redis ping where Redis is configured); 503 with the reason otherwise."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as error:  # any driver error means "down"
+        return JsonResponse({"status": "error", "failed": "database", "reason": str(error)[:200]}, status=503)
+    if settings.REDIS_URL:
+        try:
+            from django_redis import get_redis_connection
+
+            get_redis_connection("default").ping()
+            checks["redis"] = "ok"
+        except Exception as error:
+            return JsonResponse({"status": "error", "failed": "redis", "reason": str(error)[:200]}, status=503)
+    return JsonResponse({"status": "ok", "checks": checks})
+
+
+def home(request):
+    today = timezone.localdate()
+    editions = list(Edition.objects.filter(is_published=True).select_related("main_venue").prefetch_related("figures").order_by("-year"))
+    upcoming = [e for e in editions if e.end_date >= today]
+    current = min(upcoming, key=lambda e: e.start_date) if upcoming else (editions[0] if editions else None)
+    past = [e for e in editions if e is not current]
+    return render(request, "wic/home.html", {"current": current, "past": past, "today": today})
+
+
+def api_not_found(request, exception=None):
+    """JSON 404 under /api/, the HTML page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "message": f"No API endpoint at {request.path}."}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "server_error", "message": "Internal error; it has been logged."}, status=500)
+    return render(request, "500.html", status=500)
