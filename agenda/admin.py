@@ -33,6 +33,14 @@ class BoardAdmin(admin.ModelAdmin):
     list_select_related = ["edition"]
 
 
+class BoardListFilter(admin.RelatedFieldListFilter):
+    """Boards are named with their edition's year; load the editions in the same query."""
+
+    def field_choices(self, field, request, model_admin):
+        boards = Board.objects.select_related("edition").order_by("-edition__year", "number", "key")
+        return [(board.pk, str(board)) for board in boards]
+
+
 class SessionOrganizationInline(admin.TabularInline):
     model = SessionOrganization
     extra = 0
@@ -49,7 +57,7 @@ class OutcomeInline(admin.TabularInline):
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
     list_display = ["title_zh", "edition", "date", "start", "end", "period", "hall", "board", "kind", "access", "attendance"]
-    list_filter = ["edition", "kind", "access", "date", "board"]
+    list_filter = ["edition", "kind", "access", "date", ("board", BoardListFilter)]
     search_fields = ["title_zh", "title_en", "alt_titles", "theme_zh", "theme_en", "organizations__name_zh", "organizations__name_en"]
     list_select_related = ["edition", "hall__venue", "board__edition"]
     autocomplete_fields = ["hall"]

@@ -1,0 +1,50 @@
+from unittest import mock
+
+import pytest
+from django.test import override_settings
+
+from tests.conftest import requires_redis
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_ok_after_database_round_trip(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"] == "ok"
+
+
+def test_healthz_503_when_database_is_down(client):
+    from django.db import OperationalError
+
+    with mock.patch("wic.views.connection.cursor", side_effect=OperationalError("connection refused")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "failed": "database", "reason": "connection refused"}
+
+
+@override_settings(
+    REDIS_URL="redis://127.0.0.1:1/0",
+    CACHES={
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    },
+)
+def test_healthz_503_when_configured_redis_is_down(client):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert (body["status"], body["failed"]) == ("error", "redis")
+    assert "127.0.0.1:1" in body["reason"] or "refused" in body["reason"].lower()
+
+
+@requires_redis
+def test_healthz_pings_real_redis(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "redis": "ok"}
