@@ -37,11 +37,11 @@ class Hall(BilingualMixin, models.Model):
     A venue without named halls has one hall of the same name, so every located session has a hall.
     """
 
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="halls")
+    venue = models.ForeignKey(Venue, verbose_name=_("venue"), on_delete=models.PROTECT, related_name="halls")
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     room = models.CharField(_("room number"), max_length=20, blank=True)
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["venue__name_zh", "sort_order", "name_zh"]
@@ -63,7 +63,7 @@ class Hall(BilingualMixin, models.Model):
 class Board(BilingualMixin, models.Model):
     """A board (板块, track) of an edition's forums: 2017's five, 2024's AI board."""
 
-    edition = models.ForeignKey("wic.Edition", on_delete=models.CASCADE, related_name="boards")
+    edition = models.ForeignKey("wic.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="boards")
     key = models.SlugField(_("key"), max_length=60)
     number = models.PositiveSmallIntegerField(_("number"), null=True, blank=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
@@ -92,7 +92,7 @@ class Session(BilingualMixin, models.Model):
     through `agenda.services.session_upsert`.
     """
 
-    edition = models.ForeignKey("wic.Edition", on_delete=models.CASCADE, related_name="sessions")
+    edition = models.ForeignKey("wic.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="sessions")
     key = models.SlugField(_("key"), max_length=80)
     title_zh = models.CharField(_("title (Chinese)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
@@ -113,7 +113,7 @@ class Session(BilingualMixin, models.Model):
     summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     source = models.CharField(_("source text"), max_length=200, blank=True)
-    sort_order = models.PositiveIntegerField(default=0)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
     # Derived, for ordering only (never shown): the start, or an anchor for the coarse period so a
     # "noon" item sorts between morning and afternoon items on every database.
     sort_key = models.DateTimeField(editable=False, db_index=True)
@@ -158,10 +158,10 @@ class Session(BilingualMixin, models.Model):
 class SessionOrganization(models.Model):
     """An organization's role in one session (host, co-host...), in the order the text names them."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="organization_roles")
-    organization = models.ForeignKey("wic.Organization", on_delete=models.PROTECT, related_name="session_roles")
+    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="organization_roles")
+    organization = models.ForeignKey("wic.Organization", verbose_name=_("organization"), on_delete=models.PROTECT, related_name="session_roles")
     role = models.CharField(_("role"), max_length=30, choices=OrganizationRole.choices)
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["session", "sort_order", "id"]
@@ -178,13 +178,13 @@ class SessionOrganization(models.Model):
 class Outcome(BilingualMixin, models.Model):
     """A report, initiative or document released at an edition, at a session where the text says which."""
 
-    edition = models.ForeignKey("wic.Edition", on_delete=models.CASCADE, related_name="outcomes")
-    session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.CASCADE, related_name="outcomes")
+    edition = models.ForeignKey("wic.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="outcomes")
+    session = models.ForeignKey(Session, verbose_name=_("session"), null=True, blank=True, on_delete=models.CASCADE, related_name="outcomes")
     title_zh = models.CharField(_("title (Chinese)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OutcomeKind.choices, default=OutcomeKind.OTHER)
     source = models.CharField(_("source text"), max_length=200, blank=True)
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["edition", "sort_order", "id"]

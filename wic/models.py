@@ -56,7 +56,7 @@ class Edition(BilingualMixin, models.Model):
 class EditionFigure(BilingualMixin, models.Model):
     """A count a text reports for an edition ("1800余名嘉宾"), with how exact the text says it is."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="figures")
+    edition = models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="figures")
     key = models.SlugField(_("key"), max_length=60)
     value = models.PositiveBigIntegerField(_("value"))
     qualifier = models.CharField(_("qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
@@ -64,7 +64,7 @@ class EditionFigure(BilingualMixin, models.Model):
     label_en = models.CharField(_("label (English)"), max_length=120, blank=True)
     quote_zh = models.CharField(_("words of the text"), max_length=300, blank=True)
     source = models.CharField(_("source text"), max_length=200, blank=True)
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["edition", "sort_order", "key"]
@@ -106,10 +106,10 @@ class Organization(BilingualMixin, models.Model):
 class EditionOrganization(models.Model):
     """An organization's role in a whole edition (the summit's hosts, supporters...)."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="organization_roles")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="edition_roles")
+    edition = models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="organization_roles")
+    organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="edition_roles")
     role = models.CharField(_("role"), max_length=30, choices=OrganizationRole.choices)
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     source = models.CharField(_("source text"), max_length=200, blank=True)
 
     class Meta:
@@ -132,7 +132,7 @@ class Member(models.Model):
     """
 
     organization = models.OneToOneField(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="membership"
+        Organization, verbose_name=_("organization"), null=True, blank=True, on_delete=models.PROTECT, related_name="membership"
     )
     person_name = models.CharField(_("person's name"), max_length=200, blank=True)
     tier = models.CharField(_("tier"), max_length=20, choices=MemberTier.choices)
