@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -65,12 +67,18 @@ def test_sign_out(client):
     assert not client.get("/").context["user"].is_authenticated
 
 
-def test_password_reset_sends_mail(client, mailoutbox):
+@pytest.mark.skipif(bool(os.environ.get("REDIS_URL")), reason="eager Celery only without Redis; tests/wic/test_celery_worker.py covers Redis")
+def test_password_reset_sends_mail_after_commit(client, mailoutbox, django_capture_on_commit_callbacks):
     get_user_model().objects.create_user("attendee-test", email="guest@example.org", password="a-long-test-password-1")
-    response = client.post("/accounts/password_reset/", {"email": "guest@example.org"})
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post("/accounts/password_reset/", {"email": "guest@example.org"})
     assert response.status_code == 302
+    assert len(mailoutbox) == 0  # nothing is sent before the transaction commits
+    for callback in callbacks:
+        callback()
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["guest@example.org"]
+    assert "/accounts/reset/" in mailoutbox[0].body
 
 
 def test_unknown_page_is_404(client):

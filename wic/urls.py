@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from agenda.api import HallViewSet, SessionViewSet
 
 from . import views
+from .forms import QueuedPasswordResetForm
 from .api import EditionViewSet, ObtainTokenView, OrganizationViewSet
 
 router = DefaultRouter()
@@ -24,6 +25,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/", include(router.urls)),
