@@ -194,3 +194,23 @@ def test_openapi_schema_and_docs(client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "code"),
+    [
+        ({"page": "999"}, 404, "not_found"),
+        ({"page": "abc"}, 404, "not_found"),
+        ({"hall": "abc"}, 400, "invalid"),
+        ({"host": "99999999999999999999"}, 400, "invalid"),
+        ({"search": "\x00"}, 400, "invalid"),
+    ],
+)
+def test_sessions_bad_input_gets_a_coded_error_not_a_500(api_client, query, status, code):
+    response = api_client.get("/api/v1/sessions/", query)
+    assert (response.status_code, response.json()["code"]) == (status, code)
+
+
+def test_sessions_search_with_sql_wildcards_matches_nothing(api_client):
+    body = api_client.get("/api/v1/sessions/", {"search": "%_'"}).json()
+    assert body["count"] == 0
