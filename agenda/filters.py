@@ -33,13 +33,7 @@ class SessionFilter(django_filters.FilterSet):
         fields = ["edition", "date", "hall", "board", "kind", "access", "host", "organization", "search"]
 
     def filter_host(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.filter(
-            Exists(
-                SessionOrganization.objects.filter(session=OuterRef("pk"), organization=value, role=OrganizationRole.HOST)
-            )
-        )
+        return sessions_hosted_by(queryset, value)
 
     def filter_organization(self, queryset, name, value):
         if value is None:
@@ -47,19 +41,60 @@ class SessionFilter(django_filters.FilterSet):
         return queryset.filter(Exists(SessionOrganization.objects.filter(session=OuterRef("pk"), organization=value)))
 
     def filter_search(self, queryset, name, value):
-        terms = value.split()
-        for term in terms[:8]:
-            org_match = SessionOrganization.objects.filter(session=OuterRef("pk")).filter(
-                Q(organization__name_zh__icontains=term)
-                | Q(organization__name_en__icontains=term)
-                | Q(organization__abbreviation__icontains=term)
-            )
-            queryset = queryset.filter(
-                Q(title_zh__icontains=term)
-                | Q(title_en__icontains=term)
-                | Q(alt_titles__icontains=term)
-                | Q(theme_zh__icontains=term)
-                | Q(theme_en__icontains=term)
-                | Exists(org_match)
-            )
+        return sessions_matching(queryset, value)
+
+
+def sessions_hosted_by(queryset, organization):
+    """Sessions the organization hosts (主办), by instance or primary key."""
+    if organization in (None, ""):
         return queryset
+    return queryset.filter(
+        Exists(SessionOrganization.objects.filter(session=OuterRef("pk"), organization=organization, role=OrganizationRole.HOST))
+    )
+
+
+def sessions_matching(queryset, text: str):
+    """Every word must match a title (Chinese, English or another title), a theme or an organization's name."""
+    for term in text.split()[:8]:
+        org_match = SessionOrganization.objects.filter(session=OuterRef("pk")).filter(
+            Q(organization__name_zh__icontains=term)
+            | Q(organization__name_en__icontains=term)
+            | Q(organization__abbreviation__icontains=term)
+        )
+        queryset = queryset.filter(
+            Q(title_zh__icontains=term)
+            | Q(title_en__icontains=term)
+            | Q(alt_titles__icontains=term)
+            | Q(theme_zh__icontains=term)
+            | Q(theme_en__icontains=term)
+            | Exists(org_match)
+        )
+    return queryset
+
+
+class AgendaFilter(django_filters.FilterSet):
+    """The agenda page's filters. Hall, board and host choices come from the edition's own
+    sessions (passed in), so validating them costs no query."""
+
+    hall = django_filters.ChoiceFilter(field_name="hall_id", label=_("Hall"), empty_label=_("All halls"))
+    board = django_filters.ChoiceFilter(field_name="board_id", label=_("Board"), empty_label=_("All boards"))
+    kind = django_filters.ChoiceFilter(choices=SessionKind.choices, label=_("Kind"), empty_label=_("All kinds"))
+    access = django_filters.ChoiceFilter(choices=Access.choices, label=_("Access"), empty_label=_("Any access"))
+    host = django_filters.ChoiceFilter(method="filter_host", label=_("Host"), empty_label=_("All hosts"))
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+
+    class Meta:
+        model = Session
+        fields = ["hall", "board", "kind", "access", "host", "search"]
+
+    def __init__(self, data=None, queryset=None, *, halls=(), boards=(), hosts=(), **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.filters["hall"].extra["choices"] = [(str(h.pk), h.t("name") if h.is_whole_venue else f"{h.t('name')}" + (f" ({h.room})" if h.room else "")) for h in halls]
+        self.filters["board"].extra["choices"] = [(str(b.pk), b.t("name")) for b in boards]
+        self.filters["host"].extra["choices"] = [(str(o.pk), o.t("name")) for o in hosts]
+
+    def filter_host(self, queryset, name, value):
+        return sessions_hosted_by(queryset, int(value)) if value else queryset
+
+    def filter_search(self, queryset, name, value):
+        return sessions_matching(queryset, value)

@@ -2,6 +2,7 @@
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -201,3 +202,35 @@ class Outcome(BilingualMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title_zh
+
+
+class Star(models.Model):
+    """A session a signed-in attendee starred for "My agenda". Anonymous stars live in the browser."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="agenda_stars")
+    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="stars")
+    created = models.DateTimeField(_("starred at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("starred session")
+        verbose_name_plural = _("starred sessions")
+        constraints = [models.UniqueConstraint(fields=["user", "session"], name="star_unique_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ★ {self.session_id}"
+
+
+class AgendaFeed(models.Model):
+    """The secret token of an attendee's personal iCal feed of starred sessions. Regenerating it
+    replaces the token, so an old URL stops working."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="agenda_feed")
+    token = models.CharField(_("secret token"), max_length=64, unique=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("personal calendar feed")
+        verbose_name_plural = _("personal calendar feeds")
+
+    def __str__(self) -> str:
+        return f"feed of {self.user_id}"

@@ -202,3 +202,48 @@ def outcome_upsert(
         defaults={"kind": kind, "title_en": title_en, "source": source, "sort_order": sort_order},
     )
     return outcome
+
+
+MAX_STARS_PER_MERGE = 500
+
+
+def star_set(*, user, session: Session, starred: bool) -> bool:
+    """Star or unstar a session for a signed-in attendee. Idempotent; returns the new state."""
+    from .models import Star
+
+    if starred:
+        Star.objects.get_or_create(user=user, session=session)
+    else:
+        Star.objects.filter(user=user, session=session).delete()
+    return starred
+
+
+@transaction.atomic
+def stars_merge(*, user, edition: Edition, session_ids: list[int]) -> int:
+    """Merge the stars an attendee kept in the browser before signing in. Unknown ids and ids of
+    other editions are ignored; returns how many stars were added."""
+    from .models import Star
+
+    if len(session_ids) > MAX_STARS_PER_MERGE:
+        raise DomainError(
+            "too_many_stars",
+            _("At most %(max)s starred sessions can be merged at once.") % {"max": MAX_STARS_PER_MERGE},
+            field="sessions",
+        )
+    valid = set(Session.objects.filter(edition=edition, pk__in=session_ids, is_published=True).values_list("pk", flat=True))
+    existing = set(Star.objects.filter(user=user, session_id__in=valid).values_list("session_id", flat=True))
+    Star.objects.bulk_create([Star(user=user, session_id=pk) for pk in sorted(valid - existing)], ignore_conflicts=True)
+    return len(valid - existing)
+
+
+def agenda_feed_get_or_create(*, user, regenerate: bool = False):
+    """The attendee's personal iCal feed token (32 random bytes, URL-safe); `regenerate` replaces it."""
+    import secrets
+
+    from .models import AgendaFeed
+
+    feed, created = AgendaFeed.objects.get_or_create(user=user, defaults={"token": secrets.token_urlsafe(32)})
+    if regenerate and not created:
+        feed.token = secrets.token_urlsafe(32)
+        feed.save(update_fields=["token"])
+    return feed

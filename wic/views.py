@@ -41,6 +41,25 @@ def home(request):
     return render(request, "wic/home.html", {"current": current, "past": past, "today": today})
 
 
+@require_GET
+def switch_language(request, code):
+    """Set the language cookie and go back. A GET link (no form) so public pages can be cached
+    without a CSRF token in them; choosing a language changes nothing but the cookie."""
+    from django.http import HttpResponseRedirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    languages = dict(settings.LANGUAGES)
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if code in languages:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure()
+        )
+    return response
+
+
 def api_not_found(request, exception=None):
     """JSON 404 under /api/, the HTML page elsewhere."""
     if request.path.startswith("/api/"):

@@ -9,3 +9,9 @@ register = template.Library()
 def bi(obj, field):
     """The `field` of `obj` in the active language (`<field>_en` / `<field>_zh`), falling back to Chinese."""
     return pick(obj, field)
+
+
+@register.filter
+def localized(obj, field):
+    """Filter form of `bi`, for use inside other tags: {{ session|localized:"title" }}."""
+    return pick(obj, field)

@@ -1,0 +1,304 @@
+"""Attendee pages: editions, the agenda grid/list, session pages, "My agenda", and the exports.
+
+Public pages and exports are served from the versioned cache to anonymous visitors (see
+agenda.cache); signed-in visitors, whose pages carry their stars, always get a fresh render.
+"""
+import json
+from datetime import date
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from wic.errors import DomainError
+from wic.models import Edition
+
+from . import cache as agenda_cache
+from . import exports, services
+from .filters import AgendaFilter
+from .models import AgendaFeed, Session, Star
+from .selectors import (
+    agenda_days,
+    agenda_options,
+    edition_by_year,
+    session_neighbours,
+    sessions_for_agenda,
+    sessions_for_listing,
+    starred_ids,
+)
+from .timetable import build_timetable, find_overlaps
+
+PUBLIC_HEADERS = {"Vary": "Accept-Language, Cookie"}
+
+
+def not_found(request, message: str):
+    return render(request, "404.html", {"message": message}, status=404)
+
+
+def no_edition(request, year: str):
+    return not_found(request, _("There is no edition for year %(year)s.") % {"year": year})
+
+
+def public_cache(kind: str, cors: bool = False):
+    """Serve anonymous GETs from the versioned cache with an ETag; 304 on a matching If-None-Match."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, year, *args, **kwargs):
+            if request.method != "GET" or request.user.is_authenticated:
+                response = view(request, year, *args, **kwargs)
+                response["Cache-Control"] = "private, no-cache"
+                return response
+            key = agenda_cache.page_key(kind, year, get_language() or "", request.get_full_path())
+            entry = cache.get(key)
+            if entry is None:
+                response = view(request, year, *args, **kwargs)
+                if response.status_code != 200:
+                    return response
+                entry = {"content": response.content, "type": response["Content-Type"]}
+                cache.set(key, entry, agenda_cache.TTL)
+            etag = agenda_cache.etag_for(entry["content"])
+            headers = {"ETag": etag, "Cache-Control": "public, no-cache", **PUBLIC_HEADERS}
+            if cors:
+                headers["Access-Control-Allow-Origin"] = "*"
+            if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+                response = HttpResponseNotModified()
+            else:
+                response = HttpResponse(entry["content"], content_type=entry["type"])
+            for name, value in headers.items():
+                response[name] = value
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+@require_GET
+def edition_list(request):
+    editions = Edition.objects.filter(is_published=True).prefetch_related("figures").order_by("-year")
+    return render(request, "agenda/edition_list.html", {"editions": editions, "today": timezone.localdate()})
+
+
+@require_GET
+@public_cache("edition")
+def edition_detail(request, year):
+    edition = edition_by_year(year)
+    if edition is None:
+        return no_edition(request, year)
+    from agenda.models import Outcome
+    from wic.models import EditionOrganization
+
+    context = {
+        "edition": edition,
+        "figures": list(edition.figures.all()),
+        "boards": list(edition.boards.all()),
+        "roles": list(EditionOrganization.objects.filter(edition=edition).select_related("organization")),
+        "outcomes": list(Outcome.objects.filter(edition=edition).select_related("session").order_by("session__sort_key", "sort_order", "id")),
+        "session_count": Session.objects.filter(edition=edition, is_published=True).count(),
+    }
+    return render(request, "agenda/edition_detail.html", context)
+
+
+def _default_day(days, counts):
+    today = timezone.localdate()
+    if today in days and counts.get(today):
+        return today
+    for day in days:
+        if counts.get(day):
+            return day
+    return days[0] if days else None
+
+
+@require_GET
+@public_cache("agenda")
+def agenda(request, year):
+    edition = edition_by_year(year)
+    if edition is None:
+        return no_edition(request, year)
+    halls, boards, hosts = agenda_options(edition)
+    days = agenda_days(edition)
+    filterset = AgendaFilter(request.GET or None, queryset=sessions_for_agenda(edition), halls=halls, boards=boards, hosts=hosts)
+    context = {"edition": edition, "filter": filterset, "days": days}
+    if request.GET and not filterset.is_valid():
+        context["errors"] = filterset.errors
+        return render(request, "agenda/agenda.html", context, status=400)
+    sessions = list(filterset.qs)
+    counts = {}
+    for s in sessions:
+        counts[s.date] = counts.get(s.date, 0) + 1
+    day = None
+    raw_day = request.GET.get("day", "")
+    if raw_day:
+        try:
+            day = date.fromisoformat(raw_day)
+        except ValueError:
+            day = None
+        if day not in days:
+            context["errors"] = {"day": [_("%(day)s is not a day of this edition.") % {"day": raw_day}]}
+            return render(request, "agenda/agenda.html", context, status=400)
+    day = day or _default_day(days, counts)
+    query = request.GET.copy()
+    query.pop("day", None)
+    context.update(
+        {
+            "day": day,
+            "tabs": [(d, counts.get(d, 0)) for d in days],
+            "base_query": query.urlencode(),
+            "timetable": build_timetable(day, [s for s in sessions if s.date == day]) if day else None,
+            "filtered": any(v for k, v in request.GET.items() if k != "day"),
+            "total": len(sessions),
+            "starred": starred_ids(request.user, edition),
+        }
+    )
+    return render(request, "agenda/agenda.html", context)
+
+
+@require_GET
+@public_cache("session")
+def session_detail(request, year, pk):
+    edition = edition_by_year(year)
+    if edition is None:
+        return no_edition(request, year)
+    session = sessions_for_listing().filter(edition=edition, pk=pk).first()
+    if session is None:
+        return not_found(request, _("Edition %(year)s has no session %(id)s.") % {"year": year, "id": pk})
+    previous, following = session_neighbours(session)
+    context = {
+        "edition": edition,
+        "session": session,
+        "previous": previous,
+        "following": following,
+        "starred": starred_ids(request.user, edition),
+    }
+    return render(request, "agenda/session_detail.html", context)
+
+
+MAX_ANONYMOUS_STARS = 300
+
+
+def _parse_ids(raw: str) -> list[int] | None:
+    ids = []
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or len(part) > 12:
+            return None
+        ids.append(int(part))
+    return ids[:MAX_ANONYMOUS_STARS]
+
+
+@require_GET
+def my_agenda(request, year):
+    edition = edition_by_year(year)
+    if edition is None:
+        return no_edition(request, year)
+    context = {"edition": edition}
+    if request.user.is_authenticated:
+        ids = starred_ids(request.user, edition)
+        context["feed"] = AgendaFeed.objects.filter(user=request.user).first()
+    else:
+        ids = _parse_ids(request.GET.get("s", ""))
+        if ids is None:
+            context["errors"] = [_("The list of starred sessions in the address is not valid.")]
+            return render(request, "agenda/my_agenda.html", context, status=400)
+    sessions = list(sessions_for_agenda(edition).filter(pk__in=ids))
+    context.update({"sessions": sessions, "overlaps": find_overlaps(sessions), "starred": {s.pk for s in sessions}})
+    response = render(request, "agenda/my_agenda.html", context)
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_POST
+def star(request, year, pk):
+    """Signed-in: star or unstar (`starred=1|0`) on the server. JSON for the page's script, a redirect otherwise."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"code": "not_authenticated", "message": _("Sign in to keep stars on the server.")}, status=401)
+    edition = edition_by_year(year)
+    session = Session.objects.filter(edition=edition, pk=pk, is_published=True).first() if edition else None
+    if session is None:
+        return JsonResponse({"code": "not_found", "message": _("Edition %(year)s has no session %(id)s.") % {"year": year, "id": pk}}, status=404)
+    raw = request.POST.get("starred", "1")
+    if raw not in ("0", "1"):
+        return JsonResponse({"code": "invalid", "message": _("starred must be 0 or 1.")}, status=400)
+    state = services.star_set(user=request.user, session=session, starred=raw == "1")
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"session": session.pk, "starred": state})
+    return redirect(request.POST.get("next") or reverse("agenda:session", args=[edition.year, session.pk]))
+
+
+@require_POST
+def stars_merge(request, year):
+    """Merge the stars kept in the browser before sign-in: body {"sessions": [ids]}."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"code": "not_authenticated", "message": _("Sign in to keep stars on the server.")}, status=401)
+    edition = edition_by_year(year)
+    if edition is None:
+        return JsonResponse({"code": "not_found", "message": _("There is no edition for year %(year)s.") % {"year": year}}, status=404)
+    try:
+        payload = json.loads(request.body or b"{}")
+        ids = [int(i) for i in payload.get("sessions", [])]
+    except (ValueError, TypeError, AttributeError):
+        return JsonResponse({"code": "invalid", "message": _("Send {\"sessions\": [session ids]}.")}, status=400)
+    try:
+        added = services.stars_merge(user=request.user, edition=edition, session_ids=ids)
+    except DomainError as error:
+        return JsonResponse({"code": error.code, "message": error.message}, status=error.status)
+    return JsonResponse({"added": added, "starred": sorted(starred_ids(request.user, edition))})
+
+
+@login_required
+@require_POST
+def feed_create(request, year):
+    services.agenda_feed_get_or_create(user=request.user, regenerate=request.POST.get("regenerate") == "1")
+    return redirect(reverse("agenda:my-agenda", args=[year]))
+
+
+@require_GET
+def personal_feed(request, token):
+    feed = AgendaFeed.objects.filter(token=token).select_related("user").first()
+    if feed is None:
+        return HttpResponse(_("Unknown or replaced calendar link."), status=404, content_type="text/plain; charset=utf-8")
+    stars = Star.objects.filter(user=feed.user).values_list("session_id", flat=True)
+    sessions = list(sessions_for_listing().filter(pk__in=stars))
+    editions = {s.edition_id: s.edition for s in sessions}
+    edition = next(iter(editions.values()), None) or Edition.objects.order_by("-year").first()
+    body = exports.agenda_ics(
+        edition=edition, sessions=sessions, base_url=request.build_absolute_uri("/").rstrip("/"), calendar_name=_("My WIC agenda")
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _export(kind: str, content_type: str, render_body):
+    @require_GET
+    @public_cache(kind, cors=True)
+    def view(request, year):
+        edition = edition_by_year(year)
+        if edition is None:
+            return HttpResponse(_("There is no edition for year %(year)s.") % {"year": year}, status=404, content_type="text/plain; charset=utf-8")
+        sessions = list(sessions_for_listing().filter(edition=edition))
+        body = render_body(edition=edition, sessions=sessions, base_url=request.build_absolute_uri("/").rstrip("/"))
+        response = HttpResponse(body, content_type=content_type)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return view
+
+
+agenda_ics = _export("ics", "text/calendar; charset=utf-8", lambda **kw: exports.agenda_ics(**kw))
+schedule_json = _export(
+    "json",
+    "application/json; charset=utf-8",
+    lambda **kw: json.dumps(exports.schedule_json(**kw), ensure_ascii=False, indent=1).encode(),
+)
+schedule_xml = _export("xml", "application/xml; charset=utf-8", lambda **kw: exports.schedule_xml(**kw))
