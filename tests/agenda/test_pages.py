@@ -316,3 +316,63 @@ def test_language_switch_link_sets_cookie(client):
     assert response.cookies["django_language"].value == "en"
     unsafe = client.get("/lang/en/?next=https://evil.example/")
     assert unsafe["Location"] == "/"
+
+
+# --- exports over HTTP ----------------------------------------------------------------------
+
+
+def test_schedule_json_endpoint_is_cors_open_cached_and_valid(client):
+    import json
+    from pathlib import Path
+
+    import jsonschema
+    from django.conf import settings
+
+    response = client.get("/editions/2017/schedule.json")
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    schema_path = Path(settings.BASE_DIR).parent / "shared" / "schedule-formats" / "schema.json"
+    if schema_path.exists():
+        jsonschema.Draft6Validator(json.loads(schema_path.read_text()), format_checker=jsonschema.FormatChecker()).validate(response.json())
+    events = [e for day in response.json()["schedule"]["conference"]["days"] for room in day["rooms"].values() for e in room]
+    assert len(events) == 28
+    etag = response["ETag"]
+    again = client.get("/editions/2017/schedule.json", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+
+
+def test_schedule_xml_and_ics_endpoints(client):
+    xml = client.get("/editions/2017/schedule.xml")
+    assert (xml.status_code, xml["Content-Type"]) == (200, "application/xml; charset=utf-8")
+    assert xml.content.startswith(b"<?xml")
+    ics = client.get("/editions/2017/agenda.ics")
+    assert (ics.status_code, ics["Content-Type"]) == (200, "text/calendar; charset=utf-8")
+    body = ics.content.decode()
+    assert body.count("BEGIN:VEVENT") == 29
+    assert "TZID:Asia/Shanghai" in body
+    assert ics["Access-Control-Allow-Origin"] == "*"
+
+
+# --- query counts of the other pages --------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_page_queries_do_not_grow_with_rows(client, attendee, size):
+    edition = EditionFactory()
+    grow_edition(edition, size)
+    session = Session.objects.filter(edition=edition).first()
+    for _ in range(size):
+        EditionFactory()  # more editions on the timeline
+    client.force_login(attendee)  # signed in: nothing is served from the cache
+    for s in Session.objects.filter(edition=edition):
+        Star.objects.create(user=attendee, session=s)
+    counts = {
+        "timeline": count_queries(client, "/editions/")[0],
+        "overview": count_queries(client, f"/editions/{edition.year}/")[0],
+        "session": count_queries(client, f"/editions/{edition.year}/sessions/{session.pk}/")[0],
+        "my-agenda": count_queries(client, f"/editions/{edition.year}/my-agenda/")[0],
+        "agenda": count_queries(client, f"/editions/{edition.year}/agenda/")[0],
+    }
+    # Signed in, each page also loads the session and the user (2 queries).
+    assert counts == {"timeline": 4, "overview": 8, "session": 9, "my-agenda": 7, "agenda": 10}
