@@ -144,16 +144,23 @@ def agenda(request, year):
         if day not in days:
             context["errors"] = {"day": [_("%(day)s is not a day of this edition.") % {"day": raw_day}]}
             return render(request, "agenda/agenda.html", context, status=400)
-    day = day or _default_day(days, counts)
+    if day is None:
+        # After applying filters, stay on the day being viewed if it still has matches.
+        try:
+            near = date.fromisoformat(request.GET.get("near", ""))
+        except ValueError:
+            near = None
+        day = near if near in days and counts.get(near) else _default_day(days, counts)
     query = request.GET.copy()
     query.pop("day", None)
+    query.pop("near", None)
     context.update(
         {
             "day": day,
             "tabs": [(d, counts.get(d, 0)) for d in days],
             "base_query": query.urlencode(),
             "timetable": build_timetable(day, [s for s in sessions if s.date == day]) if day else None,
-            "filtered": any(v for k, v in request.GET.items() if k != "day"),
+            "filtered": any(v for k, v in request.GET.items() if k not in ("day", "near")),
             "total": len(sessions),
             "starred": starred_ids(request.user, edition),
         }

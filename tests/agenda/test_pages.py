@@ -376,3 +376,10 @@ def test_page_queries_do_not_grow_with_rows(client, attendee, size):
     }
     # Signed in, each page also loads the session and the user (2 queries).
     assert counts == {"timeline": 4, "overview": 8, "session": 9, "my-agenda": 7, "agenda": 10}
+
+
+def test_applying_filters_stays_on_the_viewed_day_when_it_still_has_matches(client):
+    response = client.get("/editions/2017/agenda/", {"near": "2017-12-05", "kind": "sub_forum"})
+    assert response.context["day"] == date(2017, 12, 5)
+    response = client.get("/editions/2017/agenda/", {"near": "2017-12-02", "search": "闭门会"})
+    assert response.context["day"] == date(2017, 12, 5)
