@@ -36,6 +36,7 @@ from .selectors import (
 from .timetable import build_timetable, find_overlaps
 
 PUBLIC_HEADERS = {"Vary": "Accept-Language, Cookie"}
+AGENDA_PARAMS = ("day", "near", "hall", "board", "kind", "access", "host", "search")
 
 
 def not_found(request, message: str):
@@ -46,12 +47,28 @@ def no_edition(request, year: str):
     return not_found(request, _("There is no edition for year %(year)s.") % {"year": year})
 
 
-def public_cache(kind: str, cors: bool = False):
-    """Serve anonymous GETs from the versioned cache with an ETag; 304 on a matching If-None-Match."""
+def _keep_only(request, params: tuple[str, ...]) -> None:
+    """Drop query parameters the view does not read (utm_source, cache busters...), so they can
+    neither bypass the cache nor fill it, and links built from the path stay canonical."""
+    from django.http import QueryDict
+
+    kept = QueryDict(mutable=True)
+    for name in params:
+        values = [v for v in request.GET.getlist(name) if v != ""]
+        if values:
+            kept.setlist(name, values[:1])
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
+
+
+def public_cache(kind: str, cors: bool = False, params: tuple[str, ...] = ()):
+    """Serve anonymous GETs from the versioned cache with an ETag; 304 on a matching If-None-Match.
+    Only `params` take part in the page (and its cache key); other query parameters are dropped."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, year, *args, **kwargs):
+            _keep_only(request, params)
             if request.method != "GET" or request.user.is_authenticated:
                 response = view(request, year, *args, **kwargs)
                 response["Cache-Control"] = "private, no-cache"
@@ -118,7 +135,7 @@ def _default_day(days, counts):
 
 
 @require_GET
-@public_cache("agenda")
+@public_cache("agenda", params=AGENDA_PARAMS)
 def agenda(request, year):
     edition = edition_by_year(year)
     if edition is None:

@@ -9,12 +9,13 @@ goal (issue): the cached agenda page at 60% or more of /healthz throughput.
 
 The client is threads with one keep-alive http.client connection each; gunicorn's sync workers
 answer "Connection: close", so in effect every request opens a new loopback connection. The
-"uncached" row adds a query parameter the view ignores but that is part of the cache key, so
-every request renders the same full day from the database (a `search=` value would filter the
-sessions and measure a smaller page).
+"uncached" row adds a distinct `near=` value to each request (a parameter the agenda reads, so
+it is part of the cache key, but which has no effect when `day` is given), so every request
+renders the same full day from the database. Parameters the view does not read are dropped
+before the cache lookup, so they cannot be used to bypass it.
 
-    .venv/bin/python bench/agenda.py [--requests 400] [--concurrency 8] [--workers 2]
-                                     [--rounds 2] [--warmup 16] [--redis redis://127.0.0.1:6379/15]
+    .venv/bin/python bench/agenda.py [--requests 1000] [--uncached-requests 100] [--concurrency 8]
+                                     [--rounds 4] [--warmup 16] [--workers 2] [--redis redis://127.0.0.1:6379/15]
 
 Without --redis the cache is local memory, one per gunicorn worker (the warm-up runs with the
 same concurrency so every worker fills its own). With --redis the workers share that Redis (give
@@ -77,7 +78,7 @@ with transaction.atomic():
         for n in range(40)
     ]
     per_hall_day = -(-SESSIONS // (DAYS * HALLS))
-    slot_minutes = max(60, (21 - 8) * 60 // per_hall_day)
+    slot_minutes = min(240, (22 - 8) * 60 // per_hall_day)  # per hall and day: 08:30 to 22:30 at most
     first = None
     for i in range(SESSIONS):
         day = edition.start_date + timedelta(days=i % DAYS)
@@ -86,7 +87,7 @@ with transaction.atomic():
         start = datetime.combine(day, time(8, 30), tzinfo=BEIJING) + timedelta(minutes=slot * slot_minutes)
         session = Session.objects.create(
             edition=edition, key=f"bench-{{i}}", kind=KINDS[i % len(KINDS)], date=day, start=start,
-            end=start + timedelta(minutes=slot_minutes - 30 if i % 3 else slot_minutes - 10), hall=hall,
+            end=start + timedelta(minutes=slot_minutes * (2 if i % 3 else 5) // 6), hall=hall,
             title_zh=f"基准分论坛{{i}}：数字经济与人工智能治理", title_en=f"Bench sub-forum {{i}}: digital economy and AI governance",
             theme_zh="携手构建网络空间命运共同体", theme_en="Building a community with a shared future in cyberspace",
             summary_zh="基准测试用的合成议程。" * 3, summary_en="Synthetic agenda item for the benchmark. " * 3,
@@ -289,10 +290,11 @@ def main() -> int:
         description="Throughput and latency of the agenda page, the session page and the exports under gunicorn, next to /healthz.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--requests", type=int, default=400, help="measured requests per URL (split over the rounds)")
+    parser.add_argument("--requests", type=int, default=1000, help="measured requests per URL (split over the rounds)")
+    parser.add_argument("--uncached-requests", type=int, default=100, help="measured requests of the uncached agenda row (each one a full render, about 80 ms of a worker)")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads, each with its own keep-alive connection")
     parser.add_argument("--warmup", type=int, default=16, help="unmeasured requests per URL first (run with the same concurrency, so every worker's cache fills)")
-    parser.add_argument("--rounds", type=int, default=2, help="go over all URLs this many times, interleaved, and add up (evens out drift on a noisy machine)")
+    parser.add_argument("--rounds", type=int, default=4, help="go over all URLs this many times, interleaved, and add up (evens out drift on a noisy machine)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn --workers")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn --threads (1: the default sync workers)")
     parser.add_argument("--sessions", type=int, default=300, help="sessions of the synthetic edition 2999")
@@ -303,10 +305,12 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (database, gunicorn log) and print where it is")
     args = parser.parse_args()
     args.redis = getattr(args, "redis", "")
-    if min(args.requests, args.concurrency, args.rounds, args.workers, args.sessions, args.halls, args.days) < 1 or args.warmup < 0:
+    if min(args.requests, args.uncached_requests, args.concurrency, args.rounds, args.workers, args.sessions, args.halls, args.days) < 1 or args.warmup < 0:
         parser.error("counts must be positive")
     if args.days > 30:
         parser.error("--days is at most 30")
+    if args.sessions > args.days * args.halls * 28:
+        parser.error("at most 28 sessions per hall and day (30-minute slots): raise --halls or --days")
 
     python, gunicorn = tool("python"), tool("gunicorn")
     tmp = Path(tempfile.mkdtemp(prefix="wic-bench-agenda-"))
@@ -368,21 +372,24 @@ def main() -> int:
             targets.append(Target("session 2024", f"/editions/2024/sessions/{data['session_2024']}/"))
         # Last in each round: every request of this row leaves a new entry in the cache (24-hour TTL),
         # which must not push the cached rows' entries out of a worker's bounded local-memory cache.
-        targets.append(Target("agenda 2999 (uncached)", f"/editions/{YEAR}/agenda/?day={first_day}&bench={{n}}"))
+        targets.append(Target("agenda 2999 (uncached)", f"/editions/{YEAR}/agenda/?day={first_day}&near=b{{n}}"))
         print(
             f"\nedition {YEAR}: {data['sessions']} sessions in {data['halls']} halls over {args.days} days; 2024: {data['sessions_2024']} "
             f"sessions. gunicorn {args.workers} worker(s) x {args.threads} thread(s), DEBUG=0, cache: "
             f"{'Redis ' + args.redis if args.redis else 'local memory per worker'}. Client: {args.concurrency} threads, "
-            f"{args.requests} requests per URL in {args.rounds} round(s) after {args.warmup} warm-up requests.",
+            f"{args.requests} requests per URL ({args.uncached_requests} uncached) in {args.rounds} rounds after {args.warmup} warm-up requests.",
             flush=True,
         )
         load_before = os.getloadavg()[0]
         counter = itertools.count(1)  # unique numbers for "{n}" paths, warm-up included
         for t in targets:
             load(t, port, args.warmup, args.concurrency, counter, record=False, timeout=args.timeout)
-        per_round = [args.requests // args.rounds + (1 if r < args.requests % args.rounds else 0) for r in range(args.rounds)]
-        for n in per_round:
+        def share(total: int, r: int) -> int:
+            return total // args.rounds + (1 if r < total % args.rounds else 0)
+
+        for r in range(args.rounds):
             for t in targets:
+                n = share(args.uncached_requests if "{n}" in t.path else args.requests, r)
                 if n:
                     load(t, port, n, args.concurrency, counter, record=True, timeout=args.timeout)
         if proc.poll() is not None:

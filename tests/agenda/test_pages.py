@@ -383,3 +383,10 @@ def test_applying_filters_stays_on_the_viewed_day_when_it_still_has_matches(clie
     assert response.context["day"] == date(2017, 12, 5)
     response = client.get("/editions/2017/agenda/", {"near": "2017-12-02", "search": "闭门会"})
     assert response.context["day"] == date(2017, 12, 5)
+
+
+def test_unknown_query_parameters_neither_bypass_nor_fill_the_cache(client):
+    client.get("/editions/2017/agenda/?day=2017-12-04&kind=sub_forum")
+    queries, response = count_queries(client, "/editions/2017/agenda/?utm_source=x&kind=sub_forum&day=2017-12-04&bench=7")
+    assert queries == 0
+    assert "utm_source" not in html_of(response) and "bench=7" not in html_of(response)
