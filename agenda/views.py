@@ -113,9 +113,11 @@ def edition_detail(request, year):
     from agenda.models import Outcome
     from wic.models import EditionOrganization
 
+    figures = list(edition.figures.all())
+    groups = {"summit": _("The summit"), "expo": _("Expo"), "awards": _("Awards and programmes"), "volunteers": _("Volunteers")}
     context = {
         "edition": edition,
-        "figures": list(edition.figures.all()),
+        "figure_groups": [(key, label, [f for f in figures if f.group == key]) for key, label in groups.items() if any(f.group == key for f in figures)],
         "boards": list(edition.boards.all()),
         "roles": list(EditionOrganization.objects.filter(edition=edition).select_related("organization")),
         "outcomes": list(Outcome.objects.filter(edition=edition).select_related("session").order_by("session__sort_key", "sort_order", "id")),

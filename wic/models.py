@@ -79,6 +79,20 @@ class EditionFigure(BilingualMixin, models.Model):
     def is_lower_bound(self) -> bool:
         return self.qualifier == Qualifier.AT_LEAST
 
+    GROUP_PREFIXES = (
+        ("expo", ("exhibitor", "expo_")),
+        ("awards", ("leading_tech", "outstanding_contribution", "youth_leader", "competition_", "case")),
+        ("volunteers", ("volunteer", "interview_rounds")),
+    )
+
+    @property
+    def group(self) -> str:
+        """Which part of the summit the figure belongs to: summit, expo, awards or volunteers."""
+        for group, prefixes in self.GROUP_PREFIXES:
+            if self.key.startswith(prefixes):
+                return group
+        return "summit"
+
 
 class Organization(BilingualMixin, models.Model):
     """A government body, international organization, company, university... named by the texts.

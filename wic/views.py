@@ -38,7 +38,10 @@ def home(request):
     upcoming = [e for e in editions if e.end_date >= today]
     current = min(upcoming, key=lambda e: e.start_date) if upcoming else (editions[0] if editions else None)
     past = [e for e in editions if e is not current]
-    return render(request, "wic/home.html", {"current": current, "past": past, "today": today})
+    # Links to the expo and awards figures of the current edition, where it has any.
+    groups = {f.group for f in current.figures.all()} if current else set()
+    current_groups = [g for g in ("expo", "awards") if g in groups]
+    return render(request, "wic/home.html", {"current": current, "past": past, "today": today, "current_groups": current_groups})
 
 
 @require_GET

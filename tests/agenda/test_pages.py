@@ -391,3 +391,17 @@ def test_unknown_query_parameters_neither_bypass_nor_fill_the_cache(client):
     queries, response = count_queries(client, "/editions/2017/agenda/?utm_source=x&kind=sub_forum&day=2017-12-04&bench=7")
     assert queries == 0
     assert "utm_source" not in html_of(response) and "bench=7" not in html_of(response)
+
+
+def test_overview_groups_figures_and_home_links_to_expo_and_awards(client):
+    from wic.models import Edition
+
+    response = client.get("/editions/2024/", HTTP_ACCEPT_LANGUAGE="en")
+    groups = {key: [f.key for f in figures] for key, _label, figures in response.context["figure_groups"]}
+    assert {"exhibitors", "exhibitor_countries"} <= set(groups["expo"])
+    assert {"outstanding_contribution_individuals", "leading_tech_submissions", "competition_entries"} <= set(groups["awards"])
+    assert "volunteers" in groups["volunteers"]
+    assert 'id="expo"' in html_of(response) and 'id="awards"' in html_of(response)
+    Edition.objects.filter(is_demo=True).delete()
+    home = html_of(client.get("/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert 'href="/editions/2024/#expo"' in home and 'href="/editions/2024/#awards"' in home
