@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wic.enums import OrganizationRole, Qualifier
-from wic.errors import DomainError
+from wic.errors import ConflictError, DomainError
 from wic.models import Edition, Organization
 from wic.services import _check_choice
 
@@ -247,3 +247,57 @@ def agenda_feed_get_or_create(*, user, regenerate: bool = False):
         feed.token = secrets.token_urlsafe(32)
         feed.save(update_fields=["token"])
     return feed
+
+
+@transaction.atomic
+def session_place(*, session: Session, hall: Hall, date: date, start_time: time, end_time: time) -> Session:
+    """Put a session in a hall and a time slot, and publish it.
+
+    Refused when the slot falls outside the edition's days (`slot_outside_edition`), ends before
+    it starts (`session_ends_before_start`), or overlaps another session in the same hall
+    (`slot_conflict`, naming it). Touching slots (one ends at 12:00, the next starts at 12:00)
+    do not overlap. The hall row is locked, so two placements in one hall cannot both pass the check.
+    """
+    session = Session.objects.select_for_update().select_related("edition").get(pk=session.pk)
+    Hall.objects.select_for_update().filter(pk=hall.pk).first()
+    edition = session.edition
+    if not (edition.start_date <= date <= edition.end_date):
+        raise DomainError(
+            "slot_outside_edition",
+            _("%(day)s is outside the edition's days (%(start)s to %(end)s).") % {"day": date, "start": edition.start_date, "end": edition.end_date},
+            field="date",
+        )
+    if end_time <= start_time:
+        raise DomainError(
+            "session_ends_before_start",
+            _("The slot ends at %(end)s, not after it starts at %(start)s.") % {"end": end_time.strftime("%H:%M"), "start": start_time.strftime("%H:%M")},
+            field="end",
+        )
+    start, end = beijing_datetime(date, start_time), beijing_datetime(date, end_time)
+    clash = (
+        Session.objects.filter(hall=hall, start__lt=end, end__gt=start)
+        .exclude(pk=session.pk)
+        .select_related("edition")
+        .order_by("start")
+        .first()
+    )
+    if clash is not None:
+        raise ConflictError(
+            "slot_conflict",
+            _("%(hall)s already has “%(title)s” from %(start)s to %(end)s.")
+            % {
+                "hall": str(hall),
+                "title": clash.title_zh,
+                "start": clash.start.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M"),
+                "end": clash.end.astimezone(BEIJING).strftime("%H:%M"),
+            },
+            field="start",
+        )
+    session.hall = hall
+    session.date = date
+    session.start = start
+    session.end = end
+    session.period = ""
+    session.is_published = True
+    session.save()
+    return session

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "volunteers",
     "awards",
     "expo",
+    "forums",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/")
+# The public address, for links in emails sent outside a request.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "wic-demo-2026" if DEBUG else "")
 
 if not DEBUG:

@@ -16,6 +16,7 @@ router.register("editions", EditionViewSet, basename="edition")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("halls", HallViewSet, basename="hall")
 router.register("organizations", OrganizationViewSet, basename="organization")
+# forums: router.register("forum-applications", ...) goes here
 
 admin.site.site_header = "WIC Summit Manager"
 admin.site.site_title = "WIC Summit Manager"
@@ -26,6 +27,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("", include("agenda.urls")),
+    path("", include("forums.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/password_reset/", auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "forums"
+
+urlpatterns = [
+    path("editions/<str:year>/forums/apply/", views.apply, name="apply"),
+    path("editions/<str:year>/forums/apply/<int:pk>/", views.apply, name="edit"),
+    path("editions/<str:year>/forums/mine/", views.mine, name="mine"),
+    path("editions/<str:year>/forums/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("editions/<str:year>/forums/review/", views.review_list, name="review-list"),
+    path("editions/<str:year>/forums/review/<int:pk>/", views.review, name="review"),
+]
