@@ -153,7 +153,7 @@ class ApplicationOrganization(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["application", "role", "sort_order", "id"]
+        ordering = ["application", "sort_order", "id"]
         verbose_name = _("proposed organization")
         verbose_name_plural = _("proposed organizations")
         constraints = [

@@ -1,5 +1,159 @@
+"""The applicant's pages (apply, my applications, withdraw) and the reviewers' pages."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agenda.selectors import edition_by_year
+from agenda.views import no_edition
+from wic.errors import DomainError
+
+from . import services
+from .enums import ApplicationState
+from .forms import ApplicationForm, ReviewForm
+from .models import ApplicationOrganization, ForumApplication, ForumCall, Review
+
+
+def current_call(edition) -> ForumCall | None:
+    """The edition's call that is open now, else its latest one."""
+    now = timezone.now()
+    calls = ForumCall.objects.filter(edition=edition).order_by("-opens_at")
+    return calls.filter(opens_at__lte=now, closes_at__gt=now).first() or calls.first()
+
+
+def _add_error(form, error: DomainError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, f"{error.message} [{error.code}]")
+
+
+@login_required
 def apply(request, year, pk=None):
-    raise NotImplementedError
+    edition = edition_by_year(year)
+    if edition is None:
+        return no_edition(request, year)
+    if pk is not None:
+        application = get_object_or_404(ForumApplication.objects.select_related("call__edition"), pk=pk, applicant=request.user, call__edition=edition)
+        call = application.call
+    else:
+        application = None
+        call = current_call(edition)
+    if call is None:
+        return render(request, "forums/no_call.html", {"edition": edition}, status=404)
+    if application is not None and application.state != ApplicationState.DRAFT:
+        messages.info(request, _("This application is %(state)s and can no longer be edited.") % {"state": application.get_state_display()})
+        return redirect("forums:mine", year=edition.year)
+    initial = ApplicationForm.initial_for(application) if application else {"contact_email": request.user.email}
+    form = ApplicationForm(request.POST or None, call=call, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            fields, organizations = form.service_arguments()
+            try:
+                application = services.application_save_draft(
+                    call=call, applicant=request.user, fields=fields, organizations=organizations, application=application, language=get_language()
+                )
+            except DomainError as error:
+                _add_error(form, error)
+                status = error.status
+            else:
+                if request.POST.get("action") == "submit":
+                    try:
+                        services.application_submit(application=application, actor=request.user)
+                    except DomainError as error:
+                        # The draft is saved; only the submission was refused.
+                        messages.error(request, _("Your draft is saved, but it was not submitted: %(message)s [%(code)s]") % {"message": error.message, "code": error.code})
+                        return redirect("forums:edit", year=edition.year, pk=application.pk)
+                    messages.success(request, _("Your application is submitted. You can follow it on this page."))
+                    return redirect("forums:mine", year=edition.year)
+                messages.success(request, _("Draft saved. You can come back and submit it before the call closes."))
+                return redirect("forums:edit", year=edition.year, pk=application.pk)
+        else:
+            status = 400
+    context = {"edition": edition, "call": call, "form": form, "application": application, "call_open": call.is_open()}
+    return render(request, "forums/apply.html", context, status=status)
 
 
-mine = withdraw = review_list = review = apply
+@login_required
+def mine(request, year):
+    edition = edition_by_year(year)
+    if edition is None:
+        return no_edition(request, year)
+    applications = (
+        ForumApplication.objects.filter(applicant=request.user, call__edition=edition)
+        .select_related("call", "board", "session__hall__venue")
+        .prefetch_related("transitions", Prefetch("organizations", queryset=ApplicationOrganization.objects.select_related("organization")))
+        .order_by("-created")
+    )
+    return render(request, "forums/mine.html", {"edition": edition, "applications": applications, "call": current_call(edition)})
+
+
+@login_required
+@require_POST
+def withdraw(request, year, pk):
+    edition = edition_by_year(year)
+    if edition is None:
+        return no_edition(request, year)
+    application = get_object_or_404(ForumApplication, pk=pk, applicant=request.user, call__edition=edition)
+    try:
+        services.application_transition(application=application, to_state=ApplicationState.WITHDRAWN, actor=request.user)
+        messages.success(request, _("The application is withdrawn."))
+    except DomainError as error:
+        messages.error(request, f"{error.message} [{error.code}]")
+    return redirect("forums:mine", year=edition.year)
+
+
+@login_required
+def review_list(request, year):
+    edition = edition_by_year(year)
+    if edition is None:
+        return no_edition(request, year)
+    reviewer = services.reviewer_for(user=request.user, edition=edition)
+    if reviewer is None:
+        return render(request, "403.html", {"message": _("You are not a reviewer of this edition.")}, status=403)
+    applications = list(
+        ForumApplication.objects.filter(call__edition=edition, state__in=[ApplicationState.SUBMITTED, ApplicationState.UNDER_REVIEW])
+        .select_related("call", "board")
+        .prefetch_related(Prefetch("organizations", queryset=ApplicationOrganization.objects.select_related("organization")))
+        .order_by("submitted_at")
+    )
+    done = set(Review.objects.filter(reviewer=request.user, application__in=applications).values_list("application_id", flat=True))
+    for application in applications:
+        application.conflict = bool(reviewer.organization_id) and any(o.organization_id == reviewer.organization_id for o in application.organizations.all())
+        application.reviewed = application.pk in done
+    return render(request, "forums/review_list.html", {"edition": edition, "applications": applications, "reviewer": reviewer})
+
+
+@login_required
+def review(request, year, pk):
+    edition = edition_by_year(year)
+    if edition is None:
+        return no_edition(request, year)
+    application = get_object_or_404(
+        ForumApplication.objects.select_related("call", "board").prefetch_related("organizations__organization"), pk=pk, call__edition=edition
+    )
+    if services.reviewer_for(user=request.user, edition=edition) is None:
+        return render(request, "403.html", {"message": _("You are not a reviewer of this edition.")}, status=403)
+    criteria = list(application.call.criteria.all())
+    existing = {r.criterion_id: r for r in Review.objects.filter(application=application, reviewer=request.user)}
+    initial = {}
+    for criterion_id, r in existing.items():
+        initial[f"score_{criterion_id}"] = str(r.score)
+        initial[f"comment_{criterion_id}"] = r.comment
+    form = ReviewForm(request.POST or None, criteria=criteria, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_submit(application=application, user=request.user, scores=form.scores())
+        except DomainError as error:
+            form.add_error(None, f"{error.message} [{error.code}]")
+            status = error.status
+        else:
+            messages.success(request, _("Review saved."))
+            return redirect("forums:review-list", year=edition.year)
+    elif request.method == "POST":
+        status = 400
+    return render(request, "forums/review.html", {"edition": edition, "application": application, "form": form}, status=status)

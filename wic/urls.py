@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from agenda.api import HallViewSet, SessionViewSet
+from forums.api import ForumApplicationViewSet
 
 from . import views
 from .forms import QueuedPasswordResetForm
@@ -16,7 +17,7 @@ router.register("editions", EditionViewSet, basename="edition")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("halls", HallViewSet, basename="hall")
 router.register("organizations", OrganizationViewSet, basename="organization")
-# forums: router.register("forum-applications", ...) goes here
+router.register("forum-applications", ForumApplicationViewSet, basename="forum-application")
 
 admin.site.site_header = "WIC Summit Manager"
 admin.site.site_title = "WIC Summit Manager"
