@@ -29,7 +29,7 @@ def applications_for_api() -> QuerySet[ForumApplication]:
     return (
         ForumApplication.objects.select_related("call__edition")
         .prefetch_related(
-            Prefetch("organizations", queryset=ApplicationOrganization.objects.select_related("organization")),
+            Prefetch("organizations", queryset=ApplicationOrganization.objects.select_related("organization").order_by("sort_order", "id")),
             Prefetch("transitions", queryset=ApplicationTransition.objects.order_by("at", "id")),
         )
         .order_by("-created", "-id")

@@ -65,12 +65,8 @@ def application_save_draft(
     """Create or update a draft. `organizations` is a list of {"role": "host"|"co_host",
     "organization": Organization} or {"role": ..., "name_zh": ..., "name_en": ...} for one the
     applicant names. Only the applicant edits, only a draft, only while the call is open."""
-    _check_call_open(call)
-    _check_fields(call, fields)
-    if application is None:
-        application = ForumApplication(call=call, applicant=applicant)
-    else:
-        application = ForumApplication.objects.select_for_update().get(pk=application.pk)
+    if application is not None:
+        application = ForumApplication.objects.select_for_update().select_related("call__edition").get(pk=application.pk)
         if application.applicant_id != applicant.pk:
             raise PermissionDeniedError("not_your_application", _("Only the applicant can edit this application."))
         if application.state != ApplicationState.DRAFT:
@@ -78,6 +74,13 @@ def application_save_draft(
                 "not_a_draft",
                 _("The application is %(state)s; only a draft can be edited.") % {"state": application.get_state_display()},
             )
+        call = application.call  # a draft stays on the call it was created for
+    _check_call_open(call)
+    _check_fields(call, fields)
+    if "answers" in fields and not isinstance(fields["answers"], dict):
+        fields = {**fields, "answers": {}}
+    if application is None:
+        application = ForumApplication(call=call, applicant=applicant)
     for name, value in fields.items():
         setattr(application, name, value if value is not None or name in ("board", "preferred_date", "expected_attendance") else "")
     application.language = language
@@ -148,6 +151,8 @@ def application_transition(*, application: ForumApplication, to_state: str, acto
     """
     application = ForumApplication.objects.select_for_update().select_related("call__edition").get(pk=application.pk)
     current = application.state
+    if to_state == ApplicationState.WITHDRAWN and application.applicant_id != getattr(actor, "pk", None):
+        raise PermissionDeniedError("not_your_application", _("Only the applicant can withdraw an application."))
     if to_state == ApplicationState.SUBMITTED:
         raise DomainError("invalid_transition", _("Submit a draft with the submit action."))
     if to_state not in TRANSITIONS.get(current, ()):
@@ -156,8 +161,6 @@ def application_transition(*, application: ForumApplication, to_state: str, acto
             _("An application that is %(from)s cannot become %(to)s.")
             % {"from": ApplicationState(current).label, "to": ApplicationState(to_state).label if to_state in ApplicationState.values else to_state},
         )
-    if to_state == ApplicationState.WITHDRAWN and application.applicant_id != getattr(actor, "pk", None):
-        raise PermissionDeniedError("not_your_application", _("Only the applicant can withdraw an application."))
     application.state = to_state
     if message:
         application.decision_message = message
@@ -227,7 +230,12 @@ def review_submit(*, application: ForumApplication, user, scores: dict[int, tupl
     reviewer = reviewer_for(user=user, edition=application.call.edition)
     if reviewer is None:
         raise PermissionDeniedError("not_a_reviewer", _("You are not a reviewer of this edition."))
-    if reviewer.organization_id and application.organizations.filter(organization_id=reviewer.organization_id).exists():
+    if application.applicant_id == user.pk:
+        raise PermissionDeniedError("conflict_of_interest", _("You cannot review your own application."))
+    if reviewer.organization_id and (
+        application.organizations.filter(organization_id=reviewer.organization_id).exists()
+        or application.organizations.filter(proposed_name_zh=reviewer.organization.name_zh).exists()
+    ):
         raise PermissionDeniedError(
             "conflict_of_interest",
             _("%(org)s is among the proposed hosts of this application; you cannot review it.") % {"org": reviewer.organization.name_zh},
@@ -235,11 +243,13 @@ def review_submit(*, application: ForumApplication, user, scores: dict[int, tupl
     if application.state not in (ApplicationState.SUBMITTED, ApplicationState.UNDER_REVIEW):
         raise ConflictError("invalid_transition", _("Only submitted applications are reviewed; this one is %(state)s.") % {"state": application.get_state_display()})
     criteria = {c.pk: c for c in application.call.criteria.all()}
+    if not criteria:
+        raise DomainError("no_criteria", _("The call has no review criteria yet; organizers define them first."))
     if set(scores) != set(criteria):
         raise DomainError("incomplete", _("Score every criterion: %(names)s.") % {"names": ", ".join(c.name_zh for c in criteria.values())}, field="scores")
     saved = []
     for criterion_id, (score, comment) in scores.items():
-        if not isinstance(score, int) or not 1 <= score <= 5:
+        if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
             raise DomainError("invalid_score", _("Scores are whole numbers from 1 to 5; %(name)s got %(score)s.") % {"name": criteria[criterion_id].name_zh, "score": score}, field="scores")
         review, _created = Review.objects.update_or_create(
             application=application, reviewer=user, criterion_id=criterion_id, defaults={"score": score, "comment": comment or ""}

@@ -31,6 +31,23 @@ def _flatten(detail):
     return [{"code": getattr(detail, "code", "invalid"), "message": str(detail)}]
 
 
+def _first_error(errors, prefix=""):
+    """The path and message of the first error, however deeply nested (organizations.0.role)."""
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            path, message = _first_error(value, f"{prefix}.{key}" if prefix else str(key))
+            if message:
+                return path, message
+    elif isinstance(errors, list):
+        for index, value in enumerate(errors):
+            if isinstance(value, dict) and set(value) == {"code", "message"}:
+                return prefix, value["message"]
+            path, message = _first_error(value, f"{prefix}.{index}")
+            if message:
+                return path, message
+    return prefix, ""
+
+
 def exception_handler(exc, context):
     """Every error body has a stable `code` and a `message`; validation errors add `errors` per field."""
     if isinstance(exc, DomainError):
@@ -49,8 +66,7 @@ def exception_handler(exc, context):
         errors = _flatten(exc.detail)
         if isinstance(errors, list):
             errors = {"non_field_errors": errors}
-        first_field, first = next(iter(errors.items()))
-        first_message = first[0]["message"] if first and isinstance(first, list) and isinstance(first[0], dict) else ""
+        first_field, first_message = _first_error(errors)
         response.data = {
             "code": "invalid",
             "message": _("Invalid input: %(field)s: %(message)s") % {"field": first_field, "message": first_message},
