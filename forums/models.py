@@ -163,6 +163,9 @@ class ApplicationOrganization(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.display_name}"
+
     @property
     def display_name(self) -> str:
         return self.organization.name_zh if self.organization_id else self.proposed_name_zh

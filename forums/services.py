@@ -41,7 +41,7 @@ def _check_call_open(call: ForumCall) -> None:
         )
 
 
-def _check_fields(call: ForumCall, fields: dict) -> None:
+def application_check_fields(call: ForumCall, fields: dict) -> None:
     board = fields.get("board")
     if board is not None and not call.boards.filter(pk=board.pk).exists():
         raise DomainError("invalid_board", _("This call does not accept applications on the board %(board)s.") % {"board": board.name_zh}, field="board")
@@ -76,7 +76,7 @@ def application_save_draft(
             )
         call = application.call  # a draft stays on the call it was created for
     _check_call_open(call)
-    _check_fields(call, fields)
+    application_check_fields(call, fields)
     if "answers" in fields and not isinstance(fields["answers"], dict):
         fields = {**fields, "answers": {}}
     if application is None:

@@ -24,4 +24,4 @@ ROLE_LABELS = {
 }
 
 # Apps whose every permission an organizer holds in the admin.
-ORGANIZER_APPS = ("wic", "agenda", "registration", "volunteers", "awards", "expo", "authtoken")
+ORGANIZER_APPS = ("wic", "agenda", "forums", "registration", "volunteers", "awards", "expo", "authtoken")
