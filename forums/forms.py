@@ -29,7 +29,7 @@ class ApplicationForm(forms.Form):
     title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
     theme_zh = forms.CharField(label=_("Theme line (Chinese)"), max_length=300, required=False)
     theme_en = forms.CharField(label=_("Theme line (English)"), max_length=300, required=False)
-    board = forms.ModelChoiceField(label=_("Board"), queryset=None, required=False)
+    board = forms.ModelChoiceField(label=_("Board"), queryset=None, required=False, empty_label="—")
     format = forms.ChoiceField(label=_("Format"), choices=[("", "—")] + ForumFormat.choices, required=False)
     hosts = forms.ModelMultipleChoiceField(label=_("Host organizations"), queryset=Organization.objects.none(), required=False)
     new_hosts = forms.CharField(label=_("Other host organizations"), widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text=NEW_ORGS_HELP)

@@ -81,7 +81,7 @@ def e2e_server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("e2e")
     env = _server_env(workdir / "e2e.sqlite3")
     _manage(["migrate", "--noinput", "-v0"], env)
-    _manage(["seed"], env)
+    _manage(["seed", "--demo"], env)  # the past editions, plus the demo edition, accounts and open call
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
