@@ -40,3 +40,18 @@ requires_postgres = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="needs PostgreSQL: set DATABASE_URL=postgres://... (CI sets it where PostgreSQL answers)",
 )
+
+
+@pytest.fixture(autouse=True)
+def celery_eager(request):
+    """Tasks run in the test's own process (eagerly) so their effects can be asserted, even when
+    REDIS_URL points Celery at a real broker; tests marked `real_celery` use a real worker instead."""
+    from wic.celery import app
+
+    if request.node.get_closest_marker("real_celery"):
+        yield
+        return
+    previous = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous

@@ -1,5 +1,3 @@
-import os
-
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -67,7 +65,6 @@ def test_sign_out(client):
     assert not client.get("/").context["user"].is_authenticated
 
 
-@pytest.mark.skipif(bool(os.environ.get("REDIS_URL")), reason="eager Celery only without Redis; tests/wic/test_celery_worker.py covers Redis")
 def test_password_reset_sends_mail_after_commit(client, mailoutbox, django_capture_on_commit_callbacks):
     get_user_model().objects.create_user("attendee-test", email="guest@example.org", password="a-long-test-password-1")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

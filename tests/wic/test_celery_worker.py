@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from tests.conftest import requires_redis
 from wic.celery import app as celery_app
 
-pytestmark = [pytest.mark.django_db, requires_redis]
+pytestmark = [pytest.mark.django_db, requires_redis, pytest.mark.real_celery]
 
 
 @pytest.fixture
