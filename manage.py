@@ -7,6 +7,10 @@ import sys
 def main():
     """Run administrative tasks."""
     os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'wic.settings')
+    # On a laptop with nothing configured, management commands run in debug mode; production sets
+    # DJANGO_SECRET_KEY (and serves through wic.wsgi, which has no such default).
+    if "DJANGO_DEBUG" not in os.environ and "DJANGO_SECRET_KEY" not in os.environ:
+        os.environ["DJANGO_DEBUG"] = "1"
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:
