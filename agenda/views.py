@@ -122,6 +122,7 @@ def edition_detail(request, year):
         "roles": list(EditionOrganization.objects.filter(edition=edition).select_related("organization")),
         "outcomes": list(Outcome.objects.filter(edition=edition).select_related("session").order_by("session__sort_key", "sort_order", "id")),
         "session_count": Session.objects.filter(edition=edition, is_published=True).count(),
+        "upcoming": edition.end_date >= timezone.localdate(),
     }
     return render(request, "agenda/edition_detail.html", context)
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("", include("agenda.urls")),
     path("", include("forums.urls")),
+    path("", include("registration.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/password_reset/", auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),

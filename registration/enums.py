@@ -1,0 +1,33 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class GuestCategory(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    INTERNATIONAL_ORGANIZATION = "international_organization", _("International organization")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    ACADEMIA = "academia", _("Academia")
+    MEDIA = "media", _("Media")
+    STAFF = "staff", _("Staff")
+    OTHER = "other", _("Other")
+
+
+class Participation(models.TextChoices):
+    ON_SITE = "on_site", _("On site in Wuzhen")
+    ONLINE = "online", _("Online")
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    REJECTED = "rejected", _("Rejected")
+
+
+# The organizers' decisions; nothing else changes a registration's status.
+DECISIONS: dict[str, tuple[str, ...]] = {
+    RegistrationStatus.PENDING: (RegistrationStatus.APPROVED, RegistrationStatus.WAITLISTED, RegistrationStatus.REJECTED),
+    RegistrationStatus.WAITLISTED: (RegistrationStatus.APPROVED, RegistrationStatus.REJECTED),
+    RegistrationStatus.APPROVED: (),
+    RegistrationStatus.REJECTED: (),
+}

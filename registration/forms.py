@@ -1,0 +1,25 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Registration
+
+
+class RegistrationForm(forms.ModelForm):
+    """Checks the shape of a registration; registration.services holds the rules."""
+
+    consent = forms.BooleanField(label=_("I agree that the secretariat processes these data to organize my participation (privacy notice)."), required=False)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "name", "name_zh", "email", "organization_name", "title", "country", "category", "participation", "languages",
+            "needs_visa_letter", "needs_accommodation", "accessibility_needs", "consent",
+        ]
+        widgets = {"accessibility_needs": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"languages": _("For example: 中文, English, Español")}
+
+    def validate_unique(self):
+        """Uniqueness is the service's to check (with a message pointing to the existing registration)."""
+
+    def validate_constraints(self, exclude=None):
+        """Constraints are checked by the service, which names what failed."""

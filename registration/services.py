@@ -1,0 +1,94 @@
+"""Guest registration: register, and the organizers' decisions (with the guest's email)."""
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wic.errors import ConflictError, DomainError
+from wic.models import Edition
+
+from .enums import DECISIONS, RegistrationStatus
+from .models import Registration
+
+# Like pretix: an alphabet without look-alike characters (no 0/O, 1/I/L).
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+FIELDS = (
+    "name", "name_zh", "email", "organization_name", "title", "country", "category", "participation", "languages",
+    "needs_visa_letter", "needs_accommodation", "accessibility_needs", "consent",
+)
+
+
+def random_code(length: int) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+def _duplicate_error(existing: Registration) -> ConflictError:
+    return ConflictError(
+        "duplicate_registration",
+        _("%(email)s is already registered for this edition (reference %(reference)s, registered on %(day)s). The link to that registration's page is in the confirmation email.")
+        % {"email": existing.email, "reference": existing.reference, "day": timezone.localtime(existing.created).strftime("%Y-%m-%d")},
+        field="email",
+    )
+
+
+def registration_create(*, edition: Edition, data: dict, user=None, language: str = "zh-hans") -> Registration:
+    """Register a guest. Refused when the edition is over (`registration_closed`), without consent
+    to the privacy notice (`consent_required`), or when the email is already registered for the
+    edition (`duplicate_registration`, naming the existing reference), a database constraint
+    backing the last rule against simultaneous requests."""
+    if edition.end_date < timezone.localdate():
+        raise DomainError("registration_closed", _("Edition %(year)s is over; registration is closed.") % {"year": edition.year})
+    unknown = set(data) - set(FIELDS)
+    if unknown:
+        raise DomainError("invalid", _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    if not data.get("consent"):
+        raise DomainError("consent_required", _("Please agree to the privacy notice to register."), field="consent")
+    email = (data.get("email") or "").strip()
+    existing = Registration.objects.filter(edition=edition, email__iexact=email).first()
+    if existing:
+        raise _duplicate_error(existing)
+    registration = Registration(edition=edition, user=user if user and user.is_authenticated else None, language=language, **{**data, "email": email})
+    registration.reference = random_code(8)
+    registration.token = random_code(32)  # 32 symbols of 31: about 158 bits
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:
+        existing = Registration.objects.filter(edition=edition, email__iexact=email).first()
+        if existing:
+            raise _duplicate_error(existing) from None
+        raise
+    return registration
+
+
+@transaction.atomic
+def registration_decide(*, registration: Registration, status: str, actor) -> Registration:
+    """Approve, wait-list or reject (`invalid_transition` for anything else); the guest's email
+    is enqueued once the transaction commits."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if status not in DECISIONS.get(registration.status, ()):
+        raise ConflictError(
+            "invalid_transition",
+            _("A registration that is %(from)s cannot become %(to)s.")
+            % {"from": RegistrationStatus(registration.status).label, "to": RegistrationStatus(status).label if status in RegistrationStatus.values else status},
+        )
+    registration.status = status
+    registration.decided_at = timezone.now()
+    registration.decided_by = actor
+    registration.save(update_fields=["status", "decided_at", "decided_by"])
+    from .tasks import send_registration_decision
+
+    registration_id = registration.pk
+    transaction.on_commit(lambda: send_registration_decision.delay(registration_id, status))
+    return registration
+
+
+def registrations_decide(*, registrations, status: str, actor) -> tuple[list, list]:
+    changed, refused = [], []
+    for registration in registrations:
+        try:
+            changed.append(registration_decide(registration=registration, status=status, actor=actor))
+        except DomainError as error:
+            refused.append((registration, error))
+    return changed, refused

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registration"
+
+urlpatterns = [
+    path("editions/<str:year>/register/", views.register, name="register"),
+    path("editions/<str:year>/registration/<str:token>/", views.guest_page, name="page"),
+]

@@ -1,0 +1,119 @@
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+
+from registration import services
+from registration.models import Registration
+from tests.factories import EditionFactory
+from wic.errors import DomainError
+from wic.models import Edition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def future(db):
+    return EditionFactory(year=2099)
+
+
+def guest(**overrides):
+    data = {
+        "name": "Maria Silva", "name_zh": "", "email": "maria@example.org", "organization_name": "Ministry of Communications",
+        "title": "Director", "country": "BR", "category": "government", "participation": "on_site", "languages": "Português, English",
+        "needs_visa_letter": True, "needs_accommodation": True, "accessibility_needs": "", "consent": True,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_register_gives_a_reference_and_an_unguessable_page_secret(future):
+    registration = services.registration_create(edition=future, data=guest())
+    assert registration.status == "pending"
+    assert len(registration.reference) == 8 and set(registration.reference) <= set(services.ALPHABET)
+    assert len(registration.token) == 32 and set(registration.token) <= set(services.ALPHABET)
+    assert not set("01OIL") & set(services.ALPHABET)
+
+
+def test_duplicate_email_is_refused_pointing_to_the_existing_one(future):
+    first = services.registration_create(edition=future, data=guest())
+    with pytest.raises(DomainError) as error:
+        services.registration_create(edition=future, data=guest(email="MARIA@example.org", name="Another"))
+    assert (error.value.code, error.value.status, error.value.field) == ("duplicate_registration", 409, "email")
+    assert first.reference in error.value.message
+    # The same email may register for another edition.
+    other = EditionFactory(year=2098)
+    assert services.registration_create(edition=other, data=guest()).edition == other
+
+
+def test_the_database_backs_the_one_per_email_rule(future):
+    services.registration_create(edition=future, data=guest())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Registration.objects.create(edition=future, reference="ABCDEFGH", token="X" * 32, **{**guest(email="Maria@Example.org")})
+
+
+def test_consent_and_closed_editions(future):
+    with pytest.raises(DomainError) as error:
+        services.registration_create(edition=future, data=guest(consent=False))
+    assert error.value.code == "consent_required"
+    with pytest.raises(DomainError) as error:
+        services.registration_create(edition=Edition.objects.get(year=2024), data=guest())
+    assert error.value.code == "registration_closed"
+
+
+def test_decisions_and_the_email_sent_once(future, django_capture_on_commit_callbacks):
+    registration = services.registration_create(edition=future, data=guest(), language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_decide(registration=registration, status="approved", actor=None)
+    assert [m.subject for m in mail.outbox] == ["Your registration for the 2099 summit: Approved"]
+    assert f"/editions/2099/registration/{registration.token}/" in mail.outbox[0].body
+    from registration.tasks import send_registration_decision
+
+    assert send_registration_decision(registration.pk, "approved") is False
+    assert len(mail.outbox) == 1
+    with pytest.raises(DomainError) as error:
+        services.registration_decide(registration=registration, status="rejected", actor=None)
+    assert (error.value.code, error.value.status) == ("invalid_transition", 409)
+
+
+def test_waitlisted_can_still_be_approved(future):
+    registration = services.registration_create(edition=future, data=guest())
+    services.registration_decide(registration=registration, status="waitlisted", actor=None)
+    assert services.registration_decide(registration=registration, status="approved", actor=None).status == "approved"
+
+
+def form_post(**overrides):
+    data = {k: v for k, v in guest(**overrides).items() if v not in (False, "")}
+    data["consent"] = "on" if overrides.get("consent", True) else ""
+    for key in ("needs_visa_letter", "needs_accommodation"):
+        if key in data:
+            data[key] = "on"
+    return {k: v for k, v in data.items() if v != ""}
+
+
+def test_register_page_creates_and_redirects_to_the_guest_page(client, future):
+    response = client.post("/editions/2099/register/", form_post(), HTTP_ACCEPT_LANGUAGE="en")
+    registration = Registration.objects.get(email="maria@example.org")
+    assert (response.status_code, response["Location"]) == (302, f"/editions/2099/registration/{registration.token}/")
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    assert page["Cache-Control"] == "private, no-store"
+    html = page.content.decode()
+    assert registration.reference in html and "Pending" in html and "Brazil" in html
+
+
+def test_register_page_duplicate_and_bad_input_show_clear_errors(client, future):
+    client.post("/editions/2099/register/", form_post())
+    duplicate = client.post("/editions/2099/register/", form_post(email="Maria@example.org"), HTTP_ACCEPT_LANGUAGE="en")
+    assert duplicate.status_code == 409
+    assert "[duplicate_registration]" in duplicate.content.decode()
+    bad = client.post("/editions/2099/register/", form_post(country="XX", email="x@example.org"), HTTP_ACCEPT_LANGUAGE="en")
+    assert bad.status_code == 400 and "country" in bad.context["form"].errors
+    no_consent = client.post("/editions/2099/register/", form_post(consent=False, email="y@example.org"), HTTP_ACCEPT_LANGUAGE="en")
+    assert no_consent.status_code == 400 and "[consent_required]" in no_consent.content.decode()
+    assert Registration.objects.count() == 1
+
+
+def test_closed_edition_page_and_unknown_guest_page(client):
+    closed = client.get("/editions/2024/register/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "registration is closed" in closed.content.decode()
+    assert client.get("/editions/2099/registration/NOPE/").status_code == 404
+    assert client.get("/editions/abc/register/").status_code == 404
