@@ -52,3 +52,32 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name}"
+
+
+class Credential(models.Model):
+    """An approved on-site guest's credential: a random secret shown as a QR code.
+
+    What must hold: at most one active (not revoked) credential per registration, a database
+    constraint backing it. Revoking keeps the row, so the old secret scans as `revoked`.
+    """
+
+    registration = models.ForeignKey(Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="credentials")
+    secret = models.CharField(_("secret"), max_length=64, unique=True)
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("revoked by"))
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("credential")
+        verbose_name_plural = _("credentials")
+        constraints = [
+            models.UniqueConstraint(fields=["registration"], condition=models.Q(revoked_at__isnull=True), name="credential_one_active_per_registration"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration.reference} {'revoked' if self.revoked_at else 'active'}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

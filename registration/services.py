@@ -9,7 +9,7 @@ from wic.errors import ConflictError, DomainError
 from wic.models import Edition
 
 from .enums import DECISIONS, RegistrationStatus
-from .models import Registration
+from .models import Credential, Registration
 
 # Like pretix: an alphabet without look-alike characters (no 0/O, 1/I/L).
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -77,6 +77,8 @@ def registration_decide(*, registration: Registration, status: str, actor) -> Re
     registration.decided_at = timezone.now()
     registration.decided_by = actor
     registration.save(update_fields=["status", "decided_at", "decided_by"])
+    if status == RegistrationStatus.APPROVED and registration.participation == "on_site":
+        credential_issue(registration=registration)
     from .tasks import send_registration_decision
 
     registration_id = registration.pk
@@ -92,3 +94,27 @@ def registrations_decide(*, registrations, status: str, actor) -> tuple[list, li
         except DomainError as error:
             refused.append((registration, error))
     return changed, refused
+
+
+CREDENTIAL_LENGTH = 28  # 28 symbols of a 31-symbol alphabet: about 139 bits
+
+
+@transaction.atomic
+def credential_issue(*, registration: Registration) -> Credential:
+    """The registration's active credential, issued now if it has none. Only approved on-site
+    guests get one (`not_approved`, `not_on_site`)."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != RegistrationStatus.APPROVED:
+        raise DomainError("not_approved", _("Only approved guests get a credential."))
+    if registration.participation != "on_site":
+        raise DomainError("not_on_site", _("Online participants need no credential."))
+    active = registration.credentials.filter(revoked_at__isnull=True).first()
+    return active or Credential.objects.create(registration=registration, secret=random_code(CREDENTIAL_LENGTH))
+
+
+@transaction.atomic
+def credential_reissue(*, registration: Registration, actor) -> Credential:
+    """Revoke the active credential (its secret then scans as `revoked`) and issue a new one."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration.credentials.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=actor)
+    return credential_issue(registration=registration)

@@ -39,7 +39,16 @@ def guest_page(request, year, token):
     registration = Registration.objects.filter(token=token, edition__year=year if str(year).isdigit() else -1).select_related("edition").first()
     if registration is None:
         return not_found(request, _("No registration has this address."))
-    response = render(request, "registration/guest_page.html", {"registration": registration, "edition": registration.edition})
+    credential = registration.credentials.filter(revoked_at__isnull=True).first()
+    qr_svg = ""
+    if credential is not None:
+        import segno
+        from django.utils.safestring import mark_safe
+
+        # The secret is from a fixed alphanumeric alphabet, so the generated SVG carries no user text.
+        qr_svg = mark_safe(segno.make(credential.secret, error="m").svg_inline(scale=6, title=_("Credential QR code")))
+    context = {"registration": registration, "edition": registration.edition, "credential": credential, "qr_svg": qr_svg}
+    response = render(request, "registration/guest_page.html", context)
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response

@@ -117,3 +117,41 @@ def test_closed_edition_page_and_unknown_guest_page(client):
     assert "registration is closed" in closed.content.decode()
     assert client.get("/editions/2099/registration/NOPE/").status_code == 404
     assert client.get("/editions/abc/register/").status_code == 404
+
+
+def test_approval_issues_a_credential_for_on_site_guests_only(future):
+    on_site = services.registration_create(edition=future, data=guest())
+    online = services.registration_create(edition=future, data=guest(email="online@example.org", participation="online"))
+    services.registration_decide(registration=on_site, status="approved", actor=None)
+    services.registration_decide(registration=online, status="approved", actor=None)
+    credential = on_site.credentials.get()
+    assert len(credential.secret) == 28 and set(credential.secret) <= set(services.ALPHABET)
+    assert not online.credentials.exists()
+    assert services.credential_issue(registration=on_site) == credential  # idempotent
+
+
+def test_reissue_revokes_the_old_secret(future, django_user_model):
+    registration = services.registration_create(edition=future, data=guest())
+    services.registration_decide(registration=registration, status="approved", actor=None)
+    old = registration.credentials.get()
+    organizer = django_user_model.objects.create_user("org-cred", is_staff=True)
+    new = services.credential_reissue(registration=registration, actor=organizer)
+    old.refresh_from_db()
+    assert old.revoked_at is not None and old.revoked_by == organizer
+    assert new.secret != old.secret and new.is_active
+    assert registration.credentials.filter(revoked_at__isnull=True).count() == 1
+
+
+def test_pending_guest_gets_no_credential(future):
+    registration = services.registration_create(edition=future, data=guest())
+    with pytest.raises(DomainError) as error:
+        services.credential_issue(registration=registration)
+    assert error.value.code == "not_approved"
+
+
+def test_guest_page_shows_the_qr_code_and_typed_secret(client, future):
+    registration = services.registration_create(edition=future, data=guest())
+    services.registration_decide(registration=registration, status="approved", actor=None)
+    secret = registration.credentials.get().secret
+    html = client.get(f"/editions/2099/registration/{registration.token}/").content.decode()
+    assert "<svg" in html and secret in html
