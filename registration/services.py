@@ -1,6 +1,7 @@
 """Guest registration: register, and the organizers' decisions (with the guest's email)."""
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,10 +25,16 @@ def random_code(length: int) -> str:
 
 
 def _duplicate_error(existing: Registration) -> ConflictError:
+    """Point to the existing registration without telling a stranger anything about it: its page
+    link goes (again) to the registered address only."""
+    from .tasks import send_registration_link
+
+    existing_id = existing.pk
+    transaction.on_commit(lambda: send_registration_link.delay(existing_id))
     return ConflictError(
         "duplicate_registration",
-        _("%(email)s is already registered for this edition (reference %(reference)s, registered on %(day)s). The link to that registration's page is in the confirmation email.")
-        % {"email": existing.email, "reference": existing.reference, "day": timezone.localtime(existing.created).strftime("%Y-%m-%d")},
+        _("%(email)s is already registered for this edition. We have sent the link to that registration's page to this address.")
+        % {"email": existing.email},
         field="email",
     )
 
@@ -49,17 +56,23 @@ def registration_create(*, edition: Edition, data: dict, user=None, language: st
     if existing:
         raise _duplicate_error(existing)
     registration = Registration(edition=edition, user=user if user and user.is_authenticated else None, language=language, **{**data, "email": email})
-    registration.reference = random_code(8)
-    registration.token = random_code(32)  # 32 symbols of 31: about 158 bits
     try:
-        with transaction.atomic():
-            registration.save()
-    except IntegrityError:
-        existing = Registration.objects.filter(edition=edition, email__iexact=email).first()
-        if existing:
-            raise _duplicate_error(existing) from None
-        raise
-    return registration
+        registration.clean_fields(exclude=["reference", "token"])
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise DomainError("invalid", f"{field}: {' '.join(messages)}", field=field) from None
+    for _attempt in range(3):  # a clash of random codes is next to impossible; draw again if it happens
+        registration.reference = random_code(8)
+        registration.token = random_code(32)  # 32 symbols of 31: about 158 bits
+        try:
+            with transaction.atomic():
+                registration.save()
+            return registration
+        except IntegrityError:
+            existing = Registration.objects.filter(edition=edition, email__iexact=email).first()
+            if existing:
+                raise _duplicate_error(existing) from None
+    raise DomainError("try_again", _("Please try again."), status=503)
 
 
 @transaction.atomic

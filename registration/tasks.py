@@ -25,3 +25,17 @@ def send_registration_decision(registration_id: int, status: str) -> bool:
         registration.notified_status = status
         registration.save(update_fields=["notified_status"])
     return True
+
+
+@shared_task(name="registration.send_link", acks_late=True, autoretry_for=(SMTPException, ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_registration_link(registration_id: int) -> bool:
+    """Send the guest the link to their registration page (after a second registration attempt)."""
+    from .models import Registration
+
+    registration = Registration.objects.select_related("edition").get(pk=registration_id)
+    with translation.override(registration.language or "zh-hans"):
+        context = {"registration": registration, "edition": registration.edition, "site_url": settings.SITE_URL}
+        subject = render_to_string("registration/email/link_subject.txt", context).strip()
+        body = render_to_string("registration/email/decision_body.txt", context)
+    send_mail(subject, body, None, [registration.email])
+    return True

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from agenda.api import HallViewSet, SessionViewSet
 from forums.api import ForumApplicationViewSet
+from registration.api import RegistrationViewSet
 
 from . import views
 from .forms import QueuedPasswordResetForm
@@ -18,6 +19,7 @@ router.register("sessions", SessionViewSet, basename="session")
 router.register("halls", HallViewSet, basename="hall")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("forum-applications", ForumApplicationViewSet, basename="forum-application")
+router.register("registrations", RegistrationViewSet, basename="registration")
 
 admin.site.site_header = "WIC Summit Manager"
 admin.site.site_title = "WIC Summit Manager"

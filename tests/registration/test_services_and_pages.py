@@ -34,12 +34,14 @@ def test_register_gives_a_reference_and_an_unguessable_page_secret(future):
     assert not set("01OIL") & set(services.ALPHABET)
 
 
-def test_duplicate_email_is_refused_pointing_to_the_existing_one(future):
+def test_duplicate_email_is_refused_pointing_to_the_existing_one(future, django_capture_on_commit_callbacks):
     first = services.registration_create(edition=future, data=guest())
-    with pytest.raises(DomainError) as error:
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError) as error:
         services.registration_create(edition=future, data=guest(email="MARIA@example.org", name="Another"))
     assert (error.value.code, error.value.status, error.value.field) == ("duplicate_registration", 409, "email")
-    assert first.reference in error.value.message
+    assert first.reference not in error.value.message  # nothing about the existing one is told to the caller...
+    assert [m.to for m in mail.outbox] == [["maria@example.org"]]  # ...its page link goes to its own address
+    assert f"/registration/{first.token}/" in mail.outbox[0].body
     # The same email may register for another edition.
     other = EditionFactory(year=2098)
     assert services.registration_create(edition=other, data=guest()).edition == other
@@ -49,6 +51,12 @@ def test_the_database_backs_the_one_per_email_rule(future):
     services.registration_create(edition=future, data=guest())
     with pytest.raises(IntegrityError), transaction.atomic():
         Registration.objects.create(edition=future, reference="ABCDEFGH", token="X" * 32, **{**guest(email="Maria@Example.org")})
+
+
+def test_fields_are_validated_in_the_service(future):
+    with pytest.raises(DomainError) as error:
+        services.registration_create(edition=future, data=guest(category="royalty"))
+    assert (error.value.code, error.value.field) == ("invalid", "category")
 
 
 def test_consent_and_closed_editions(future):

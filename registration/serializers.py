@@ -1,0 +1,74 @@
+"""Guest registrations in the API. The serializers check the shape of the input (types, choices,
+an ISO 3166 country, an edition that exists); every rule lives in registration.services."""
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from wic.models import Edition
+
+from .enums import GuestCategory, Participation
+from .models import Registration
+from .services import FIELDS
+
+
+def page_url(registration: Registration) -> str:
+    """The guest's own page (its path carries the page secret)."""
+    return reverse("registration:page", kwargs={"year": registration.edition.year, "token": registration.token})
+
+
+class RegistrationInputSerializer(serializers.Serializer):
+    """What a guest sends to register. `consent` must be true (else `consent_required`)."""
+
+    edition = serializers.SlugRelatedField(slug_field="year", queryset=Edition.objects.all(), help_text=_("The edition (year)."))
+    name = serializers.CharField(max_length=200)
+    name_zh = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(max_length=254)
+    organization_name = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    country = CountryField(help_text=_("ISO 3166-1 alpha-2 code, e.g. CN."))
+    category = serializers.ChoiceField(choices=GuestCategory.choices)
+    participation = serializers.ChoiceField(choices=Participation.choices)
+    languages = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    needs_visa_letter = serializers.BooleanField(required=False, default=False)
+    needs_accommodation = serializers.BooleanField(required=False, default=False)
+    accessibility_needs = serializers.CharField(required=False, allow_blank=True, default="")
+    consent = serializers.BooleanField(required=False, default=False, help_text=_("Agreement to the privacy notice; must be true."))
+
+    def service_arguments(self) -> tuple[Edition, dict]:
+        data = dict(self.validated_data)
+        edition = data.pop("edition")
+        return edition, {key: value for key, value in data.items() if key in FIELDS}
+
+
+class RegistrationCreatedSerializer(serializers.ModelSerializer):
+    """The answer to a registration: the reference to quote and the guest's own page."""
+
+    edition = serializers.IntegerField(source="edition.year", read_only=True)
+    page_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Registration
+        fields = ["reference", "status", "edition", "name", "participation", "page_url"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_page_url(self, obj) -> str:
+        return page_url(obj)
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    """A registration as the organizers see it. Times are Beijing time (+08:00)."""
+
+    edition = serializers.IntegerField(source="edition.year", read_only=True)
+    country = CountryField(read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id", "reference", "edition", "status", "name", "name_zh", "email", "organization_name", "title", "country",
+            "category", "participation", "languages", "needs_visa_letter", "needs_accommodation", "accessibility_needs",
+            "language", "created", "decided_at",
+        ]
+        read_only_fields = fields

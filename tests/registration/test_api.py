@@ -1,0 +1,173 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from registration import services
+from registration.enums import RegistrationStatus as S
+from registration.models import Registration
+from tests.factories import EditionFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/registrations/"
+
+
+@pytest.fixture(autouse=True)
+def clear_throttle():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def edition():
+    return EditionFactory(year=2099)
+
+
+@pytest.fixture
+def staff_client(api_client):
+    user = get_user_model().objects.create_user("staff-test", "staff@example.org", "a-long-test-password-1", is_staff=True)
+    api_client.force_authenticate(user)
+    return api_client
+
+
+def body(**extra):
+    return {
+        "edition": 2099, "name": "Ada Lovelace", "email": "ada@example.org", "organization_name": "Analytical Engines",
+        "country": "GB", "category": "academia", "participation": "on_site", "consent": True, **extra,
+    }
+
+
+def test_register_answers_with_reference_and_page(api_client, edition):
+    response = api_client.post(URL, body(needs_visa_letter=True), format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    registration = Registration.objects.get()
+    assert data == {
+        "reference": registration.reference, "status": "pending", "edition": 2099, "name": "Ada Lovelace",
+        "participation": "on_site", "page_url": f"/editions/2099/registration/{registration.token}/",
+    }
+    assert (registration.country, registration.needs_visa_letter, registration.user_id, registration.language) == ("GB", True, None, "en")
+
+
+def test_duplicate_email_in_other_case_is_409_and_tells_nothing_of_the_existing_one(api_client, edition):
+    first = api_client.post(URL, body(), format="json").json()
+    response = api_client.post(URL, body(email="ADA@Example.ORG", name="Someone else"), format="json")
+    assert response.status_code == 409
+    data = response.json()
+    assert data["code"] == "duplicate_registration"
+    assert first["reference"] not in data["message"]
+    assert data["errors"]["email"][0]["code"] == "duplicate_registration"
+    assert Registration.objects.count() == 1
+
+
+@pytest.mark.parametrize("consent", [False, None])
+def test_no_consent_is_refused(api_client, edition, consent):
+    payload = body(consent=False) if consent is False else {k: v for k, v in body().items() if k != "consent"}
+    response = api_client.post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "consent_required"
+    assert not Registration.objects.exists()
+
+
+def test_edition_over_is_closed(api_client):
+    response = api_client.post(URL, body(edition=2024), format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "registration_closed"
+
+
+def test_unknown_edition_is_a_field_error(api_client):
+    response = api_client.post(URL, body(edition=1999), format="json")
+    assert response.status_code == 400
+    data = response.json()
+    assert data["code"] == "invalid"
+    assert list(data["errors"]) == ["edition"]
+
+
+def test_bad_country_names_country(api_client, edition):
+    response = api_client.post(URL, body(country="XX"), format="json")
+    assert response.status_code == 400
+    data = response.json()
+    assert data["code"] == "invalid"
+    assert list(data["errors"]) == ["country"]
+    assert "country" in data["message"]
+
+
+def test_registration_is_throttled(api_client, edition):
+    for index in range(30):
+        api_client.post(URL, body(email="bad", name=str(index)), format="json")
+    response = api_client.post(URL, body(), format="json")
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+
+
+def test_anonymous_cannot_read(api_client, edition):
+    assert api_client.get(URL).status_code == 401
+    registration = services.registration_create(edition=edition, data={k: v for k, v in body().items() if k != "edition"})
+    assert api_client.get(f"{URL}{registration.pk}/").status_code == 401
+
+
+def test_non_staff_user_cannot_read(api_client, edition):
+    user = get_user_model().objects.create_user("guest-test", "guest@example.org", "a-long-test-password-1")
+    api_client.force_authenticate(user)
+    response = api_client.get(URL)
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+
+
+def test_no_update_or_delete(staff_client, edition):
+    registration = services.registration_create(edition=edition, data={k: v for k, v in body().items() if k != "edition"})
+    url = f"{URL}{registration.pk}/"
+    assert staff_client.patch(url, {"status": "approved"}, format="json").status_code == 405
+    assert staff_client.put(url, body(), format="json").status_code == 405
+    assert staff_client.delete(url).status_code == 405
+    registration.refresh_from_db()
+    assert registration.status == S.PENDING
+
+
+def _register(edition, index):
+    data = {k: v for k, v in body(email=f"guest{index}@example.org", name=f"Guest {index}").items() if k != "edition"}
+    return services.registration_create(edition=edition, data=data)
+
+
+def _list_queries(client, params=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, params or {})
+    assert response.status_code == 200
+    return response.json(), len(queries)
+
+
+def test_staff_lists_filters_and_retrieves(staff_client, superuser, edition):
+    other = EditionFactory(year=2098)
+    first = _register(edition, 0)
+    services.registration_decide(registration=first, status=S.APPROVED, actor=superuser)
+    _register(edition, 1)
+    _register(other, 2)
+
+    data, _count = _list_queries(staff_client)
+    assert data["count"] == 3
+    item = next(r for r in data["results"] if r["reference"] == first.reference)
+    assert (item["edition"], item["status"], item["email"], item["country"]) == (2099, "approved", "guest0@example.org", "GB")
+    assert "token" not in item
+
+    data, _count = _list_queries(staff_client, {"edition": 2099})
+    assert sorted(r["name"] for r in data["results"]) == ["Guest 0", "Guest 1"]
+    data, _count = _list_queries(staff_client, {"edition": 2099, "status": "pending"})
+    assert [r["name"] for r in data["results"]] == ["Guest 1"]
+    assert staff_client.get(URL, {"status": "nonsense"}).status_code == 400
+
+    response = staff_client.get(f"{URL}{first.pk}/")
+    assert response.status_code == 200
+    assert response.json()["reference"] == first.reference
+
+
+def test_list_query_count_is_constant(staff_client, edition):
+    _register(edition, 0)
+    _data, one = _list_queries(staff_client)
+    for index in range(1, 6):
+        _register(edition, index)
+    data, many = _list_queries(staff_client)
+    assert data["count"] == 6
+    assert many == one
