@@ -5,6 +5,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from wic.i18n import BilingualMixin
+
 from .enums import GuestCategory, Participation, RegistrationStatus
 
 
@@ -81,3 +83,78 @@ class Credential(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class CheckinList(BilingualMixin, models.Model):
+    """Where credentials are scanned: a day's main gate, or an invitation-only agenda item.
+    A credential is admitted once per list; exits may be scanned on gate lists."""
+
+    GATE, ITEM = "gate", "item"
+    KINDS = [(GATE, _("Main gate of a day")), (ITEM, _("Invitation-only item"))]
+
+    edition = models.ForeignKey("wic.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="checkin_lists")
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=KINDS)
+    day = models.DateField(_("day"), null=True, blank=True)
+    session = models.ForeignKey("agenda.Session", verbose_name=_("agenda item"), null=True, blank=True, on_delete=models.CASCADE, related_name="checkin_lists")
+
+    class Meta:
+        ordering = ["edition", "kind", "day", "id"]
+        verbose_name = _("check-in list")
+        verbose_name_plural = _("check-in lists")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="gate", day__isnull=False, session__isnull=True) | models.Q(kind="item", session__isnull=False),
+                name="checkin_list_gate_has_day_item_has_session",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class Invitation(models.Model):
+    """An approved guest invited to an invitation-only agenda item."""
+
+    registration = models.ForeignKey(Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="invitations")
+    session = models.ForeignKey("agenda.Session", verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="invitations")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [models.UniqueConstraint(fields=["registration", "session"], name="invitation_once")]
+
+
+class Checkin(models.Model):
+    """Every scan, refused ones too: list, credential, result, when, by whom, from which device.
+
+    What must hold: one admitted entry per credential and list (a database constraint); a
+    client's nonce is unique, so a retried scan returns the first answer and writes nothing.
+    """
+
+    ENTRY, EXIT = "entry", "exit"
+    TYPES = [(ENTRY, _("Entry")), (EXIT, _("Exit"))]
+
+    checkin_list = models.ForeignKey(CheckinList, verbose_name=_("check-in list"), on_delete=models.CASCADE, related_name="checkins")
+    credential = models.ForeignKey(Credential, verbose_name=_("credential"), null=True, blank=True, on_delete=models.SET_NULL, related_name="checkins")
+    raw_secret = models.CharField(_("scanned code"), max_length=100)
+    nonce = models.CharField(_("client nonce"), max_length=64, unique=True)
+    type = models.CharField(_("type"), max_length=10, choices=TYPES, default=ENTRY)
+    result = models.CharField(_("result"), max_length=30)
+    scanned_at = models.DateTimeField(_("scanned at"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("gate staff"), null=True, on_delete=models.SET_NULL, related_name="+")
+    device = models.CharField(_("device"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-scanned_at"]
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkin_list", "credential"], condition=models.Q(result="ok", type="entry"), name="checkin_one_admission_per_list"
+            )
+        ]
+        indexes = [models.Index(fields=["checkin_list", "result"])]

@@ -1,0 +1,57 @@
+"""POST /api/v1/checkins/: a gate's scan. Gate staff (the `gate` role) and organizers only."""
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
+
+from wic import roles
+
+from .checkin import RESULTS, checkin_scan
+from .models import Checkin, CheckinList
+
+
+class IsGateStaff(permissions.BasePermission):
+    message = "Only gate staff and organizers can scan."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and (user.is_staff or user.groups.filter(name=roles.GATE).exists()))
+
+
+class ScanThrottle(UserRateThrottle):
+    scope = "checkin-scan"
+    rate = "600/minute"
+
+
+class ScanSerializer(serializers.Serializer):
+    list = serializers.PrimaryKeyRelatedField(queryset=CheckinList.objects.all())
+    secret = serializers.CharField(max_length=100, trim_whitespace=True)
+    nonce = serializers.CharField(max_length=64)
+    scanned_at = serializers.DateTimeField(required=False)
+    type = serializers.ChoiceField(choices=[Checkin.ENTRY, Checkin.EXIT], default=Checkin.ENTRY)
+    device = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class ScanResultSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=RESULTS)
+    scanned_at = serializers.DateTimeField()
+    list = serializers.IntegerField()
+    guest = serializers.DictField(required=False)
+    first_scan = serializers.DictField(required=False)
+
+
+class CheckinView(APIView):
+    permission_classes = [IsGateStaff]
+    throttle_classes = [ScanThrottle]
+
+    @extend_schema(request=ScanSerializer, responses={201: ScanResultSerializer, 200: ScanResultSerializer}, summary="Scan a credential at a gate")
+    def post(self, request):
+        serializer = ScanSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        answer = checkin_scan(
+            checkin_list=data["list"], secret=data["secret"], nonce=data["nonce"], user=request.user,
+            type=data["type"], scanned_at=data.get("scanned_at"), device=data["device"],
+        )
+        return Response(answer.as_dict(), status=status.HTTP_200_OK)

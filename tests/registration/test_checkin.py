@@ -1,0 +1,176 @@
+import threading
+import time
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import Group
+
+from agenda.models import Session
+from registration import checkin as checkin_module
+from registration import services
+from registration.checkin import checkin_scan
+from registration.models import Checkin, CheckinList, Invitation
+from tests.conftest import requires_postgres
+from tests.factories import EditionFactory, SessionFactory
+from tests.registration.test_services_and_pages import guest
+from wic import roles
+from wic.seeding import seed_past_editions
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+DAY1 = datetime(2099, 11, 10, 8, 30, tzinfo=BEIJING)
+
+
+def nonce():
+    return str(uuid.uuid4())
+
+
+@pytest.fixture
+def setup(db, django_user_model):
+    edition = EditionFactory(year=2099)
+    registration = services.registration_create(edition=edition, data=guest())
+    services.registration_decide(registration=registration, status="approved", actor=None)
+    credential = registration.credentials.get()
+    gate = CheckinList.objects.create(edition=edition, name_zh="主入口 11月10日", kind="gate", day=DAY1.date())
+    banquet = SessionFactory(edition=edition, title_zh="欢迎晚宴", kind="banquet", access="by_invitation")
+    item = CheckinList.objects.create(edition=edition, name_zh="欢迎晚宴", kind="item", session=banquet)
+    staff = django_user_model.objects.create_user("gate-x", password="a-long-test-password-1")
+    staff.groups.add(Group.objects.get_or_create(name=roles.GATE)[0])
+    return {"edition": edition, "registration": registration, "credential": credential, "gate": gate, "item": item, "staff": staff, "banquet": banquet}
+
+
+def scan(s, secret=None, list_key="gate", **kwargs):
+    kwargs.setdefault("scanned_at", DAY1)
+    return checkin_scan(checkin_list=s[list_key], secret=secret or s["credential"].secret, nonce=kwargs.pop("nonce", nonce()), user=s["staff"], **kwargs)
+
+
+def test_ok_then_already_checked_in_with_when_and_where(setup):
+    first = scan(setup, device="gate-A")
+    assert first.result == "ok"
+    assert first.as_dict()["guest"] == {"name": "Maria Silva", "name_zh": "", "organization": "Ministry of Communications", "country": "BR", "category": "government"}
+    again = scan(setup, device="gate-B")
+    assert again.result == "already_checked_in"
+    assert again.as_dict()["first_scan"]["device"] == "gate-A"
+    assert again.as_dict()["first_scan"]["at"] == "2099-11-10T08:30:00+08:00"
+    assert Checkin.objects.filter(result="ok").count() == 1
+
+
+def test_exit_is_recorded_on_gate_lists(setup):
+    scan(setup)
+    assert scan(setup, type="exit").result == "ok"
+    assert scan(setup, list_key="item", type="exit").result == "invalid"
+
+
+def test_revoked_secret(setup):
+    old = setup["credential"].secret
+    new = services.credential_reissue(registration=setup["registration"], actor=None)
+    assert scan(setup, secret=old).result == "revoked"
+    assert scan(setup, secret=new.secret).result == "ok"
+
+
+def test_not_approved_wrong_day_invalid(setup):
+    setup["registration"].status = "pending"
+    setup["registration"].save()
+    assert scan(setup).result == "not_approved"
+    setup["registration"].status = "approved"
+    setup["registration"].save()
+    assert scan(setup, scanned_at=datetime(2099, 11, 11, 9, 0, tzinfo=BEIJING)).result == "wrong_day"
+    assert scan(setup, secret="NOSUCHCODE").result == "invalid"
+
+
+def test_invitation_only_item(setup):
+    assert scan(setup, list_key="item").result == "not_invited"
+    Invitation.objects.create(registration=setup["registration"], session=setup["banquet"])
+    assert scan(setup, list_key="item").result == "ok"
+
+
+def test_same_nonce_returns_the_first_answer_and_writes_nothing(setup):
+    n = nonce()
+    assert scan(setup, nonce=n).result == "ok"
+    count = Checkin.objects.count()
+    assert scan(setup, nonce=n).result == "ok"
+    assert Checkin.objects.count() == count
+
+
+def test_every_scan_is_kept(setup):
+    scan(setup)
+    scan(setup)
+    scan(setup, secret="BAD")
+    assert list(Checkin.objects.order_by("id").values_list("result", "user__username")) == [
+        ("ok", "gate-x"), ("already_checked_in", "gate-x"), ("invalid", "gate-x"),
+    ]
+
+
+def test_api_scan_and_permissions(setup, api_client, django_user_model):
+    body = {"list": setup["gate"].pk, "secret": setup["credential"].secret.lower(), "nonce": nonce(), "scanned_at": "2099-11-10T08:30:00+08:00"}
+    assert api_client.post("/api/v1/checkins/", body, format="json").status_code == 401
+    attendee = django_user_model.objects.create_user("attendee-y")
+    api_client.force_authenticate(attendee)
+    denied = api_client.post("/api/v1/checkins/", body, format="json")
+    assert (denied.status_code, denied.json()["code"]) == (403, "permission_denied")
+    api_client.force_authenticate(setup["staff"])
+    response = api_client.post("/api/v1/checkins/", body, format="json")
+    assert (response.status_code, response.json()["result"]) == (200, "ok")
+    replay = api_client.post("/api/v1/checkins/", body, format="json")
+    assert replay.json()["result"] == "ok" and Checkin.objects.count() == 1
+    bad = api_client.post("/api/v1/checkins/", {**body, "list": 999999, "nonce": nonce()}, format="json")
+    assert (bad.status_code, bad.json()["errors"]["list"][0]["code"]) == (400, "does_not_exist")
+
+
+@pytest.fixture
+def reseed_after():
+    """Transactional tests flush the database; put the past editions back for the tests after."""
+    yield
+    seed_past_editions()
+
+
+def _race(setup, lock: bool, monkeypatch) -> tuple[list[str], int]:
+    """20 simultaneous scans of one secret with different nonces. Returns the results and how many
+    scans the decision itself judged admissible (before the database constraint)."""
+    monkeypatch.setattr(checkin_module, "LOCK_CREDENTIAL", lock)
+    decided_ok = []
+    real_decide = checkin_module._decide
+
+    def slow_decide(*args):
+        result = real_decide(*args)
+        time.sleep(0.05)  # widen the window between reading and writing
+        if result[0] == "ok":
+            decided_ok.append(1)
+        return result
+
+    monkeypatch.setattr(checkin_module, "_decide", slow_decide)
+    barrier = threading.Barrier(20)
+    results = []
+
+    def worker():
+        from django.db import connection
+
+        try:
+            barrier.wait()
+            results.append(scan(setup).result)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results, len(decided_ok)
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_scans_admit_once(setup, monkeypatch, reseed_after):
+    results, decided_ok = _race(setup, lock=True, monkeypatch=monkeypatch)
+    assert sorted(results) == ["already_checked_in"] * 19 + ["ok"]
+    assert decided_ok == 1  # the lock serialized the decisions
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_negative_control_without_the_lock_the_race_is_real(setup, monkeypatch, reseed_after):
+    results, decided_ok = _race(setup, lock=False, monkeypatch=monkeypatch)
+    assert decided_ok > 1  # several scans judged themselves first: the test can see the race...
+    assert results.count("ok") == 1  # ...and the database constraint still admits only one
