@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -295,7 +295,7 @@ class ForumApplicationAdmin(admin.ModelAdmin):
         session = obj.session
         url = reverse("admin:agenda_session_change", args=[session.pk])
         if session.start is None:
-            where = _t("not placed yet")
+            where = gettext("not placed yet")
         else:
             where = f"{session.hall} {timezone.localtime(session.start):%Y-%m-%d %H:%M}–{timezone.localtime(session.end):%H:%M}"
         return format_html('<a href="{}">{}</a> ({})', url, session.title_zh, where)
@@ -317,7 +317,7 @@ class ForumApplicationAdmin(admin.ModelAdmin):
         for application, error in refused:
             self.message_user(
                 request,
-                _t("“%(title)s” was not changed: %(message)s [%(code)s]") % {"title": application.title_zh, "message": error.message, "code": error.code},
+                gettext("“%(title)s” was not changed: %(message)s [%(code)s]") % {"title": application.title_zh, "message": error.message, "code": error.code},
                 messages.ERROR,
             )
 
@@ -363,14 +363,14 @@ class ForumApplicationAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    _t("“%(title)s” is now %(state)s.") % {"title": application.title_zh, "state": ApplicationState(to_state).label},
+                    gettext("“%(title)s” is now %(state)s.") % {"title": application.title_zh, "state": ApplicationState(to_state).label},
                     messages.SUCCESS,
                 )
                 return redirect("admin:forums_forumapplication_change", application.pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": _t("Decide on “%(title)s”") % {"title": application.title_zh},
+            "title": gettext("Decide on “%(title)s”") % {"title": application.title_zh},
             "original": application,
             "form": form,
             "has_view_permission": True,
@@ -396,7 +396,7 @@ class ForumApplicationAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": _t("Place accepted sub-forums of %(year)s") % {"year": edition.year},
+            "title": gettext("Place accepted sub-forums of %(year)s") % {"year": edition.year},
             "edition": edition,
             "editions": list(Edition.objects.order_by("-year").only("pk", "year", "name_zh")),
             "venue": venue,
@@ -414,7 +414,7 @@ class ForumApplicationAdmin(admin.ModelAdmin):
         form = PlacementForm(request.POST, edition=edition)
         if not form.is_valid():
             problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
-            self.message_user(request, _t("The placement was not saved: %(problems)s") % {"problems": problems}, messages.ERROR)
+            self.message_user(request, gettext("The placement was not saved: %(problems)s") % {"problems": problems}, messages.ERROR)
             return
         data = form.cleaned_data
         application = data["application"]
@@ -425,13 +425,13 @@ class ForumApplicationAdmin(admin.ModelAdmin):
         except DomainError as error:
             self.message_user(
                 request,
-                _t("“%(title)s” was not placed: %(message)s [%(code)s]") % {"title": application.title_zh, "message": error.message, "code": error.code},
+                gettext("“%(title)s” was not placed: %(message)s [%(code)s]") % {"title": application.title_zh, "message": error.message, "code": error.code},
                 messages.ERROR,
             )
             return
         self.message_user(
             request,
-            _t("“%(title)s” is placed in %(hall)s on %(day)s, %(start)s–%(end)s, and published.")
+            gettext("“%(title)s” is placed in %(hall)s on %(day)s, %(start)s–%(end)s, and published.")
             % {
                 "title": application.title_zh,
                 "hall": data["hall"],

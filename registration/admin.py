@@ -2,13 +2,13 @@
 registration.services (the bulk actions, also on the change page), which emails the guest."""
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
 from .enums import RegistrationStatus
-from .models import Registration
+from .models import Checkin, CheckinList, Credential, Invitation, Registration
 
 BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
@@ -20,7 +20,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_zh", "email", "organization_name", "reference"]
     list_select_related = ["edition"]
     date_hierarchy = "created"
-    actions = ["approve", "waitlist", "reject"]
+    actions = ["approve", "waitlist", "reject", "reissue_credential"]
     readonly_fields = ["edition", "user", "reference", "status", "decided_at", "decided_by", "notified_status", "consent", "language", "created"]
     fieldsets = [
         (None, {"fields": ["edition", "reference", "status", "decided_at", "decided_by", "notified_status", "created"]}),
@@ -50,7 +50,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         for registration, error in refused:
             self.message_user(
                 request,
-                _t("%(reference)s (%(name)s) was not changed: %(message)s [%(code)s]")
+                gettext("%(reference)s (%(name)s) was not changed: %(message)s [%(code)s]")
                 % {"reference": registration.reference, "name": registration.name, "message": error.message, "code": error.code},
                 messages.ERROR,
             )
@@ -66,3 +66,60 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reject"), description_plural=_("Reject selected registrations"), permissions=["change"], location=BOTH)
     def reject(self, request, queryset):
         self._decide(request, queryset, RegistrationStatus.REJECTED)
+
+
+    @admin.action(description=_("Revoke and re-issue the credential"), description_plural=_("Revoke and re-issue the selected guests' credentials"), permissions=["change"], location=BOTH)
+    def reissue_credential(self, request, queryset):
+        from wic.errors import DomainError
+
+        for registration in queryset:
+            try:
+                services.credential_reissue(registration=registration, actor=request.user)
+                self.message_user(request, gettext("%(reference)s has a new credential; the old code now scans as revoked.") % {"reference": registration.reference}, messages.SUCCESS)
+            except DomainError as error:
+                self.message_user(request, f"{registration.reference}: {error.message} [{error.code}]", messages.ERROR)
+
+
+@admin.register(Credential)
+class CredentialAdmin(admin.ModelAdmin):
+    list_display = ["registration", "issued_at", "revoked_at", "revoked_by"]
+    list_filter = ["registration__edition", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["registration__reference", "registration__name", "secret"]
+    list_select_related = ["registration", "revoked_by"]
+    readonly_fields = ["registration", "secret", "issued_at", "revoked_at", "revoked_by"]
+
+    def has_add_permission(self, request):
+        return False  # issued by approval and by the re-issue action
+
+
+@admin.register(CheckinList)
+class CheckinListAdmin(admin.ModelAdmin):
+    list_display = ["name_zh", "name_en", "edition", "kind", "day", "session"]
+    list_filter = ["edition", "kind"]
+    search_fields = ["name_zh", "name_en"]
+    list_select_related = ["edition", "session"]
+    raw_id_fields = ["session"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["registration", "session", "created"]
+    list_filter = ["session__edition"]
+    search_fields = ["registration__name", "registration__reference", "session__title_zh"]
+    list_select_related = ["registration", "session"]
+    raw_id_fields = ["registration", "session"]
+
+
+@admin.register(Checkin)
+class CheckinAdmin(admin.ModelAdmin):
+    list_display = ["scanned_at", "checkin_list", "result", "type", "credential", "device", "user"]
+    list_filter = ["checkin_list", "result", "type"]
+    search_fields = ["raw_secret", "credential__registration__name", "credential__registration__reference", "device"]
+    list_select_related = ["checkin_list", "credential__registration", "user"]
+    date_hierarchy = "scanned_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the scan log is written by the check-in service only

@@ -7,4 +7,5 @@ app_name = "registration"
 urlpatterns = [
     path("editions/<str:year>/register/", views.register, name="register"),
     path("editions/<str:year>/registration/<str:token>/", views.guest_page, name="page"),
+    path("checkin/", views.checkin_page, name="checkin"),
 ]

@@ -52,3 +52,28 @@ def guest_page(request, year, token):
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _is_gate_staff(user) -> bool:
+    from wic import roles
+
+    return user.is_authenticated and (user.is_staff or user.groups.filter(name=roles.GATE).exists())
+
+
+def checkin_page(request):
+    """The gate's phone page: choose a list, then scan with the camera or type the code."""
+    from django.contrib.auth.views import redirect_to_login
+
+    from .models import CheckinList
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not _is_gate_staff(request.user):
+        return render(request, "403.html", {"message": _("Only gate staff and organizers can scan credentials.")}, status=403)
+    today = timezone.localdate()
+    lists = list(
+        CheckinList.objects.filter(edition__end_date__gte=today).select_related("edition", "session").order_by("edition__year", "kind", "day", "id")
+    )
+    response = render(request, "registration/checkin.html", {"lists": lists})
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -93,7 +93,7 @@ def test_change_form_action_waitlists_one(admin_client_logged, edition, django_c
     registration = register(edition, "Ada")
     url = f"{CHANGELIST}{registration.pk}/change/"
     page = admin_client_logged.get(url)
-    assert [value for value, _label in page.context["action_form"].fields["action"].choices] == ["", "approve", "waitlist", "reject"]
+    assert [value for value, _label in page.context["action_form"].fields["action"].choices] == ["", "approve", "waitlist", "reject", "reissue_credential"]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client_logged.post(url, {"CHANGE_FORM-action": "waitlist", "_selected_action": str(registration.pk)})

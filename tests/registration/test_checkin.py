@@ -174,3 +174,43 @@ def test_negative_control_without_the_lock_the_race_is_real(setup, monkeypatch, 
     results, decided_ok = _race(setup, lock=False, monkeypatch=monkeypatch)
     assert decided_ok > 1  # several scans judged themselves first: the test can see the race...
     assert results.count("ok") == 1  # ...and the database constraint still admits only one
+
+
+def test_checkin_page_for_gate_staff_only(setup, client, django_user_model):
+    assert client.get("/checkin/")["Location"].startswith("/accounts/login/")
+    client.force_login(django_user_model.objects.create_user("attendee-z"))
+    assert client.get("/checkin/").status_code == 403
+    client.force_login(setup["staff"])
+    response = client.get("/checkin/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert [l.name_zh for l in response.context["lists"]] == ["主入口 11月10日", "欢迎晚宴"]
+    assert 'data-api="/api/v1/checkins/"' in response.content.decode()
+
+
+@pytest.mark.parametrize("model", ["credential", "checkinlist", "invitation", "checkin"])
+def test_checkin_admin_changelists_have_constant_queries(setup, admin_client_logged, model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert admin_client_logged.get(f"/admin/registration/{model}/").status_code == 200
+        return len(ctx.captured_queries)
+
+    scan(setup)
+    Invitation.objects.create(registration=setup["registration"], session=setup["banquet"])
+    few = count()
+    for i in range(4):
+        r = services.registration_create(edition=setup["edition"], data=guest(email=f"g{i}@example.org"))
+        services.registration_decide(registration=r, status="approved", actor=None)
+        Invitation.objects.create(registration=r, session=setup["banquet"])
+        CheckinList.objects.create(edition=setup["edition"], name_zh=f"入口{i}", kind="gate", day=DAY1.date())
+        checkin_scan(checkin_list=setup["gate"], secret=r.credentials.get().secret, nonce=nonce(), user=setup["staff"], scanned_at=DAY1)
+    assert count() == few
+
+
+def test_reissue_action_in_the_admin(setup, admin_client_logged):
+    old = setup["credential"].secret
+    response = admin_client_logged.post("/admin/registration/registration/", {"action": "reissue_credential", "_selected_action": [setup["registration"].pk]}, follow=True)
+    assert response.status_code == 200
+    assert scan(setup, secret=old).result == "revoked"
