@@ -41,6 +41,14 @@ class ScanResultSerializer(serializers.Serializer):
     first_scan = serializers.DictField(required=False)
 
 
+FAILED_SCAN_LIMIT = 20  # unknown codes per user ...
+FAILED_SCAN_WINDOW = 600  # ... per ten minutes: a stolen phone cannot enumerate secrets
+
+
+def _failed_key(user) -> str:
+    return f"checkin-failed:{user.pk}"
+
+
 class CheckinView(APIView):
     permission_classes = [IsGateStaff]
     throttle_classes = [ScanThrottle]
@@ -50,8 +58,29 @@ class CheckinView(APIView):
         serializer = ScanSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        from django.core.cache import cache
+        from django.utils.translation import gettext as _
+
+        failures = cache.get(_failed_key(request.user), 0)
+        if failures >= FAILED_SCAN_LIMIT:
+            response = Response(
+                {
+                    "code": "too_many_failed_scans",
+                    "message": _("Too many unknown codes from this account; wait %(seconds)s seconds before scanning again.") % {"seconds": FAILED_SCAN_WINDOW},
+                    "wait": FAILED_SCAN_WINDOW,
+                },
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+            response["Retry-After"] = str(FAILED_SCAN_WINDOW)
+            return response
         answer = checkin_scan(
             checkin_list=data["list"], secret=data["secret"], nonce=data["nonce"], user=request.user,
             type=data["type"], scanned_at=data.get("scanned_at"), device=data["device"],
         )
+        if answer.result == "invalid":
+            if not cache.add(_failed_key(request.user), 1, FAILED_SCAN_WINDOW):
+                try:
+                    cache.incr(_failed_key(request.user))
+                except ValueError:
+                    cache.set(_failed_key(request.user), 1, FAILED_SCAN_WINDOW)
         return Response(answer.as_dict(), status=status.HTTP_200_OK)

@@ -214,3 +214,17 @@ def test_reissue_action_in_the_admin(setup, admin_client_logged):
     response = admin_client_logged.post("/admin/registration/registration/", {"action": "reissue_credential", "_selected_action": [setup["registration"].pk]}, follow=True)
     assert response.status_code == 200
     assert scan(setup, secret=old).result == "revoked"
+
+
+def test_failed_scans_are_rate_limited_with_the_wait(setup, api_client):
+    from django.core.cache import cache
+
+    cache.clear()
+    api_client.force_authenticate(setup["staff"])
+    body = {"list": setup["gate"].pk, "scanned_at": "2099-11-10T08:30:00+08:00"}
+    for _ in range(20):
+        assert api_client.post("/api/v1/checkins/", {**body, "secret": "GUESS", "nonce": nonce()}, format="json").json()["result"] == "invalid"
+    blocked = api_client.post("/api/v1/checkins/", {**body, "secret": setup["credential"].secret, "nonce": nonce()}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert (blocked.status_code, blocked.json()["code"], blocked["Retry-After"]) == (429, "too_many_failed_scans", "600")
+    assert "wait 600 seconds" in blocked.json()["message"]
+    cache.clear()
