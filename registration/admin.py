@@ -20,7 +20,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_zh", "email", "organization_name", "reference"]
     list_select_related = ["edition"]
     date_hierarchy = "created"
-    actions = ["approve", "waitlist", "reject", "reissue_credential"]
+    actions = ["approve", "waitlist", "reject", "reissue_credential", "invite"]
     readonly_fields = ["edition", "user", "reference", "status", "decided_at", "decided_by", "notified_status", "consent", "language", "created"]
     fieldsets = [
         (None, {"fields": ["edition", "reference", "status", "decided_at", "decided_by", "notified_status", "created"]}),
@@ -78,6 +78,50 @@ class RegistrationAdmin(admin.ModelAdmin):
                 self.message_user(request, gettext("%(reference)s has a new credential; the old code now scans as revoked.") % {"reference": registration.reference}, messages.SUCCESS)
             except DomainError as error:
                 self.message_user(request, f"{registration.reference}: {error.message} [{error.code}]", messages.ERROR)
+
+
+
+def _invite(modeladmin, request, queryset):
+    """Invite the selected guests (and, optionally, every approved guest of a category) to an
+    invitation-only item of their edition: a confirmation page, then registration.services."""
+    from django.shortcuts import render
+
+    from agenda.models import Session
+    from wic.errors import DomainError
+
+    from .enums import GuestCategory
+
+    registrations = list(queryset.select_related("edition"))
+    editions = {r.edition_id for r in registrations}
+    if len(editions) != 1:
+        modeladmin.message_user(request, gettext("Select guests of one edition."), messages.ERROR)
+        return None
+    sessions = Session.objects.filter(edition_id=editions.pop(), access__in=services.INVITATION_ONLY).order_by("sort_key")
+    if request.POST.get("apply"):
+        session = sessions.filter(pk=request.POST.get("session")).first()
+        if session is None:
+            modeladmin.message_user(request, gettext("Choose an invitation-only item."), messages.ERROR)
+            return None
+        try:
+            added = services.invitations_create(session=session, registrations=registrations, category=request.POST.get("category", ""))
+        except DomainError as error:
+            modeladmin.message_user(request, f"{error.message} [{error.code}]", messages.ERROR)
+            return None
+        modeladmin.message_user(request, gettext("%(count)s new invitations to %(title)s.") % {"count": added, "title": session.title_zh}, messages.SUCCESS)
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": gettext("Invite to an invitation-only item"),
+        "registrations": registrations,
+        "sessions": sessions,
+        "categories": GuestCategory.choices,
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return render(request, "admin/registration/invite.html", context)
+
+
+RegistrationAdmin.invite = admin.action(description=_("Invite to an invitation-only item"), permissions=["change"])(_invite)
 
 
 @admin.register(Credential)

@@ -131,3 +131,31 @@ def credential_reissue(*, registration: Registration, actor) -> Credential:
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     registration.credentials.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=actor)
     return credential_issue(registration=registration)
+
+
+INVITATION_ONLY = ("by_invitation", "invited_only", "closed_door")
+
+
+@transaction.atomic
+def invitations_create(*, session, registrations=(), category: str = "") -> int:
+    """Invite approved guests to an invitation-only agenda item: the given registrations, and every
+    approved guest of `category` in the item's edition. Refused for an open item
+    (`not_invitation_only`) or an unapproved guest (`not_approved`, naming them). Returns how many
+    invitations are new; inviting twice changes nothing."""
+    from .models import Invitation
+
+    if session.access not in INVITATION_ONLY:
+        raise DomainError("not_invitation_only", _("%(title)s is open to everyone; invitations are for invitation-only items.") % {"title": session.title_zh})
+    chosen = list(registrations)
+    unapproved = [r for r in chosen if r.status != RegistrationStatus.APPROVED]
+    if unapproved:
+        raise DomainError("not_approved", _("Only approved guests can be invited: %(names)s.") % {"names": ", ".join(r.name for r in unapproved)})
+    wrong_edition = [r for r in chosen if r.edition_id != session.edition_id]
+    if wrong_edition:
+        raise DomainError("invalid", _("These guests registered for another edition: %(names)s.") % {"names": ", ".join(r.name for r in wrong_edition)})
+    ids = {r.pk for r in chosen}
+    if category:
+        ids |= set(Registration.objects.filter(edition_id=session.edition_id, category=category, status=RegistrationStatus.APPROVED).values_list("pk", flat=True))
+    existing = set(Invitation.objects.filter(session=session, registration_id__in=ids).values_list("registration_id", flat=True))
+    Invitation.objects.bulk_create([Invitation(session=session, registration_id=pk) for pk in sorted(ids - existing)], ignore_conflicts=True)
+    return len(ids - existing)

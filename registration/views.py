@@ -47,7 +47,8 @@ def guest_page(request, year, token):
 
         # The secret is from a fixed alphanumeric alphabet, so the generated SVG carries no user text.
         qr_svg = mark_safe(segno.make(credential.secret, error="m").svg_inline(scale=6, title=_("Credential QR code")))
-    context = {"registration": registration, "edition": registration.edition, "credential": credential, "qr_svg": qr_svg}
+    invitations = registration.invitations.select_related("session__hall__venue").order_by("session__sort_key")
+    context = {"registration": registration, "edition": registration.edition, "credential": credential, "qr_svg": qr_svg, "invitations": invitations}
     response = render(request, "registration/guest_page.html", context)
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"

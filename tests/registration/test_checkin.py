@@ -16,6 +16,7 @@ from tests.conftest import requires_postgres
 from tests.factories import EditionFactory, SessionFactory
 from tests.registration.test_services_and_pages import guest
 from wic import roles
+from wic.errors import DomainError
 from wic.seeding import seed_past_editions
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -228,3 +229,39 @@ def test_failed_scans_are_rate_limited_with_the_wait(setup, api_client):
     assert (blocked.status_code, blocked.json()["code"], blocked["Retry-After"]) == (429, "too_many_failed_scans", "600")
     assert "wait 600 seconds" in blocked.json()["message"]
     cache.clear()
+
+
+def test_invitations_by_person_and_by_category(setup, client):
+    s = setup
+    other = services.registration_create(edition=s["edition"], data=guest(email="gov2@example.org", name="Second Official"))
+    services.registration_decide(registration=other, status="approved", actor=None)
+    pending = services.registration_create(edition=s["edition"], data=guest(email="p@example.org", name="Pending One"))
+    media = services.registration_create(edition=s["edition"], data=guest(email="m@example.org", name="Media One", category="media"))
+    services.registration_decide(registration=media, status="approved", actor=None)
+    s["registration"].refresh_from_db()
+    assert services.invitations_create(session=s["banquet"], registrations=[s["registration"]]) == 1
+    assert services.invitations_create(session=s["banquet"], category="government") == 1  # the second official; the first already had one
+    assert set(Invitation.objects.filter(session=s["banquet"]).values_list("registration__name", flat=True)) == {"Maria Silva", "Second Official"}
+    with pytest.raises(DomainError) as error:
+        services.invitations_create(session=s["banquet"], registrations=[pending])
+    assert (error.value.code, "Pending One" in error.value.message) == ("not_approved", True)
+    open_item = SessionFactory(edition=s["edition"], access="open")
+    with pytest.raises(DomainError) as error:
+        services.invitations_create(session=open_item, registrations=[media])
+    assert error.value.code == "not_invitation_only"
+    html = client.get(f"/editions/2099/registration/{s['registration'].token}/").content.decode()
+    assert "欢迎晚宴" in html
+
+
+def test_invite_action_in_the_admin(setup, admin_client_logged):
+    reg = setup["registration"]
+    page = admin_client_logged.post("/admin/registration/registration/", {"action": "invite", "_selected_action": [reg.pk]})
+    assert page.status_code == 200 and setup["banquet"] in list(page.context["sessions"])
+    done = admin_client_logged.post(
+        "/admin/registration/registration/",
+        {"action": "invite", "_selected_action": [reg.pk], "apply": "1", "session": setup["banquet"].pk, "category": ""},
+        follow=True,
+    )
+    assert done.status_code == 200
+    assert Invitation.objects.filter(registration=reg, session=setup["banquet"]).count() == 1
+    assert scan(setup, list_key="item").result == "ok"

@@ -1,0 +1,443 @@
+"""Benchmark: gate scans (POST /api/v1/checkins/) under gunicorn + PostgreSQL, next to /healthz.
+
+The goal (issue): with 50 concurrent clients against gunicorn + PostgreSQL on loopback, p99 under
+50 ms and at least 300 scans per second on this 2-core machine.
+
+Setup: a fresh PostgreSQL database `wic_bench_<random>` (127.0.0.1:5432, user postgres; created
+with psycopg, dropped at the end), or a temp SQLite file with --sqlite. `migrate`, then one
+`manage.py shell -c` script: edition 2999 (demo) with a gate list whose day is today in
+Asia/Shanghai, N approved on-site registrations with one active 28-character credential each
+(bulk_create, not the services: same rows, seconds instead of minutes), and one gate user per
+client thread (group "gate", DRF token). One user per client, like one phone per gate lane: the
+scan endpoint throttles each user to 600 scans a minute, which 50 clients on one account would hit.
+
+Load: gunicorn `wic.wsgi` (--workers 4, sync) on a free loopback port, production settings
+(DJANGO_DEBUG=0, random secret key, SSL redirect off) and DATABASE_CONN_MAX_AGE=60, i.e.
+persistent database connections per worker. Client threads each hold a keep-alive http.client
+connection (gunicorn's sync workers answer "Connection: close", so in effect each request opens
+a new loopback TCP connection). Phases, all from the same --clients threads:
+
+  warm-up     --warmup first admissions of spare secrets, not measured
+  first scan  --scans first admissions of distinct secrets, unique nonces: every answer must be "ok"
+  re-scan     the same secrets again with new nonces: every answer must be "already_checked_in"
+  healthz     GET /healthz (a database round trip), the same number of requests, for comparison
+
+Only valid secrets are sent (unknown ones count toward a per-user failed-scan lock-out). Any
+non-200 status or unexpected result counts as an error. The load generator runs on the same
+2 cores as gunicorn and PostgreSQL and takes CPU from them.
+
+    .venv/bin/python bench/checkin.py [--scans 3000] [--clients 50] [--workers 4] [--warmup 200] [--sqlite]
+"""
+import argparse
+import http.client
+import json
+import math
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+BEIJING = ZoneInfo("Asia/Shanghai")
+GOAL_P99_MS, GOAL_RPS = 50.0, 300.0
+YEAR = 2999
+PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+
+# Run inside `manage.py shell -c`; prints one JSON line the bench reads back.
+SETUP = r'''
+import json
+from datetime import date
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from registration.models import CheckinList, Credential, Registration
+from registration.services import CREDENTIAL_LENGTH, random_code
+from wic import roles
+from wic.models import Edition
+
+GUESTS, USERS, YEAR, SECRETS_FILE = {guests}, {users}, {year}, {secrets_file!r}
+today = timezone.localdate()  # TIME_ZONE is Asia/Shanghai
+with transaction.atomic():
+    edition = Edition.objects.create(
+        year=YEAR, name_zh="基准测试峰会", name_en="Benchmark summit", start_date=date(YEAR, 11, 1), end_date=date(YEAR, 11, 3),
+        location_zh="乌镇", location_en="Wuzhen", is_demo=True,
+    )
+    gate = CheckinList.objects.create(edition=edition, name_zh="基准主入口", name_en="Bench main gate", kind="gate", day=today)
+    now = timezone.now()
+    registrations = Registration.objects.bulk_create([
+        Registration(
+            edition=edition, reference=f"B{{i:07d}}", token=random_code(32), name=f"Bench Guest {{i}}", email=f"guest{{i}}@bench.example",
+            organization_name="Bench Organization", title="Delegate", country="BR", category="government", participation="on_site",
+            consent=True, status="approved", decided_at=now,
+        )
+        for i in range(GUESTS)
+    ], batch_size=1000)
+    codes = set()
+    while len(codes) < GUESTS:
+        codes.add(random_code(CREDENTIAL_LENGTH))
+    codes = list(codes)
+    Credential.objects.bulk_create([Credential(registration=r, secret=s) for r, s in zip(registrations, codes)], batch_size=1000)
+    group, _ = Group.objects.get_or_create(name=roles.GATE)
+    tokens = []
+    for n in range(USERS):
+        user = get_user_model().objects.create_user(f"bench-gate-{{n}}")  # no usable password
+        user.groups.add(group)
+        tokens.append(Token.objects.create(user=user).key)
+with open(SECRETS_FILE, "w") as f:
+    f.write("\n".join(codes) + "\n")
+print("BENCH-DATA " + json.dumps({{
+    "list": gate.pk, "day": str(gate.day), "tokens": tokens,
+    "credentials": Credential.objects.filter(registration__edition=edition, revoked_at__isnull=True).count(),
+}}))
+'''
+
+
+@dataclass
+class Phase:
+    label: str
+    expect: str | None  # expected "result" of a scan; None for /healthz
+    latencies: list = field(default_factory=list)  # seconds, successful requests only
+    elapsed: float = 0.0
+    requests: int = 0
+    errors: int = 0
+    results: Counter = field(default_factory=Counter)
+    error_samples: list = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tool(name: str) -> str:
+    candidate = VENV_BIN / name
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which(name)
+    if not found:
+        sys.exit(f"{name} not found (expected {candidate})")
+    return found
+
+
+def run(cmd: list[str], env: dict, what: str) -> str:
+    t0 = time.perf_counter()
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        raise RuntimeError(f"{what} failed (exit {result.returncode})")
+    print(f"  {what:<34} {time.perf_counter() - t0:6.1f} s", flush=True)
+    return result.stdout
+
+
+def request(conn_holder: list, port: int, method: str, url: str, body: bytes | None, headers: dict, timeout: float) -> tuple[int, bytes]:
+    """One request on the thread's keep-alive connection; reopens it when the server closed it.
+    Retries once only when the request cannot have reached the server (a dropped idle connection);
+    a retried scan would be harmless anyway, the nonce makes it idempotent."""
+    for attempt in (1, 2):
+        if conn_holder[0] is None:
+            conn_holder[0] = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        conn = conn_holder[0]
+        try:
+            conn.request(method, url, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            if response.will_close:
+                conn.close()
+                conn_holder[0] = None
+            return response.status, data
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as error:
+            conn.close()
+            conn_holder[0] = None
+            if attempt == 2:
+                raise error
+    raise AssertionError("unreachable")
+
+
+def load(phase: Phase | None, port: int, jobs: list, tokens: list[str], list_id: int, timeout: float) -> None:
+    """Split `jobs` (secrets, or None for a /healthz GET) over len(tokens) threads, one gate user
+    each; record into `phase` (None: warm-up, nothing recorded but errors still raise)."""
+    lock = threading.Lock()
+    latencies, results, samples = [], Counter(), []
+    errors = [0]
+    clients = len(tokens)
+    barrier = threading.Barrier(clients + 1)
+    expect = phase.expect if phase else "ok"
+
+    def worker(n: int):
+        conn = [None]
+        headers = {"Authorization": f"Token {tokens[n]}", "Content-Type": "application/json", "Accept-Encoding": "identity"}
+        mine = jobs[n::clients]
+        barrier.wait()
+        try:
+            for secret in mine:
+                if secret is None:
+                    method, url, body = "GET", "/healthz", None
+                else:
+                    method, url = "POST", "/api/v1/checkins/"
+                    body = json.dumps({
+                        "list": list_id, "secret": secret, "nonce": uuid.uuid4().hex,
+                        "scanned_at": datetime.now(BEIJING).isoformat(), "type": "entry", "device": f"bench-{n}",
+                    }).encode()
+                t0 = time.perf_counter()
+                try:
+                    status, data = request(conn, port, method, url, body, headers if secret else {}, timeout)
+                except Exception as error:  # timeouts, refused connections: counted, never fatal
+                    status, data = None, repr(error).encode()
+                dt = time.perf_counter() - t0
+                result = None
+                if status == 200 and secret is not None:
+                    try:
+                        result = json.loads(data).get("result")
+                    except ValueError:
+                        result = "unparsable"
+                ok = status == 200 and (secret is None or result == expect)
+                with lock:
+                    if result:
+                        results[result] += 1
+                    if ok:
+                        latencies.append(dt)
+                    else:
+                        errors[0] += 1
+                        if len(samples) < 3:
+                            samples.append(f"{method} {url} -> {status}: {data[:200]!r}")
+        finally:
+            if conn[0] is not None:
+                conn[0].close()
+
+    threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(clients)]
+    for t in threads:
+        t.start()
+    barrier.wait()  # all threads started and built their work lists: start the clock
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    if phase is None:
+        if errors[0]:
+            raise RuntimeError(f"warm-up: {errors[0]} failed scan(s), e.g. {samples[:2]}")
+        return
+    phase.latencies += latencies
+    phase.elapsed += elapsed
+    phase.requests += len(jobs)
+    phase.errors += errors[0]
+    phase.results += results
+    phase.error_samples += samples[: max(0, 3 - len(phase.error_samples))]
+
+
+def wait_for_health(proc: subprocess.Popen, port: int, log: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    last = ""
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.stderr.write(log.read_text(errors="replace")[-4000:])
+            raise RuntimeError(f"gunicorn exited with {proc.returncode} before answering /healthz")
+        try:
+            status, body = request([None], port, "GET", "/healthz", None, {}, 2)
+            if status == 200:
+                return
+            last = f"{status} {body[:200]!r}"
+        except OSError as error:
+            last = repr(error)
+        time.sleep(0.2)
+    sys.stderr.write(log.read_text(errors="replace")[-4000:])
+    raise RuntimeError(f"/healthz did not answer 200 within {seconds:.0f} s (last: {last})")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)  # graceful: the arbiter stops its workers
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
+def percentile(sorted_values: list, q: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    if not sorted_values:
+        return math.nan
+    return sorted_values[max(0, math.ceil(q * len(sorted_values)) - 1)]
+
+
+def figures(p: Phase) -> tuple[float, float, float]:
+    lat = sorted(p.latencies)
+    rps = len(lat) / p.elapsed if p.elapsed else 0.0
+    return rps, (statistics.median(lat) * 1000 if lat else math.nan), percentile(lat, 0.99) * 1000
+
+
+def report(phases: list[Phase]) -> bool:
+    print(f"\n{'phase':<28} {'requests':>8} {'errors':>6} {'scans/s':>8} {'p50 ms':>8} {'p99 ms':>8}  results")
+    for p in phases:
+        rps, p50, p99 = figures(p)
+        results = ", ".join(f"{k} {v}" for k, v in sorted(p.results.items())) or "-"
+        print(f"{p.label:<28} {p.requests:>8} {p.errors:>6} {rps:>8.1f} {p50:>8.1f} {p99:>8.1f}  {results}")
+    for p in phases:
+        for sample in p.error_samples:
+            print(f"  error, {p.label}: {sample}")
+    first = phases[0]
+    rps, _, p99 = figures(first)
+    met = first.errors == 0 and p99 < GOAL_P99_MS and rps >= GOAL_RPS
+    print(
+        f"\nfirst scans: {rps:.0f} scans/s, p99 {p99:.1f} ms, {first.errors} error(s); goal p99 < {GOAL_P99_MS:.0f} ms and "
+        f">= {GOAL_RPS:.0f} scans/s: {'MET' if met else 'NOT MET'}."
+    )
+    return met
+
+
+def create_database() -> str:
+    import psycopg
+
+    name = f"wic_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(**PG, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name
+
+
+def drop_database(name: str) -> None:
+    import psycopg
+
+    try:
+        with psycopg.connect(**PG, dbname="postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except Exception as error:  # report, do not mask the run's own outcome
+        print(f"could not drop database {name}: {error!r}", file=sys.stderr)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description="Gate-scan throughput and latency (POST /api/v1/checkins/) under gunicorn, next to /healthz.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--scans", type=int, default=3000, help="measured first admissions (and as many re-scans and /healthz GETs)")
+    parser.add_argument("--clients", type=int, default=50, help="client threads, each a gate user with its own keep-alive connection")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn --workers (sync)")
+    parser.add_argument("--warmup", type=int, default=200, help="unmeasured first admissions before the run (spare secrets)")
+    parser.add_argument("--guests", type=int, default=None, help="approved guests with credentials (default: scans + warmup)")
+    parser.add_argument("--sqlite", action="store_true", help="a temp SQLite file instead of a fresh PostgreSQL database")
+    parser.add_argument("--timeout", type=float, default=30, help="seconds a single request may take before it counts as an error")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir and the database, and print where they are")
+    args = parser.parse_args()
+    args.guests = args.guests or args.scans + args.warmup
+    if min(args.scans, args.clients, args.workers) < 1 or args.warmup < 0:
+        parser.error("counts must be positive")
+    if args.guests < args.scans + args.warmup:
+        parser.error("--guests must be at least --scans + --warmup (every first scan needs its own secret)")
+
+    python, gunicorn = tool("python"), tool("gunicorn")
+    tmp = Path(tempfile.mkdtemp(prefix="wic-bench-checkin-"))
+    proc, dbname = None, None
+    try:
+        (tmp / "bench_settings.py").write_text(
+            "from wic.settings import *  # noqa: F401,F403  (production settings, same middleware)\n"
+            f"STATIC_ROOT = {str(tmp / 'staticfiles')!r}\n"
+        )
+        if args.sqlite:
+            database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+        else:
+            dbname = create_database()
+            database_url = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{dbname}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_"))}
+        env.update({
+            "DJANGO_SETTINGS_MODULE": "bench_settings",
+            "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT)]),
+            "DATABASE_URL": database_url,
+            "DATABASE_CONN_MAX_AGE": "60",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        })
+
+        print(f"setting up in {tmp} ({'SQLite' if args.sqlite else 'PostgreSQL database ' + dbname})", flush=True)
+        manage = [python, str(ROOT / "manage.py")]
+        run(manage + ["migrate", "--noinput", "-v", "0"], env, "manage.py migrate")
+        secrets_file = tmp / "secrets.txt"
+        code = SETUP.format(guests=args.guests, users=args.clients, year=YEAR, secrets_file=str(secrets_file))
+        out = run(manage + ["shell", "-c", code], env, f"{args.guests} guests, {args.clients} gate users")
+        data = json.loads(next(line for line in out.splitlines() if line.startswith("BENCH-DATA "))[len("BENCH-DATA "):])
+        codes = secrets_file.read_text().split()
+        assert len(codes) == len(set(codes)) == args.guests == data["credentials"], "secrets file does not match the database"
+        today = datetime.now(BEIJING).date().isoformat()
+        if data["day"] != today:
+            raise RuntimeError(f"gate list day {data['day']} is not today in Beijing ({today})")
+
+        port = free_port()
+        log = tmp / "gunicorn.log"
+        cmd = [
+            gunicorn, "wic.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+            "--chdir", str(ROOT), "--error-logfile", str(log), "--log-level", "warning", "--timeout", "120",
+            "--backlog", "2048",
+        ]
+        t0 = time.perf_counter()
+        with open(log, "ab") as sink:
+            proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for_health(proc, port, log)
+        print(f"  {'gunicorn up':<34} {time.perf_counter() - t0:6.1f} s", flush=True)
+
+        warm, measured = codes[: args.warmup], codes[args.warmup: args.warmup + args.scans]
+        tokens, list_id = data["tokens"], data["list"]
+        print(
+            f"\ngate list {list_id} (day {data['day']}), {args.guests} credentials. gunicorn {args.workers} sync worker(s), DEBUG=0, "
+            f"{'SQLite' if args.sqlite else 'PostgreSQL'} with persistent connections (CONN_MAX_AGE=60). Client: {args.clients} threads "
+            f"(one gate user each), {args.scans} scans per phase after {args.warmup} warm-up scans.",
+            flush=True,
+        )
+        load_before = os.getloadavg()[0]
+        load(None, port, warm, tokens, list_id, args.timeout)
+        load(None, port, [None] * max(args.clients, args.warmup), tokens, list_id, args.timeout)
+        phases = [
+            Phase("first scan (ok)", "ok"),
+            Phase("re-scan (already_checked_in)", "already_checked_in"),
+            Phase("GET /healthz", None),
+        ]
+        load(phases[0], port, measured, tokens, list_id, args.timeout)
+        load(phases[1], port, measured, tokens, list_id, args.timeout)
+        load(phases[2], port, [None] * args.scans, tokens, list_id, args.timeout)
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn died during the run (exit {proc.returncode}); see {log}")
+        met = report(phases)
+        print(
+            f"1-minute load average {load_before:.2f} before the load, {os.getloadavg()[0]:.2f} after "
+            f"({os.cpu_count()} CPUs); other work on the machine skews the figures."
+        )
+        errors = sum(p.errors for p in phases)
+        if errors:
+            print(f"{errors} request(s) failed or gave an unexpected result; see above.")
+        return 1 if errors else (0 if met else 2)
+    finally:
+        if proc is not None:
+            stop(proc)
+        if args.keep:
+            print(f"kept {tmp}" + (f" and database {dbname}" if dbname else ""))
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if dbname:
+                drop_database(dbname)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except RuntimeError as failure:
+        sys.exit(f"bench failed: {failure}")
