@@ -8,4 +8,5 @@ urlpatterns = [
     path("editions/<str:year>/register/", views.register, name="register"),
     path("editions/<str:year>/registration/<str:token>/", views.guest_page, name="page"),
     path("checkin/", views.checkin_page, name="checkin"),
+    path("checkin/live/", views.checkin_live, name="checkin-live"),
 ]

@@ -78,3 +78,35 @@ def checkin_page(request):
     response = render(request, "registration/checkin.html", {"lists": lists})
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def checkin_live(request):
+    """Organizers' live view: admitted guests per list, category and country; reloads itself."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.db.models import Count
+
+    from .models import Checkin, CheckinList
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.is_staff:
+        return render(request, "403.html", {"message": _("Only organizers see the live check-in view.")}, status=403)
+    today = timezone.localdate()
+    lists = list(CheckinList.objects.filter(edition__end_date__gte=today).select_related("edition").order_by("edition__year", "kind", "day", "id"))
+    admitted = Checkin.objects.filter(checkin_list__in=lists, result="ok", type=Checkin.ENTRY)
+    per_list = dict(admitted.values_list("checkin_list").annotate(n=Count("id")))
+    per_category = list(admitted.values("credential__registration__category").annotate(n=Count("id")).order_by("-n"))
+    per_country = list(admitted.values("credential__registration__country").annotate(n=Count("id")).order_by("-n")[:30])
+    from django_countries import countries
+
+    from .enums import GuestCategory
+
+    context = {
+        "rows": [(l, per_list.get(l.pk, 0)) for l in lists],
+        "per_category": [(GuestCategory(r["credential__registration__category"]).label if r["credential__registration__category"] else "—", r["n"]) for r in per_category],
+        "per_country": [(countries.name(r["credential__registration__country"]) or "—", r["n"]) for r in per_country],
+        "now": timezone.localtime(),
+    }
+    response = render(request, "registration/checkin_live.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -265,3 +265,25 @@ def test_invite_action_in_the_admin(setup, admin_client_logged):
     assert done.status_code == 200
     assert Invitation.objects.filter(registration=reg, session=setup["banquet"]).count() == 1
     assert scan(setup, list_key="item").result == "ok"
+
+
+@pytest.mark.parametrize("guests", [1, 5])
+def test_live_view_counts_with_constant_queries(setup, client, django_user_model, guests):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    scan(setup)
+    for i in range(guests - 1):
+        r = services.registration_create(edition=setup["edition"], data=guest(email=f"live{i}@example.org", country="KE", category="media"))
+        services.registration_decide(registration=r, status="approved", actor=None)
+        checkin_scan(checkin_list=setup["gate"], secret=r.credentials.get().secret, nonce=nonce(), user=setup["staff"], scanned_at=DAY1)
+    client.force_login(setup["staff"])
+    assert client.get("/checkin/live/").status_code == 403  # gate staff are not organizers
+    client.force_login(django_user_model.objects.create_user("org-live", is_staff=True))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/checkin/live/", HTTP_ACCEPT_LANGUAGE="en")
+    assert len(ctx.captured_queries) == 6  # session, user, lists, and one aggregate each per list, category, country
+    rows = {l.name_zh: n for l, n in response.context["rows"]}
+    assert rows["主入口 11月10日"] == guests
+    expected = [("Government", 1)] + ([("Media", guests - 1)] if guests > 1 else [])
+    assert sorted(response.context["per_category"]) == sorted(expected)
