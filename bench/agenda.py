@@ -34,8 +34,6 @@ import math
 import os
 import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -109,6 +107,10 @@ print("BENCH-DATA " + json.dumps({{
 '''
 
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import free_port, percentile, run, stop, tool, wait_for_health  # noqa: E402
+
+
 @dataclass
 class Target:
     label: str
@@ -122,32 +124,6 @@ class Target:
 
     def url(self, n: int) -> str:
         return self.path.replace("{n}", str(n))
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def tool(name: str) -> str:
-    candidate = VENV_BIN / name
-    if candidate.exists():
-        return str(candidate)
-    found = shutil.which(name)
-    if not found:
-        sys.exit(f"{name} not found (expected {candidate})")
-    return found
-
-
-def run(cmd: list[str], env: dict, what: str) -> str:
-    t0 = time.perf_counter()
-    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
-        raise RuntimeError(f"{what} failed (exit {result.returncode})")
-    print(f"  {what:<34} {time.perf_counter() - t0:6.1f} s", flush=True)
-    return result.stdout
 
 
 def get(conn_holder: list, port: int, url: str, timeout: float) -> tuple[int, bytes]:
@@ -215,43 +191,6 @@ def load(target: Target, port: int, total: int, concurrency: int, counter, recor
         target.requests += total
     target.errors += errors[0]
     target.error_samples += samples[: max(0, 3 - len(target.error_samples))]
-
-
-def wait_for_health(proc: subprocess.Popen, port: int, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    last = ""
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            sys.stderr.write(log.read_text(errors="replace")[-4000:])
-            raise RuntimeError(f"gunicorn exited with {proc.returncode} before answering /healthz")
-        try:
-            status, body = get([None], port, "/healthz", 2)
-            if status == 200:
-                return
-            last = f"{status} {body[:200]!r}"
-        except OSError as error:
-            last = repr(error)
-        time.sleep(0.2)
-    sys.stderr.write(log.read_text(errors="replace")[-4000:])
-    raise RuntimeError(f"/healthz did not answer 200 within {seconds:.0f} s (last: {last})")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)  # graceful: the arbiter stops its workers
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
-
-
-def percentile(sorted_values: list, q: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    if not sorted_values:
-        return math.nan
-    return sorted_values[max(0, math.ceil(q * len(sorted_values)) - 1)]
 
 
 def report(targets: list[Target], healthz: Target) -> float | None:

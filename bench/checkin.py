@@ -38,8 +38,6 @@ import math
 import os
 import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -111,6 +109,10 @@ print("BENCH-DATA " + json.dumps({{
 '''
 
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import free_port, percentile, run, stop, tool, wait_for_health  # noqa: E402
+
+
 @dataclass
 class Phase:
     label: str
@@ -121,32 +123,6 @@ class Phase:
     errors: int = 0
     results: Counter = field(default_factory=Counter)
     error_samples: list = field(default_factory=list)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def tool(name: str) -> str:
-    candidate = VENV_BIN / name
-    if candidate.exists():
-        return str(candidate)
-    found = shutil.which(name)
-    if not found:
-        sys.exit(f"{name} not found (expected {candidate})")
-    return found
-
-
-def run(cmd: list[str], env: dict, what: str) -> str:
-    t0 = time.perf_counter()
-    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
-        raise RuntimeError(f"{what} failed (exit {result.returncode})")
-    print(f"  {what:<34} {time.perf_counter() - t0:6.1f} s", flush=True)
-    return result.stdout
 
 
 def request(conn_holder: list, port: int, method: str, url: str, body: bytes | None, headers: dict, timeout: float) -> tuple[int, bytes]:
@@ -242,43 +218,6 @@ def load(phase: Phase | None, port: int, jobs: list, tokens: list[str], list_id:
     phase.errors += errors[0]
     phase.results += results
     phase.error_samples += samples[: max(0, 3 - len(phase.error_samples))]
-
-
-def wait_for_health(proc: subprocess.Popen, port: int, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    last = ""
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            sys.stderr.write(log.read_text(errors="replace")[-4000:])
-            raise RuntimeError(f"gunicorn exited with {proc.returncode} before answering /healthz")
-        try:
-            status, body = request([None], port, "GET", "/healthz", None, {}, 2)
-            if status == 200:
-                return
-            last = f"{status} {body[:200]!r}"
-        except OSError as error:
-            last = repr(error)
-        time.sleep(0.2)
-    sys.stderr.write(log.read_text(errors="replace")[-4000:])
-    raise RuntimeError(f"/healthz did not answer 200 within {seconds:.0f} s (last: {last})")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)  # graceful: the arbiter stops its workers
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
-
-
-def percentile(sorted_values: list, q: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    if not sorted_values:
-        return math.nan
-    return sorted_values[max(0, math.ceil(q * len(sorted_values)) - 1)]
 
 
 def figures(p: Phase) -> tuple[float, float, float]:

@@ -47,7 +47,7 @@ ERRORS = {
     401: OpenApiResponse(description="Not authenticated (`not_authenticated`)"),
     403: OpenApiResponse(description="Organizers (staff) only (`permission_denied`)"),
     404: OpenApiResponse(description="No such registration"),
-    409: OpenApiResponse(description="The email is already registered for the edition (`duplicate_registration`, naming the reference)"),
+    409: OpenApiResponse(description="The email is already registered for the edition (`duplicate_registration`; its page link is mailed to the registered address)"),
     429: OpenApiResponse(description="Too many registrations from this address (`throttled`)"),
 }
 
