@@ -1,7 +1,11 @@
 """Benchmark: gate scans (POST /api/v1/checkins/) under gunicorn + PostgreSQL, next to /healthz.
 
 The goal (issue): with 50 concurrent clients against gunicorn + PostgreSQL on loopback, p99 under
-50 ms and at least 300 scans per second on this 2-core machine.
+50 ms and at least 300 scans per second on this 2-core machine. Throughput is measured closed
+loop (each client sends its next scan when the last one answered); latency is measured open loop
+at the goal's rate (the 50 clients together offer --rate scans per second, as gates do), because
+in a closed loop latency is clients / throughput (Little's law) and 50 clients under 50 ms would
+need over 1,000 scans per second.
 
 Setup: a fresh PostgreSQL database `wic_bench_<random>` (127.0.0.1:5432, user postgres; created
 with psycopg, dropped at the end), or a temp SQLite file with --sqlite. `migrate`, then one
@@ -20,6 +24,8 @@ a new loopback TCP connection). Phases, all from the same --clients threads:
   warm-up     --warmup first admissions of spare secrets, not measured
   first scan  --scans first admissions of distinct secrets, unique nonces: every answer must be "ok"
   re-scan     the same secrets again with new nonces: every answer must be "already_checked_in"
+  paced       --paced first admissions of other secrets offered at --rate per second in all;
+              latency counts from when each scan was due
   healthz     GET /healthz (a database round trip), the same number of requests, for comparison
 
 With --sqlite the settings shim sets SQLite to BEGIN IMMEDIATE, a 20 s busy timeout and WAL: with
@@ -29,7 +35,7 @@ Only valid secrets are sent (unknown ones count toward a per-user failed-scan lo
 non-200 status or unexpected result counts as an error. The load generator runs on the same
 2 cores as gunicorn and PostgreSQL and takes CPU from them.
 
-    .venv/bin/python bench/checkin.py [--scans 3000] [--clients 50] [--workers 4] [--warmup 200] [--sqlite]
+    .venv/bin/python bench/checkin.py [--scans 3000] [--clients 50] [--workers 4] [--warmup 200] [--rate 300] [--paced 3000] [--sqlite]
 """
 import argparse
 import http.client
@@ -149,9 +155,15 @@ def request(conn_holder: list, port: int, method: str, url: str, body: bytes | N
     raise AssertionError("unreachable")
 
 
-def load(phase: Phase | None, port: int, jobs: list, tokens: list[str], list_id: int, timeout: float) -> None:
+def load(phase: Phase | None, port: int, jobs: list, tokens: list[str], list_id: int, timeout: float, rate: float | None = None) -> None:
     """Split `jobs` (secrets, or None for a /healthz GET) over len(tokens) threads, one gate user
-    each; record into `phase` (None: warm-up, nothing recorded but errors still raise)."""
+    each; record into `phase` (None: warm-up, nothing recorded but errors still raise).
+
+    Without `rate` each thread sends its next request as soon as the last one answered (closed
+    loop: measures the most the server can do). With `rate` the requests are spread over time at
+    that many per second in all (open loop, as scans at gates arrive): job j is due at j / rate
+    seconds, and its latency counts from when it was due, so time spent waiting behind a slow
+    answer is counted rather than hidden (no coordinated omission)."""
     lock = threading.Lock()
     latencies, results, samples = [], Counter(), []
     errors = [0]
@@ -164,8 +176,15 @@ def load(phase: Phase | None, port: int, jobs: list, tokens: list[str], list_id:
         headers = {"Authorization": f"Token {tokens[n]}", "Content-Type": "application/json", "Accept-Encoding": "identity"}
         mine = jobs[n::clients]
         barrier.wait()
+        start = start_at[0]
         try:
-            for secret in mine:
+            for i, secret in enumerate(mine):
+                due = None
+                if rate:
+                    due = start + (n + i * clients) / rate
+                    pause = due - time.perf_counter()
+                    if pause > 0:
+                        time.sleep(pause)
                 if secret is None:
                     method, url, body = "GET", "/healthz", None
                 else:
@@ -174,7 +193,7 @@ def load(phase: Phase | None, port: int, jobs: list, tokens: list[str], list_id:
                         "list": list_id, "secret": secret, "nonce": uuid.uuid4().hex,
                         "scanned_at": datetime.now(BEIJING).isoformat(), "type": "entry", "device": f"bench-{n}",
                     }).encode()
-                t0 = time.perf_counter()
+                t0 = due if due is not None else time.perf_counter()
                 try:
                     status, data = request(conn, port, method, url, body, headers if secret else {}, timeout)
                 except Exception as error:  # timeouts, refused connections: counted, never fatal
@@ -200,9 +219,11 @@ def load(phase: Phase | None, port: int, jobs: list, tokens: list[str], list_id:
             if conn[0] is not None:
                 conn[0].close()
 
+    start_at = [0.0]
     threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(clients)]
     for t in threads:
         t.start()
+    start_at[0] = time.perf_counter() + 0.05  # paced jobs are due from here on
     barrier.wait()  # all threads started and built their work lists: start the clock
     t0 = time.perf_counter()
     for t in threads:
@@ -226,7 +247,7 @@ def figures(p: Phase) -> tuple[float, float, float]:
     return rps, (statistics.median(lat) * 1000 if lat else math.nan), percentile(lat, 0.99) * 1000
 
 
-def report(phases: list[Phase]) -> bool:
+def report(phases: list[Phase], rate: float) -> bool:
     print(f"\n{'phase':<28} {'requests':>8} {'errors':>6} {'scans/s':>8} {'p50 ms':>8} {'p99 ms':>8}  results")
     for p in phases:
         rps, p50, p99 = figures(p)
@@ -235,14 +256,21 @@ def report(phases: list[Phase]) -> bool:
     for p in phases:
         for sample in p.error_samples:
             print(f"  error, {p.label}: {sample}")
-    first = phases[0]
-    rps, _, p99 = figures(first)
-    met = first.errors == 0 and p99 < GOAL_P99_MS and rps >= GOAL_RPS
+    closed, paced = phases[0], phases[2]
+    rps, _, closed_p99 = figures(closed)
+    _, paced_p50, paced_p99 = figures(paced)
+    achieved = paced.requests / paced.elapsed if paced.elapsed else 0.0
+    throughput_met = closed.errors == 0 and rps >= GOAL_RPS
+    latency_met = paced.errors == 0 and paced_p99 < GOAL_P99_MS
     print(
-        f"\nfirst scans: {rps:.0f} scans/s, p99 {p99:.1f} ms, {first.errors} error(s); goal p99 < {GOAL_P99_MS:.0f} ms and "
-        f">= {GOAL_RPS:.0f} scans/s: {'MET' if met else 'NOT MET'}."
+        f"\nthroughput: {rps:.0f} scans/s with {closed.requests} first scans back to back "
+        f"(closed loop, p99 {closed_p99:.0f} ms); goal >= {GOAL_RPS:.0f}: {'MET' if throughput_met else 'NOT MET'}."
+        f"\nlatency at {rate:.0f} scans/s offered, {achieved:.0f} answered per second (open loop, same clients): p50 {paced_p50:.1f} ms, "
+        f"p99 {paced_p99:.1f} ms; goal p99 < {GOAL_P99_MS:.0f} ms: {'MET' if latency_met else 'NOT MET'}."
+        "\n(In a closed loop, latency is clients / throughput by Little's law: 50 clients with p99 under 50 ms would"
+        " need well over 1,000 scans/s, more than /healthz does on 2 cores; so latency is measured at the goal's rate.)"
     )
-    return met
+    return throughput_met and latency_met
 
 
 def create_database() -> str:
@@ -273,16 +301,20 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50, help="client threads, each a gate user with its own keep-alive connection")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn --workers (sync)")
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured first admissions before the run (spare secrets)")
+    parser.add_argument("--rate", type=float, default=GOAL_RPS, help="scans per second offered in the paced (open-loop) phase")
+    parser.add_argument("--paced", type=int, default=3000, help="first admissions sent in the paced phase")
     parser.add_argument("--guests", type=int, default=None, help="approved guests with credentials (default: scans + warmup)")
     parser.add_argument("--sqlite", action="store_true", help="a temp SQLite file instead of a fresh PostgreSQL database")
     parser.add_argument("--timeout", type=float, default=30, help="seconds a single request may take before it counts as an error")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir and the database, and print where they are")
     args = parser.parse_args()
-    args.guests = args.guests or args.scans + args.warmup
+    args.guests = args.guests or args.scans + args.warmup + args.paced
     if min(args.scans, args.clients, args.workers) < 1 or args.warmup < 0:
         parser.error("counts must be positive")
-    if args.guests < args.scans + args.warmup:
-        parser.error("--guests must be at least --scans + --warmup (every first scan needs its own secret)")
+    if args.guests < args.scans + args.warmup + args.paced:
+        parser.error("--guests must be at least --scans + --warmup + --paced (every first scan needs its own secret)")
+    if args.rate <= 0 or args.paced < 1:
+        parser.error("--rate and --paced must be positive")
 
     python, gunicorn = tool("python"), tool("gunicorn")
     tmp = Path(tempfile.mkdtemp(prefix="wic-bench-checkin-"))
@@ -347,6 +379,7 @@ def main() -> int:
         print(f"  {'gunicorn up':<34} {time.perf_counter() - t0:6.1f} s", flush=True)
 
         warm, measured = codes[: args.warmup], codes[args.warmup: args.warmup + args.scans]
+        paced_codes = codes[args.warmup + args.scans: args.warmup + args.scans + args.paced]
         tokens, list_id = data["tokens"], data["list"]
         print(
             f"\ngate list {list_id} (day {data['day']}), {args.guests} credentials. gunicorn {args.workers} sync worker(s), DEBUG=0, "
@@ -360,14 +393,16 @@ def main() -> int:
         phases = [
             Phase("first scan (ok)", "ok"),
             Phase("re-scan (already_checked_in)", "already_checked_in"),
+            Phase(f"paced {args.rate:.0f}/s first scan (ok)", "ok"),
             Phase("GET /healthz", None),
         ]
         load(phases[0], port, measured, tokens, list_id, args.timeout)
         load(phases[1], port, measured, tokens, list_id, args.timeout)
-        load(phases[2], port, [None] * args.scans, tokens, list_id, args.timeout)
+        load(phases[2], port, paced_codes, tokens, list_id, args.timeout, rate=args.rate)
+        load(phases[3], port, [None] * args.scans, tokens, list_id, args.timeout)
         if proc.poll() is not None:
             raise RuntimeError(f"gunicorn died during the run (exit {proc.returncode}); see {log}")
-        report(phases)
+        report(phases, args.rate)
         print(
             f"1-minute load average {load_before:.2f} before the load, {os.getloadavg()[0]:.2f} after "
             f"({os.cpu_count()} CPUs); other work on the machine skews the figures."

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from agenda import services as agenda_services
+from wic.admin_export import ExportMixin
 from agenda.admin import BoardListFilter
 from agenda.models import Board, Hall, Venue
 from wic.errors import DomainError
@@ -217,8 +218,16 @@ PROCESS_FIELDS = [
 
 
 @admin.register(ForumApplication)
-class ForumApplicationAdmin(admin.ModelAdmin):
+class ForumApplicationAdmin(ExportMixin, admin.ModelAdmin):
+    change_list_template = "admin/forums/forumapplication/change_list.html"  # placement link + the export buttons
     form = ApplicationForm
+    export_fields = [
+        (_("id"), "pk"), (_("edition"), "call__edition__year"), (_("title (Chinese)"), "title_zh"), (_("title (English)"), "title_en"),
+        (_("state"), "state"), (_("board"), "board__name_zh"), (_("format"), "format"), (_("preferred day"), "preferred_date"),
+        (_("preferred half-day"), "preferred_half_day"), (_("expected attendance"), "expected_attendance"),
+        (_("applicant"), "applicant__username"), (_("contact person"), "contact_name"), (_("submitted"), "submitted_at"),
+        (_("decided"), "decided_at"),
+    ]
     list_display = [
         "title_zh", "edition_year_display", "state", "board", "mean_score_display", "spread_display",
         "reviewer_count_display", "submitted_at",

@@ -6,6 +6,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from wic.admin_export import ExportMixin
+
 from . import services
 from .enums import RegistrationStatus
 from .models import Checkin, CheckinList, Credential, Invitation, Registration
@@ -14,7 +16,15 @@ BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
+    export_fields = [
+        (_("reference"), "reference"), (_("name"), "name"), (_("name in Chinese"), "name_zh"), (_("email"), "email"),
+        (_("organization"), "organization_name"), (_("title or position"), "title"), (_("country or region"), "country__code"),
+        (_("category"), "category"), (_("participation"), "participation"), (_("languages spoken"), "languages"),
+        (_("needs a visa invitation letter"), "needs_visa_letter"), (_("needs accommodation"), "needs_accommodation"),
+        (_("accessibility needs"), "accessibility_needs"), (_("status"), "status"), (_("registered"), "created"),
+        (_("decided"), "decided_at"),
+    ]
     list_display = ["reference", "name", "name_zh", "organization_name", "country", "category", "participation", "status", "created"]
     list_filter = ["edition", "status", "category", "participation", "needs_visa_letter"]
     search_fields = ["name", "name_zh", "email", "organization_name", "reference"]
@@ -126,14 +136,54 @@ RegistrationAdmin.invite = admin.action(description=_("Invite to an invitation-o
 
 @admin.register(Credential)
 class CredentialAdmin(admin.ModelAdmin):
-    list_display = ["registration", "issued_at", "revoked_at", "revoked_by"]
+    list_display = ["registration", "issued_at", "revoked_at", "revoked_by", "badge_link"]
     list_filter = ["registration__edition", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["registration__reference", "registration__name", "secret"]
     list_select_related = ["registration", "revoked_by"]
-    readonly_fields = ["registration", "secret", "issued_at", "revoked_at", "revoked_by"]
+    readonly_fields = ["registration", "secret", "issued_at", "revoked_at", "revoked_by", "badge_link"]
+    actions = ["draw_badges"]
 
     def has_add_permission(self, request):
         return False  # issued by approval and by the re-issue action
+
+    @admin.display(description=_("badge (PDF)"))
+    def badge_link(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        if not obj.badge:
+            return "—" if obj.revoked_at else gettext("being drawn")
+        return format_html('<a href="{}">{}</a>', reverse("admin:registration_credential_badge", args=[obj.pk]), gettext("download"))
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("<int:pk>/badge/", self.admin_site.admin_view(self.badge_view), name="registration_credential_badge")] + super().get_urls()
+
+    def badge_view(self, request, pk):
+        from django.core.exceptions import PermissionDenied
+        from django.http import FileResponse, Http404
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        credential = Credential.objects.select_related("registration").filter(pk=pk).first()
+        if credential is None or not credential.badge:
+            raise Http404(gettext("This credential has no badge yet."))
+        return FileResponse(credential.badge.open("rb"), content_type="application/pdf", filename=f"badge-{credential.registration.reference}.pdf")
+
+    @admin.action(description=_("Draw the badges again (PDF)"), permissions=["change"])
+    def draw_badges(self, request, queryset):
+        from django.db import transaction
+
+        from .tasks import render_badge
+
+        ids = list(queryset.filter(revoked_at__isnull=True).values_list("pk", flat=True))
+        for credential in Credential.objects.filter(pk__in=ids).exclude(badge=""):
+            credential.badge.storage.delete(credential.badge.name)
+        Credential.objects.filter(pk__in=ids).update(badge="")
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: render_badge.delay(pk))
+        self.message_user(request, ngettext("%(n)d badge is being drawn.", "%(n)d badges are being drawn.", len(ids)) % {"n": len(ids)}, messages.SUCCESS)
 
 
 @admin.register(CheckinList)
@@ -156,7 +206,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(Checkin)
 class CheckinAdmin(admin.ModelAdmin):
-    list_display = ["scanned_at", "checkin_list", "result", "type", "credential", "device", "user"]
+    list_display = ["scanned_at", "checkin_list", "result", "type", "credential", "device", "user", "reconciled_at"]
     list_filter = ["checkin_list", "result", "type"]
     search_fields = ["raw_secret", "credential__registration__name", "credential__registration__reference", "device"]
     list_select_related = ["checkin_list", "credential__registration", "user"]

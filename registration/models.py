@@ -68,6 +68,9 @@ class Credential(models.Model):
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("revoked by"))
+    # The printable badge (PDF), rendered by a Celery task after issue. MEDIA_ROOT is never
+    # served as such: the guest downloads it from their own page, organizers from the admin.
+    badge = models.FileField(_("badge (PDF)"), upload_to="badges/%Y/", blank=True, editable=False)
 
     class Meta:
         ordering = ["-issued_at"]
@@ -147,6 +150,10 @@ class Checkin(models.Model):
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("gate staff"), null=True, on_delete=models.SET_NULL, related_name="+")
     device = models.CharField(_("device"), max_length=100, blank=True)
+    reconciled_at = models.DateTimeField(
+        _("reconciled"), null=True, blank=True,
+        help_text=_("Set when an earlier scan, uploaded later from an offline phone, took this admission's place."),
+    )
 
     class Meta:
         ordering = ["-scanned_at"]

@@ -11,6 +11,7 @@ from wic.models import Edition
 
 from .enums import DECISIONS, RegistrationStatus
 from .models import Credential, Registration
+from .tasks import render_badge
 
 # Like pretix: an alphabet without look-alike characters (no 0/O, 1/I/L).
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -122,14 +123,40 @@ def credential_issue(*, registration: Registration) -> Credential:
     if registration.participation != "on_site":
         raise DomainError("not_on_site", _("Online participants need no credential."))
     active = registration.credentials.filter(revoked_at__isnull=True).first()
-    return active or Credential.objects.create(registration=registration, secret=random_code(CREDENTIAL_LENGTH))
+    if active is not None:
+        return active
+    credential = Credential.objects.create(registration=registration, secret=random_code(CREDENTIAL_LENGTH))
+    credential_id = credential.pk
+    transaction.on_commit(lambda: render_badge.delay(credential_id))
+    return credential
+
+
+def credential_badge_render(*, credential_id: int) -> bool:
+    """Draw the badge PDF of an active credential and store it (`Credential.badge`). Returns
+    False, writing nothing, for a revoked or unknown credential or one whose badge exists."""
+    from django.core.files.base import ContentFile
+
+    from .badge import badge_pdf
+
+    credential = Credential.objects.select_related("registration__edition").filter(pk=credential_id, revoked_at__isnull=True).first()
+    if credential is None or credential.badge:
+        return False
+    content = badge_pdf(credential)
+    credential.badge.save(f"badge-{credential.registration.reference}-{credential.pk}.pdf", ContentFile(content), save=False)
+    # Only the file name is written, and only if no other run stored one meanwhile.
+    stored = Credential.objects.filter(pk=credential.pk, badge="").update(badge=credential.badge.name)
+    if not stored:
+        credential.badge.storage.delete(credential.badge.name)
+    return bool(stored)
 
 
 @transaction.atomic
 def credential_reissue(*, registration: Registration, actor) -> Credential:
     """Revoke the active credential (its secret then scans as `revoked`) and issue a new one."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    registration.credentials.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=actor)
+    for credential in registration.credentials.filter(revoked_at__isnull=True):  # at most one; saved, so the audit trail sees it
+        credential.revoked_at, credential.revoked_by = timezone.now(), actor
+        credential.save(update_fields=["revoked_at", "revoked_by"])
     return credential_issue(registration=registration)
 
 

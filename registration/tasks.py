@@ -39,3 +39,11 @@ def send_registration_link(registration_id: int) -> bool:
         body = render_to_string("registration/email/decision_body.txt", context)
     send_mail(subject, body, None, [registration.email])
     return True
+
+
+@shared_task(name="registration.render_badge", acks_late=True)
+def render_badge(credential_id: int) -> bool:
+    """Draw and store the badge PDF of a credential (see services.credential_badge_render)."""
+    from .services import credential_badge_render
+
+    return credential_badge_render(credential_id=credential_id)

@@ -42,14 +42,36 @@ def guest_page(request, year, token):
     credential = registration.credentials.filter(revoked_at__isnull=True).first()
     qr_svg = ""
     if credential is not None:
-        import segno
-        from django.utils.safestring import mark_safe
+        from wic.display import qr_svg as make_qr
 
-        # The secret is from a fixed alphanumeric alphabet, so the generated SVG carries no user text.
-        qr_svg = mark_safe(segno.make(credential.secret, error="m").svg_inline(scale=6, title=_("Credential QR code")))
+        qr_svg = make_qr(credential.secret, _("Credential QR code"))
     invitations = registration.invitations.select_related("session__hall__venue").order_by("session__sort_key")
     context = {"registration": registration, "edition": registration.edition, "credential": credential, "qr_svg": qr_svg, "invitations": invitations}
     response = render(request, "registration/guest_page.html", context)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def guest_badge(request, year, token):
+    """The guest's badge PDF, from their private page. If the task has not drawn it yet (a busy
+    queue), it is queued again and the guest is asked to come back in a moment."""
+    from django.http import FileResponse, HttpResponse
+
+    from .tasks import render_badge
+
+    registration = Registration.objects.filter(token=token, edition__year=year if str(year).isdigit() else -1).first()
+    credential = registration.credentials.filter(revoked_at__isnull=True).first() if registration else None
+    if credential is None:
+        return not_found(request, _("This registration has no credential, so there is no badge."))
+    if not credential.badge:
+        render_badge.delay(credential.pk)
+        credential.refresh_from_db(fields=["badge"])
+    if not credential.badge:
+        response = HttpResponse(_("Your badge is being prepared. Please reload this page in a minute."), status=202, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "30"
+    else:
+        response = FileResponse(credential.badge.open("rb"), content_type="application/pdf", filename=f"badge-{registration.reference}.pdf")
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response

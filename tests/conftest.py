@@ -13,6 +13,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         seed_past_editions()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory):
+    """Files the app stores (badges) go to a temp dir, not the project's media/."""
+    from django.test import override_settings
+
+    path = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=str(path)):
+        yield path
+
+
 @pytest.fixture
 def api_client():
     from rest_framework.test import APIClient

@@ -80,3 +80,66 @@ class MemberAdmin(admin.ModelAdmin):
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
     filter_horizontal = ["representatives"]
+
+
+# --- People and their roles ----------------------------------------------------------------
+# Organizers grant and remove roles (groups) in the admin; only a superuser makes an organizer,
+# edits an organizer or a superuser, or touches permissions and staff status directly.
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+
+from . import roles  # noqa: E402
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "email", "first_name", "last_name", "role_list", "is_staff", "is_active"]
+    list_filter = ["groups", "is_staff", "is_superuser", "is_active"]
+    organizer_fieldsets = (
+        (None, {"fields": ("username",)}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Roles"), {"fields": ("is_active", "groups", "is_staff", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("roles"))
+    def role_list(self, obj):
+        return ", ".join(str(roles.ROLE_LABELS.get(g.name, g.name)) for g in obj.groups.all())
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return super().get_fieldsets(request, obj)
+        return self.organizer_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["is_staff", "is_superuser", "last_login", "date_joined"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.exclude(name=roles.ORGANIZER).order_by("name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _is_protected(self, obj) -> bool:
+        return obj is not None and (obj.is_superuser or obj.groups.filter(name=roles.ORGANIZER).exists())
+
+    def has_change_permission(self, request, obj=None):
+        if not request.user.is_superuser and self._is_protected(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not request.user.is_superuser and (obj is None or self._is_protected(obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)

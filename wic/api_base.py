@@ -49,7 +49,15 @@ def _first_error(errors, prefix=""):
 
 
 def exception_handler(exc, context):
-    """Every error body has a stable `code` and a `message`; validation errors add `errors` per field."""
+    """Every error body has a stable `code` and a `message` (also as `detail`, the name DRF clients
+    expect); validation errors add `errors` per field."""
+    response = _handle(exc, context)
+    if response is not None and isinstance(response.data, dict) and "message" in response.data:
+        response.data["detail"] = response.data["message"]
+    return response
+
+
+def _handle(exc, context):
     if isinstance(exc, DomainError):
         body = {"code": exc.code, "message": exc.message}
         if exc.field:

@@ -57,7 +57,13 @@ def demo_year() -> int:
 
 def ensure_role_groups() -> dict[str, Group]:
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in roles.ROLE_LABELS}
-    organizer_perms = Permission.objects.filter(content_type__app_label__in=roles.ORGANIZER_APPS)
+    from django.db.models import Q
+
+    extra = Q()
+    for label in roles.ORGANIZER_PERMISSIONS:
+        app_label, codename = label.split(".")
+        extra |= Q(content_type__app_label=app_label, codename=codename)
+    organizer_perms = Permission.objects.filter(Q(content_type__app_label__in=roles.ORGANIZER_APPS) | extra)
     groups[roles.ORGANIZER].permissions.set(organizer_perms)
     return groups
 
@@ -152,6 +158,12 @@ def seed_demo(password: str | None = None) -> dict:
         accounts.append(account)
     seed_demo_forum_call(edition)
     seed_demo_guests(edition)
+    from awards.demo import seed_demo_awards
+
+    seed_demo_awards(edition, password)
+    from volunteers.demo import seed_demo_volunteers
+
+    seed_demo_volunteers(edition)
     return {"edition": edition, "accounts": accounts, "password": password}
 
 

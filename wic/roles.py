@@ -25,3 +25,6 @@ ROLE_LABELS = {
 
 # Apps whose every permission an organizer holds in the admin.
 ORGANIZER_APPS = ("wic", "agenda", "forums", "registration", "volunteers", "awards", "expo", "authtoken")
+# And these besides: people and their roles (the user admin keeps the organizer role, staff status
+# and permissions to superusers), and reading the audit trail.
+ORGANIZER_PERMISSIONS = ("auth.view_user", "auth.change_user", "auth.view_group", "auditlog.view_logentry")

@@ -242,4 +242,11 @@ def seed_past_editions(years=SEED_YEARS) -> list[SeedReport]:
     for year, data in datasets:
         check_seed_data(data, year)
     catalog = merge_organizations([data for _year, data in datasets])
-    return [load_edition(data, catalog) for _year, data in datasets]
+    reports = [load_edition(data, catalog) for _year, data in datasets]
+    from awards.seeding import seed_award_programmes
+
+    seed_award_programmes(years=years)
+    from volunteers.seeding import seed_programmes
+
+    seed_programmes()
+    return reports

@@ -8,9 +8,11 @@ from rest_framework.routers import DefaultRouter
 from agenda.api import HallViewSet, SessionViewSet
 from registration.checkin_api import CheckinView
 from forums.api import ForumApplicationViewSet
+from awards.api import AwardProgrammeViewSet, NominationViewSet, RecommendationViewSet
 from registration.api import RegistrationViewSet
 
 from . import views
+from .admin_audit import audit_object_view
 from .forms import QueuedPasswordResetForm
 from .api import EditionViewSet, ObtainTokenView, OrganizationViewSet
 
@@ -21,6 +23,9 @@ router.register("halls", HallViewSet, basename="hall")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("forum-applications", ForumApplicationViewSet, basename="forum-application")
 router.register("registrations", RegistrationViewSet, basename="registration")
+router.register("award-programmes", AwardProgrammeViewSet, basename="award-programme")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register("nominations", NominationViewSet, basename="nomination")
 
 admin.site.site_header = "WIC Summit Manager"
 admin.site.site_title = "WIC Summit Manager"
@@ -33,6 +38,8 @@ urlpatterns = [
     path("", include("agenda.urls")),
     path("", include("forums.urls")),
     path("", include("registration.urls")),
+    path("", include("volunteers.urls")),
+    path("", include("awards.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/password_reset/", auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -41,6 +48,7 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(f"{settings.ADMIN_URL}audit/<str:app_label>/<str:model_name>/<str:pk>/", admin.site.admin_view(audit_object_view), name="admin-audit-object"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -15,10 +15,18 @@
 
   function queue() { try { return JSON.parse(localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; } }
   function saveQueue(q) { localStorage.setItem(QUEUE, JSON.stringify(q)); showPending(); }
+  function beijing(iso) { return new Date(iso).toLocaleTimeString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false }); }
   function showPending() {
-    var n = queue().length;
-    pendingBox.hidden = n === 0;
-    pendingBox.textContent = labels.pendingCount + ": " + n;
+    var q = queue();
+    pendingBox.hidden = q.length === 0;
+    pendingBox.textContent = labels.pendingCount + ": " + q.length;
+    var list = document.getElementById("pending-list");
+    list.textContent = "";
+    q.forEach(function (s) {  // the end of the code only: enough to tell scans apart
+      var li = document.createElement("li");
+      li.textContent = "\u2026" + s.secret.slice(-4) + " \u00b7 " + beijing(s.scanned_at) + " \u00b7 " + labels.pendingShort;
+      list.appendChild(li);
+    });
   }
   function deviceName() {
     var name = localStorage.getItem("wic-device");
@@ -51,20 +59,24 @@
   }
   function escapeHtml(s) { var d = document.createElement("div"); d.textContent = String(s); return d.innerHTML; }
 
+  var flushing = false;  // one upload at a time: the "online" event and the timer may both fire
   function flush() {
     var q = queue();
-    if (!q.length || !navigator.onLine) { return; }
+    if (flushing || !q.length || !navigator.onLine) { return; }
+    flushing = true;
     var scan = q[0];
     send(scan).then(function (res) {
+      flushing = false;
       saveQueue(queue().filter(function (s) { return s.nonce !== scan.nonce; }));
-      if (res.body.result && res.body.result !== "ok") {
+      if (res.body.result && res.body.result !== "ok" && !document.getElementById("refused-" + scan.nonce)) {
         var li = document.createElement("li");
+        li.id = "refused-" + scan.nonce;
         li.className = "message error";
-        li.textContent = scan.secret + ": " + (labels[res.body.result] || res.body.result) + " (" + scan.scanned_at + ")";
+        li.textContent = scan.secret + ": " + (labels[res.body.result] || res.body.result) + " (" + beijing(scan.scanned_at) + ")";
         refusedBox.appendChild(li);
       }
       flush();
-    }).catch(function () { /* still offline */ });
+    }).catch(function () { flushing = false; /* still offline */ });
   }
 
   form.addEventListener("submit", function (event) {
@@ -86,27 +98,64 @@
   showPending();
   flush();
 
-  // Camera scanning where the browser has BarcodeDetector; typing works everywhere.
-  if ("BarcodeDetector" in window && navigator.mediaDevices) {
-    var button = document.getElementById("camera-button");
-    var video = document.getElementById("camera");
+  // Camera scanning: the browser's BarcodeDetector where it reads QR codes, otherwise the vendored
+  // jsQR decoder (loaded only then) on frames drawn to a canvas. Typing works everywhere.
+  function qrReader() {
+    if ("BarcodeDetector" in window) {
+      return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
+        if (formats.indexOf("qr_code") < 0) { return jsqrReader(); }
+        var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+        return function (video) { return detector.detect(video).then(function (codes) { return codes.length ? codes[0].rawValue : null; }); };
+      }).catch(jsqrReader);
+    }
+    return jsqrReader();
+  }
+  function jsqrReader() {
+    return new Promise(function (resolve, reject) {
+      var tag = document.createElement("script");
+      tag.src = script.dataset.jsqr;
+      tag.onload = function () {
+        var canvas = document.createElement("canvas");
+        var ctx = canvas.getContext("2d", { willReadFrequently: true });
+        resolve(function (video) {
+          var w = video.videoWidth, h = video.videoHeight;
+          if (!w || !h) { return Promise.resolve(null); }
+          canvas.width = w; canvas.height = h;
+          ctx.drawImage(video, 0, 0, w, h);
+          var found = window.jsQR(ctx.getImageData(0, 0, w, h).data, w, h, { inversionAttempts: "dontInvert" });
+          return Promise.resolve(found ? found.data : null);
+        });
+      };
+      tag.onerror = reject;
+      document.head.appendChild(tag);
+    });
+  }
+  var button = document.getElementById("camera-button");
+  var video = document.getElementById("camera");
+  if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
     button.hidden = false;
     button.addEventListener("click", function () {
-      var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
-        video.srcObject = stream; video.hidden = false; video.play();
-        var last = "";
-        (function tick() {
-          detector.detect(video).then(function (codes) {
-            if (codes.length && codes[0].rawValue !== last) {
-              last = codes[0].rawValue;
-              document.getElementById("checkin-secret").value = last;
+      button.disabled = true;
+      Promise.all([qrReader(), navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } })]).then(function (both) {
+        var read = both[0];
+        video.srcObject = both[1]; video.hidden = false; video.play();
+        var last = "", busy = false;
+        setInterval(function () {
+          if (busy || video.readyState < 2) { return; }
+          busy = true;
+          read(video).then(function (text) {
+            busy = false;
+            if (text && text !== last) {
+              last = text;
+              document.getElementById("checkin-secret").value = text;
               form.requestSubmit();
-              setTimeout(function () { last = ""; }, 3000);
+              setTimeout(function () { last = ""; }, 3000);  // the same badge again after 3 s is a new scan
             }
-            requestAnimationFrame(tick);
-          }).catch(function () { requestAnimationFrame(tick); });
-        })();
+          }).catch(function () { busy = false; });
+        }, 150);
+      }).catch(function (error) {
+        button.disabled = false;
+        show("camera", { code: "camera", message: String((error && error.name) || error) });
       });
     });
   }

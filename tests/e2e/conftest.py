@@ -53,6 +53,7 @@ def _server_env(db_path: Path) -> dict:
     env.update(
         DJANGO_DEBUG="1",
         DATABASE_URL=f"sqlite:///{db_path}",
+        DJANGO_MEDIA_ROOT=str(db_path.parent / "media"),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         PYTHONUNBUFFERED="1",
     )

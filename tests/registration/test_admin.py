@@ -76,7 +76,7 @@ def test_bulk_approve_changes_pending_and_names_the_refused(admin_client_logged,
         )
 
     assert response.status_code == 302
-    assert len(callbacks) == 2
+    assert len(callbacks) == 4  # per approved guest: the decision email and the badge
     levels = messages_of(response)
     assert [level for level, _text in levels] == ["success", "error"]
     assert levels[0][1].startswith("2 ")

@@ -287,3 +287,54 @@ def test_live_view_counts_with_constant_queries(setup, client, django_user_model
     assert rows["主入口 11月10日"] == guests
     expected = [("Government", 1)] + ([("Media", guests - 1)] if guests > 1 else [])
     assert sorted(response.context["per_category"]) == sorted(expected)
+
+
+def test_offline_scan_earlier_than_the_admission_takes_its_place(setup):
+    """First scan by time wins: a phone that was offline at 08:20 uploads after another gate
+    admitted the guest online at 08:30; the 08:20 scan is the admission, the 08:30 one is not."""
+    online = scan(setup, device="gate-online", scanned_at=DAY1)
+    offline = scan(setup, device="gate-offline", scanned_at=DAY1.replace(minute=20))
+    assert (online.result, offline.result) == ("ok", "ok")
+    rows = [(c.device, c.result, c.reconciled_at is not None) for c in Checkin.objects.order_by("scanned_at")]
+    assert rows == [("gate-offline", "ok", False), ("gate-online", "already_checked_in", True)]
+    later = scan(setup, device="gate-later", scanned_at=DAY1.replace(minute=45))
+    assert later.result == "already_checked_in"
+    assert later.as_dict()["first_scan"]["device"] == "gate-offline"
+    assert later.as_dict()["first_scan"]["at"] == "2099-11-10T08:20:00+08:00"
+
+
+@pytest.mark.parametrize("upload_order", [(0, 1, 2), (2, 1, 0), (1, 2, 0)])
+def test_offline_upload_order_does_not_change_who_was_first(setup, upload_order):
+    times = [DAY1.replace(minute=m) for m in (10, 25, 40)]
+    for index in upload_order:
+        scan(setup, device=f"phone-{index}", scanned_at=times[index])
+    assert list(Checkin.objects.order_by("scanned_at").values_list("device", "result")) == [
+        ("phone-0", "ok"), ("phone-1", "already_checked_in"), ("phone-2", "already_checked_in"),
+    ]
+    assert Checkin.objects.filter(result="ok").count() == 1
+
+
+def test_replayed_offline_scan_returns_its_first_answer(setup):
+    n = nonce()
+    assert scan(setup, nonce=n, scanned_at=DAY1.replace(minute=40)).result == "ok"
+    assert scan(setup, scanned_at=DAY1.replace(minute=10)).result == "ok"  # earlier: takes the place
+    replay = scan(setup, nonce=n, scanned_at=DAY1.replace(minute=40))
+    assert replay.result == "already_checked_in"  # the stored answer, after reconciliation
+    assert replay.as_dict()["first_scan"]["at"] == "2099-11-10T08:10:00+08:00"
+    assert Checkin.objects.count() == 2
+
+
+def test_scan_api_query_count_is_fixed(setup, api_client, django_assert_num_queries):
+    """Token with the gate role (1), the list (1), the credential locked (1), its admission on the
+    list (1), the INSERT (1); inside the test's transaction atomic() adds SAVEPOINT and RELEASE
+    (2), where production sends BEGIN and COMMIT."""
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=setup["staff"])
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    body = {"list": setup["gate"].pk, "secret": setup["credential"].secret, "scanned_at": "2099-11-10T08:30:00+08:00"}
+    with django_assert_num_queries(7):
+        first = api_client.post("/api/v1/checkins/", {**body, "nonce": nonce()}, format="json")
+    with django_assert_num_queries(7):
+        again = api_client.post("/api/v1/checkins/", {**body, "nonce": nonce()}, format="json")
+    assert (first.json()["result"], again.json()["result"]) == ("ok", "already_checked_in")

@@ -32,12 +32,12 @@ def test_edition_detail_by_year(api_client):
 def test_edition_unknown_year_is_404_with_code(api_client, year):
     response = api_client.get(f"/api/v1/editions/{year}/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
-    assert response.json() == {"code": "not_found", "message": f"There is no edition for year {year}."}
+    assert response.json() == {"code": "not_found", "message": f"There is no edition for year {year}.", "detail": f"There is no edition for year {year}."}
 
 
 def test_edition_unknown_year_message_in_chinese(api_client):
     response = api_client.get("/api/v1/editions/1999/")
-    assert response.json() == {"code": "not_found", "message": "1999 年没有对应的届次。"}
+    assert response.json() == {"code": "not_found", "message": "1999 年没有对应的届次。", "detail": "1999 年没有对应的届次。"}
 
 
 def test_unknown_api_path_is_json_404(client):

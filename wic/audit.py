@@ -1,0 +1,36 @@
+"""The audit trail: which models and fields are recorded (django-auditlog), with who changed them,
+when, and from which value to which. The admin shows it per object ("Audit log" on a change page)
+and as a whole (Audit log entries, filterable by model, action and person).
+
+Personal data stays out of the trail: of a guest's registration only the decision fields are
+recorded, a credential's secret is masked, passwords are never recorded. Check-ins need no entry
+here: every scan is already kept, with who and when, in registration.Checkin.
+"""
+from auditlog.registry import auditlog
+from django.apps import apps
+
+# app_label.Model -> keyword arguments for auditlog.register
+RECORDED = {
+    "auth.User": {"include_fields": ["username", "is_active", "is_staff", "is_superuser"], "m2m_fields": {"groups"}},
+    "wic.Edition": {},
+    "wic.Organization": {},
+    "wic.Member": {"m2m_fields": {"representatives"}},
+    "agenda.Session": {"exclude_fields": ["sort_key"]},
+    "forums.ForumCall": {},
+    "forums.ForumApplication": {"include_fields": ["state", "board", "decided_at", "decision_message", "submitted_at"]},
+    "forums.Review": {},
+    "registration.Registration": {"include_fields": ["status", "decided_at", "decided_by", "participation", "category"]},
+    "registration.Credential": {"include_fields": ["registration", "secret", "revoked_at", "revoked_by"], "mask_fields": ["secret"]},
+    "registration.CheckinList": {},
+    "registration.Invitation": {},
+}
+
+
+def register_models() -> None:
+    for label, options in RECORDED.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:  # an app not installed in this configuration
+            continue
+        if not auditlog.contains(model):
+            auditlog.register(model, **options)
