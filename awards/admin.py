@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from wic.admin_export import ExportMixin
 from wic.errors import DomainError
 
 from . import services
@@ -189,7 +190,16 @@ def _transition_action(to_state, description):
 
 
 @admin.register(Nomination)
-class NominationAdmin(admin.ModelAdmin):
+class NominationAdmin(ExportMixin, admin.ModelAdmin):
+    export_fields = [
+        (_("edition"), "programme__edition__year"), (_("programme"), "programme__name_zh"), (_("direction"), "direction"),
+        (_("state"), "state"), (_("enterprise"), "organization__name_zh"), (_("enterprise (English)"), "organization__name_en"),
+        (_("person's name"), "person_name"), (_("person's affiliation"), "person_affiliation"),
+        (_("categories"), lambda n: "; ".join(c.name_zh for c in n.categories.all())),
+        (_("recommendations"), "recommendation_total"), (_("mean score"), lambda n: round(n.mean, 2) if n.mean is not None else None),
+        (_("scores"), "score_total"), (_("won in category"), "won_category__name_zh"),
+        (_("contact person"), "contact_name"), (_("contact email"), "contact_email"), (_("submitted"), "submitted_at"),
+    ]
     list_display = ["display_name", "programme", "direction", "state", "category_list", "recommendations", "mean_score", "score_count", "submitted_at"]
     list_filter = ["state", "direction", ("programme", ProgrammeListFilter), "programme__edition"]
     search_fields = ["organization__name_zh", "organization__name_en", "person_name", "person_affiliation"]

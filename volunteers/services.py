@@ -565,7 +565,9 @@ def no_shows_mark(*, now: datetime | None = None) -> dict:
             missing = list(Assignment.objects.select_for_update().filter(shift=shift, status=AssignmentStatus.ASSIGNED, checked_in_at__isnull=True))
             if not missing:
                 continue
-            Assignment.objects.filter(pk__in=[a.pk for a in missing]).update(status=AssignmentStatus.NO_SHOW)
+            for assignment in missing:  # one save each, so the audit trail records every no-show
+                assignment.status = AssignmentStatus.NO_SHOW
+                assignment.save(update_fields=["status"])
             Shift.objects.filter(pk=shift.pk).update(filled=F("filled") - len(missing), no_shows_checked_at=now)
             shift.filled -= len(missing)
             marked += len(missing)

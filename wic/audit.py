@@ -23,6 +23,24 @@ RECORDED = {
     "registration.Credential": {"include_fields": ["registration", "secret", "revoked_at", "revoked_by"], "mask_fields": ["secret"]},
     "registration.CheckinList": {},
     "registration.Invitation": {},
+    # Volunteers: decisions, team placement, shift attendance (never phone or email).
+    "volunteers.Volunteer": {"include_fields": ["status", "team", "decided_at", "decided_by"]},
+    "volunteers.Team": {},
+    "volunteers.Shift": {},
+    "volunteers.Assignment": {"include_fields": ["status", "checked_in_at", "arrival", "checked_out_at", "departure"]},
+    # Awards: quotas and their use, nominations' states and results.
+    "awards.AwardProgramme": {},
+    "awards.RecommendationQuota": {},
+    "awards.Recommendation": {"include_fields": ["enterprise", "withdrawn_at", "slot", "quota"]},
+    "awards.EnterpriseRepresentative": {},
+    "awards.Nomination": {"include_fields": ["state", "submitted_at", "screening_note", "won_category"]},
+    # Expo: decisions, booth allotments, launches, openings, meetings.
+    "expo.Exhibitor": {"include_fields": ["status", "decided_at", "decided_by", "preferred_zone", "booth_size"], "m2m_fields": {"representatives"}},
+    "expo.Booth": {},
+    "expo.BoothAllotment": {},
+    "expo.Launch": {},
+    "expo.TalentListing": {},
+    "expo.MeetingRequest": {"include_fields": ["status", "start", "end", "decided_at", "decided_by"]},
 }
 
 

@@ -164,6 +164,9 @@ def seed_demo(password: str | None = None) -> dict:
     from volunteers.demo import seed_demo_volunteers
 
     seed_demo_volunteers(edition)
+    from expo.demo import seed_demo_expo
+
+    seed_demo_expo(edition, password)
     return {"edition": edition, "accounts": accounts, "password": password}
 
 

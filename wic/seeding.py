@@ -249,4 +249,7 @@ def seed_past_editions(years=SEED_YEARS) -> list[SeedReport]:
     from volunteers.seeding import seed_programmes
 
     seed_programmes()
+    from expo.seeding import seed_expo
+
+    seed_expo(years=years)
     return reports

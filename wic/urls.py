@@ -10,9 +10,11 @@ from registration.checkin_api import CheckinView
 from forums.api import ForumApplicationViewSet
 from awards.api import AwardProgrammeViewSet, NominationViewSet, RecommendationViewSet
 from registration.api import RegistrationViewSet
+from expo.api import ExhibitorViewSet
 
 from . import views
 from .admin_audit import audit_object_view
+from .admin_dashboard import dashboard_index, dashboard_view
 from .forms import QueuedPasswordResetForm
 from .api import EditionViewSet, ObtainTokenView, OrganizationViewSet
 
@@ -23,6 +25,7 @@ router.register("halls", HallViewSet, basename="hall")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("forum-applications", ForumApplicationViewSet, basename="forum-application")
 router.register("registrations", RegistrationViewSet, basename="registration")
+router.register("exhibitors", ExhibitorViewSet, basename="exhibitor")
 router.register("award-programmes", AwardProgrammeViewSet, basename="award-programme")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
 router.register("nominations", NominationViewSet, basename="nomination")
@@ -38,6 +41,7 @@ urlpatterns = [
     path("", include("agenda.urls")),
     path("", include("forums.urls")),
     path("", include("registration.urls")),
+    path("", include("expo.urls")),
     path("", include("volunteers.urls")),
     path("", include("awards.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -48,6 +52,8 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(f"{settings.ADMIN_URL}dashboard/", admin.site.admin_view(dashboard_index), name="admin-dashboard-index"),
+    path(f"{settings.ADMIN_URL}dashboard/<int:year>/", admin.site.admin_view(dashboard_view), name="admin-dashboard"),
     path(f"{settings.ADMIN_URL}audit/<str:app_label>/<str:model_name>/<str:pk>/", admin.site.admin_view(audit_object_view), name="admin-audit-object"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -208,7 +208,7 @@ def test_seed_demo_creates_one_account_per_role_and_a_marked_future_edition():
     assert council.tier == "council"
     # Demo data never mixes with the history: the demo edition's sessions are all its own.
     assert not Session.objects.filter(edition__is_demo=False, source="demo").exists()
-    assert Session.objects.filter(edition=edition, is_published=True).count() == 7  # 6 + the demo banquet
+    assert Session.objects.filter(edition=edition, is_published=True).count() == 19  # 6 + the demo banquet + 12 expo launches
     # ...plus the accepted demo sub-forum application's session, waiting to be placed.
     assert Session.objects.filter(edition=edition, is_published=False, kind="sub_forum").count() == 1
 

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "expo"
+
+urlpatterns = [
+    path("editions/<str:year>/expo/", views.directory, name="directory"),
+    path("editions/<str:year>/expo/apply/", views.apply, name="apply"),
+    path("editions/<str:year>/expo/map/", views.zone_map, name="map"),
+    path("editions/<str:year>/expo/openings/", views.openings, name="openings"),
+    path("editions/<str:year>/expo/meetings/", views.meetings, name="meetings"),
+    path("editions/<str:year>/expo/meetings/<int:pk>/<str:action>/", views.meeting_act, name="meeting-act"),
+    path("editions/<str:year>/expo/exhibitors/<int:pk>/", views.exhibitor_page, name="exhibitor"),
+    path("editions/<str:year>/expo/exhibitors/<int:pk>/edit/", views.exhibitor_edit, name="edit"),
+]
