@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from wic.enums import MemberTier
 from wic.models import Member
+from wic.roles import is_organizer
 
 from .enums import Direction, NominationState
 from .models import AwardCategory, AwardProgramme, Nomination, ProgrammeFigure, Recommendation, RecommendationQuota
@@ -41,7 +42,7 @@ def recommendations_for_api() -> QuerySet[Recommendation]:
 
 def recommendations_visible_to(user) -> QuerySet[Recommendation]:
     queryset = recommendations_for_api()
-    if user.is_staff:
+    if is_organizer(user):
         return queryset
     return queryset.filter(member__representatives=user)
 
@@ -70,7 +71,7 @@ def nominations_for_api() -> QuerySet[Nomination]:
 
 def nominations_visible_to(user) -> QuerySet[Nomination]:
     queryset = nominations_for_api()
-    if user.is_staff:
+    if is_organizer(user):
         return queryset
     return queryset.filter(
         Q(created_by=user)

@@ -19,6 +19,7 @@ from wic.display import beijing_text
 from wic.errors import ConflictError, DomainError
 from wic.i18n import pick
 from wic.models import Member, Organization
+from wic.roles import is_organizer
 
 from .enums import TRANSITIONS, WITHDRAWABLE, Direction, NominationState
 from .models import (
@@ -220,7 +221,7 @@ def recommendation_withdraw(*, recommendation: Recommendation, actor=None, now: 
     is `already_withdrawn` (409)."""
     now = now or timezone.now()
     recommendation = Recommendation.objects.select_related("programme", "member__organization", "enterprise").get(pk=recommendation.pk)
-    if actor is not None and not actor.is_staff and not recommendation.member.representatives.filter(pk=actor.pk).exists():
+    if actor is not None and not is_organizer(actor) and not recommendation.member.representatives.filter(pk=actor.pk).exists():
         raise PermissionDeniedError("not_your_recommendation", _("Only the recommending member's representatives can withdraw it."))
     check_open(recommendation.programme, now)
     _lock_quota(recommendation.programme, recommendation.member)
@@ -471,7 +472,7 @@ def nomination_nominate_individual(
     if member is not None:
         if not member.representatives.filter(pk=actor.pk).exists():
             raise PermissionDeniedError("not_a_member", _("Your account does not represent %(member)s.") % {"member": member_name(member)})
-    elif not actor.is_staff:
+    elif not is_organizer(actor):
         raise PermissionDeniedError("not_a_member", _("Individuals are nominated by WIC members or by the organizers."))
     check_open(programme, now)
     person_name = (person_name or "").strip()

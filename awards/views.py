@@ -11,6 +11,7 @@ from agenda.selectors import edition_by_year
 from agenda.views import no_edition
 from wic.errors import DomainError
 from wic.models import Member
+from wic.roles import is_organizer
 
 from . import selectors, services
 from .enums import Direction, NominationState
@@ -116,7 +117,7 @@ def nominate_individual(request, pk):
     if not form.is_valid():
         return render(request, "awards/home.html", _home_context(request, individual_forms={programme.pk: form}), status=400)
     try:
-        member = None if request.user.is_staff and not services.members_for_user(request.user) else _member_from_post(request)
+        member = None if is_organizer(request.user) and not services.members_for_user(request.user) else _member_from_post(request)
         services.nomination_nominate_individual(programme=programme, actor=request.user, member=member, **form.cleaned_data)
     except DomainError as error:
         form.add_error(None, _refusal(error))

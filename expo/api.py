@@ -1,7 +1,7 @@
 """Exhibitors in the API: anyone reads the approved ones; a signed-in user applies; a
 representative (or an organizer) edits their own entry. Rules are expo.services'."""
 import django_filters
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -9,9 +9,10 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
 from wic.models import Edition
+from wic.roles import is_organizer
 
 from . import selectors, services
-from .enums import ExpoField
+from .enums import ExhibitorStatus, ExpoField
 from .models import Exhibitor, Launch, TalentListing, Zone
 from .serializers import (
     ApplicationInputSerializer,
@@ -101,7 +102,13 @@ class ExhibitorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         if self.action == "retrieve":
             return exhibitors_for_detail()
         if self.action == "partial_update":
-            return Exhibitor.objects.select_related("organization", "edition").prefetch_related("field_links", selectors.current_allotments())
+            queryset = Exhibitor.objects.select_related("organization", "edition").prefetch_related("field_links", selectors.current_allotments())
+            if is_organizer(self.request.user):
+                return queryset
+            # Entries outside the public directory exist only for their own representatives (404
+            # to anyone else); a public entry someone else represents is refused by the service (403).
+            represented = Exhibitor.representatives.through.objects.filter(exhibitor_id=OuterRef("pk"), user_id=self.request.user.pk)
+            return queryset.filter(Q(status=ExhibitorStatus.APPROVED, edition__is_published=True) | Exists(represented))
         return selectors.exhibitors_public()
 
     def get_permissions(self):

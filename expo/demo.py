@@ -129,7 +129,7 @@ def _bulk_expo(edition, zones) -> None:
 def _demo_launches_and_meeting(edition, first: Exhibitor, password) -> None:
     """A few launches on the stage (through the service, so they reach the agenda) and one meeting request."""
     if not Launch.objects.filter(edition=edition).exists():
-        organizer = get_user_model().objects.filter(is_staff=True).order_by("pk").first()
+        organizer = get_user_model().objects.filter(is_active=True, groups__name=roles.ORGANIZER).order_by("pk").first()
         launchers = list(Exhibitor.objects.filter(edition=edition, is_demo=True, status=ExhibitorStatus.APPROVED).select_related("organization").order_by("organization__name_zh")[:12])
         for index, exhibitor in enumerate(launchers):
             day = edition.start_date + timedelta(days=index // 4)
@@ -145,9 +145,13 @@ def _demo_launches_and_meeting(edition, first: Exhibitor, password) -> None:
 
 
 def _staff_stand_in():
+    """The seeding acts as the organizers when no organizer account exists yet."""
+
     class Staff:
         is_authenticated = True
+        is_active = True
         is_staff = True
+        is_superuser = True
         pk = None
 
     return Staff()

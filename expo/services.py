@@ -21,6 +21,7 @@ from wic import services as wic_services
 from wic.enums import OrganizationKind, OrganizationRole
 from wic.errors import ConflictError, DomainError
 from wic.models import Edition, Organization
+from wic.roles import is_organizer
 
 from .enums import DECISIONS, MEETING_MINUTES, BoothSize, ExhibitorStatus, ExpoField, MeetingStatus
 from .models import Booth, BoothAllotment, Exhibitor, ExhibitorField, Expo, Launch, MeetingRequest, TalentListing, Zone
@@ -54,10 +55,10 @@ def _beijing(moment: datetime) -> str:
 
 
 def is_representative(user, exhibitor: Exhibitor) -> bool:
-    """Organizers (staff) act for every exhibitor; anyone else only for the entries they represent."""
+    """Organizers act for every exhibitor; anyone else only for the entries they represent."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.is_staff or exhibitor.representatives.filter(pk=user.pk).exists()
+    return is_organizer(user) or exhibitor.representatives.filter(pk=user.pk).exists()
 
 
 def _check_representative(user, exhibitor: Exhibitor) -> None:
@@ -486,7 +487,7 @@ def launch_cancel(*, launch: Launch, actor) -> Launch:
     launch = Launch.objects.select_for_update(of=("self",)).select_related("edition", "exhibitor__organization").get(pk=launch.pk)
     if launch.exhibitor is not None:
         _check_representative(actor, launch.exhibitor)
-    elif not getattr(actor, "is_staff", False):
+    elif not is_organizer(actor):
         raise PermissionDeniedError("not_your_exhibitor", _("Only the organizers can cancel this launch."))
     if launch.cancelled_at is None:
         launch.cancelled_at = timezone.now()

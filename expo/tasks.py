@@ -3,21 +3,15 @@
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
+
+from wic import outbox
 
 RETRY = {"acks_late": True, "autoretry_for": (SMTPException, ConnectionError, TimeoutError), "retry_backoff": True, "max_retries": 5}
 
 
-def _render(name: str, language: str, context: dict) -> tuple[str, str]:
-    with translation.override(language or "zh-hans"):
-        context = {**context, "site_url": getattr(settings, "SITE_URL", "")}
-        subject = render_to_string(f"expo/email/{name}_subject.txt", context).strip()
-        body = render_to_string(f"expo/email/{name}_body.txt", context)
-    return subject, body
+def _when(moment) -> str:
+    return moment.isoformat() if moment else ""
 
 
 @shared_task(name="expo.send_exhibitor_decision", **RETRY)
@@ -30,9 +24,10 @@ def send_exhibitor_decision(exhibitor_id: int, status: str) -> bool:
         if exhibitor.status != status or exhibitor.notified_status == status:
             return False
         recipients = sorted({e for e in [exhibitor.contact_email, *exhibitor.representatives.values_list("email", flat=True)] if e})
-        if recipients:
-            subject, body = _render("decision", exhibitor.language, {"exhibitor": exhibitor, "edition": exhibitor.edition})
-            send_mail(subject, body, None, recipients)
+        outbox.queue(
+            key=f"expo.decision:{exhibitor.pk}:{status}:{_when(exhibitor.decided_at)}", event="expo.decision", to=recipients,
+            language=exhibitor.language, template="expo/email/decision", context={"exhibitor": exhibitor, "edition": exhibitor.edition},
+        )
         exhibitor.notified_status = status
         exhibitor.save(update_fields=["notified_status"])
     return bool(recipients)
@@ -48,8 +43,10 @@ def send_meeting_requested(meeting_id: int) -> bool:
     recipients = sorted({e for e in [exhibitor.contact_email, *exhibitor.representatives.values_list("email", flat=True)] if e})
     if not recipients:
         return False
-    subject, body = _render("meeting_requested", exhibitor.language, {"meeting": meeting, "exhibitor": exhibitor, "edition": exhibitor.edition})
-    send_mail(subject, body, None, recipients)
+    outbox.queue(
+        key=f"expo.meeting_requested:{meeting.pk}", event="expo.meeting_requested", to=recipients, language=exhibitor.language,
+        template="expo/email/meeting_requested", context={"meeting": meeting, "exhibitor": exhibitor, "edition": exhibitor.edition},
+    )
     return True
 
 
@@ -62,9 +59,11 @@ def send_meeting_decision(meeting_id: int, status: str) -> bool:
         meeting = MeetingRequest.objects.select_for_update().select_related("exhibitor__edition", "exhibitor__organization", "guest").get(pk=meeting_id)
         if meeting.status != status or meeting.notified_status == status:
             return False
-        if meeting.guest.email:
-            subject, body = _render("meeting_decision", meeting.language, {"meeting": meeting, "exhibitor": meeting.exhibitor, "edition": meeting.exhibitor.edition})
-            send_mail(subject, body, None, [meeting.guest.email])
+        outbox.queue(
+            key=f"expo.meeting_decision:{meeting.pk}:{status}:{_when(meeting.decided_at)}", event="expo.meeting_decision", to=[meeting.guest.email],
+            language=meeting.language, template="expo/email/meeting_decision",
+            context={"meeting": meeting, "exhibitor": meeting.exhibitor, "edition": meeting.exhibitor.edition},
+        )
         meeting.notified_status = status
         meeting.save(update_fields=["notified_status"])
     return bool(meeting.guest.email)

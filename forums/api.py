@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from wic.models import Edition
+from wic.roles import is_organizer
 
 from . import services
 from .enums import ApplicationState
@@ -115,12 +116,13 @@ class ForumApplicationViewSet(
         if self.action == "review":
             # Whether the user may review is the service's to say (not_a_reviewer, conflict_of_interest).
             return queryset
-        if user.is_staff:
+        if is_organizer(user):
             return queryset
         if self.action == "list":
             return queryset.filter(applicant=user)
         reviewed_editions = Reviewer.objects.filter(user=user).values("edition_id")
-        return queryset.filter(Q(applicant=user) | Q(call__edition_id__in=reviewed_editions))
+        # Reviewers read the submitted applications of their editions, never an applicant's draft.
+        return queryset.filter(Q(applicant=user) | Q(call__edition_id__in=reviewed_editions, submitted_at__isnull=False))
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):

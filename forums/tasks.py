@@ -2,11 +2,9 @@
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
+
+from wic import outbox
 
 
 @shared_task(name="forums.send_decision_email", acks_late=True, autoretry_for=(SMTPException, ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -19,13 +17,12 @@ def send_decision_email(application_id: int, state: str) -> bool:
         application = ForumApplication.objects.select_for_update().select_related("call__edition", "applicant").get(pk=application_id)
         if application.state != state or application.notified_state == state:
             return False
-        with translation.override(application.language or "zh-hans"):
-            context = {"application": application, "edition": application.call.edition, "site_url": settings.SITE_URL}
-            subject = render_to_string("forums/email/decision_subject.txt", context).strip()
-            body = render_to_string("forums/email/decision_body.txt", context)
         recipients = [a for a in {application.applicant.email, application.contact_email} if a]
-        if recipients:
-            send_mail(subject, body, None, sorted(recipients))
+        outbox.queue(
+            key=f"forums.decision:{application.pk}:{state}:{application.decided_at.isoformat() if application.decided_at else ''}",
+            event="forums.decision", to=recipients, language=application.language, template="forums/email/decision",
+            context={"application": application, "edition": application.call.edition},
+        )
         application.notified_state = state
         application.save(update_fields=["notified_state"])
     return bool(recipients)

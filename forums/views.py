@@ -132,11 +132,13 @@ def review(request, year, pk):
     edition = edition_by_year(year)
     if edition is None:
         return no_edition(request, year)
-    application = get_object_or_404(
-        ForumApplication.objects.select_related("call", "board").prefetch_related("organizations__organization"), pk=pk, call__edition=edition
-    )
     if services.reviewer_for(user=request.user, edition=edition) is None:
         return render(request, "403.html", {"message": _("You are not a reviewer of this edition.")}, status=403)
+    # Reviewers read what was submitted; an applicant's draft (or one withdrawn unsent) stays private.
+    application = get_object_or_404(
+        ForumApplication.objects.select_related("call", "board").prefetch_related("organizations__organization"),
+        pk=pk, call__edition=edition, submitted_at__isnull=False,
+    )
     criteria = list(application.call.criteria.all())
     existing = {r.criterion_id: r for r in Review.objects.filter(application=application, reviewer=request.user)}
     initial = {}

@@ -12,6 +12,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from wic.api_base import IsOrganizer
 from wic.models import Edition
 
 from . import services
@@ -45,7 +46,7 @@ class RegistrationFilter(django_filters.FilterSet):
 ERRORS = {
     400: OpenApiResponse(description="Invalid input or refused by a rule (`registration_closed`, `consent_required`): `{code, message[, errors]}`"),
     401: OpenApiResponse(description="Not authenticated (`not_authenticated`)"),
-    403: OpenApiResponse(description="Organizers (staff) only (`permission_denied`)"),
+    403: OpenApiResponse(description="Organizers only (`permission_denied`)"),
     404: OpenApiResponse(description="No such registration"),
     409: OpenApiResponse(description="The email is already registered for the edition (`duplicate_registration`; its page link is mailed to the registered address)"),
     429: OpenApiResponse(description="Too many registrations from this address (`throttled`)"),
@@ -84,7 +85,7 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     def get_permissions(self):
         if self.action == "create":
             return [permissions.AllowAny()]
-        return [permissions.IsAdminUser()]
+        return [IsOrganizer()]
 
     def get_throttles(self):
         if self.action == "create":

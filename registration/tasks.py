@@ -1,11 +1,10 @@
+import uuid
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
+
+from wic import outbox
 
 
 @shared_task(name="registration.send_decision", acks_late=True, autoretry_for=(SMTPException, ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -17,27 +16,27 @@ def send_registration_decision(registration_id: int, status: str) -> bool:
         registration = Registration.objects.select_for_update().select_related("edition").get(pk=registration_id)
         if registration.status != status or registration.notified_status == status:
             return False
-        with translation.override(registration.language or "zh-hans"):
-            context = {"registration": registration, "edition": registration.edition, "site_url": settings.SITE_URL}
-            subject = render_to_string("registration/email/decision_subject.txt", context).strip()
-            body = render_to_string("registration/email/decision_body.txt", context)
-        send_mail(subject, body, None, [registration.email])
+        outbox.queue(
+            key=f"registration.decision:{registration.pk}:{status}:{registration.decided_at.isoformat() if registration.decided_at else ''}",
+            event="registration.decision", to=[registration.email], language=registration.language, template="registration/email/decision",
+            context={"registration": registration, "edition": registration.edition},
+        )
         registration.notified_status = status
         registration.save(update_fields=["notified_status"])
     return True
 
 
-@shared_task(name="registration.send_link", acks_late=True, autoretry_for=(SMTPException, ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
-def send_registration_link(registration_id: int) -> bool:
-    """Send the guest the link to their registration page (after a second registration attempt)."""
+@shared_task(name="registration.send_link", bind=True, acks_late=True, autoretry_for=(SMTPException, ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_registration_link(self, registration_id: int) -> bool:
+    """Send the guest the link to their registration page (after a second registration attempt);
+    once per run of this task (its id is the key, so a retry of the task does not send twice)."""
     from .models import Registration
 
     registration = Registration.objects.select_related("edition").get(pk=registration_id)
-    with translation.override(registration.language or "zh-hans"):
-        context = {"registration": registration, "edition": registration.edition, "site_url": settings.SITE_URL}
-        subject = render_to_string("registration/email/link_subject.txt", context).strip()
-        body = render_to_string("registration/email/decision_body.txt", context)
-    send_mail(subject, body, None, [registration.email])
+    outbox.queue(
+        key=f"registration.link:{registration.pk}:{self.request.id or uuid.uuid4()}", event="registration.link", to=[registration.email],
+        language=registration.language, template="registration/email/link", context={"registration": registration, "edition": registration.edition},
+    )
     return True
 
 

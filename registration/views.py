@@ -80,7 +80,7 @@ def guest_badge(request, year, token):
 def _is_gate_staff(user) -> bool:
     from wic import roles
 
-    return user.is_authenticated and (user.is_staff or user.groups.filter(name=roles.GATE).exists())
+    return roles.has_role(user, roles.GATE) or roles.is_organizer(user)
 
 
 def checkin_page(request):
@@ -111,7 +111,9 @@ def checkin_live(request):
 
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not request.user.is_staff:
+    from wic.roles import is_organizer
+
+    if not is_organizer(request.user):
         return render(request, "403.html", {"message": _("Only organizers see the live check-in view.")}, status=403)
     today = timezone.localdate()
     lists = list(CheckinList.objects.filter(edition__end_date__gte=today).select_related("edition").order_by("edition__year", "kind", "day", "id"))

@@ -90,3 +90,15 @@ def edition_with_everything() -> Edition:
 
 def member_with_organization(tier: str = "member") -> Member:
     return Member.objects.create(organization=OrganizationFactory(), tier=tier)
+
+
+def make_organizer(username: str = "organizer-test", password: str | None = "a-long-test-password-1", **fields):
+    """A staff account in the organizer group, which carries the organizers' real permissions."""
+    from django.contrib.auth import get_user_model
+
+    from wic import roles
+    from wic.demo import ensure_role_groups
+
+    user = get_user_model().objects.create_user(username, password=password, is_staff=True, **fields)
+    user.groups.add(ensure_role_groups()[roles.ORGANIZER])
+    return user

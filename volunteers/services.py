@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from wic.display import beijing_text
 from wic.errors import ConflictError, DomainError
+from wic.roles import is_organizer
 
 from .enums import (
     DECISIONS,
@@ -451,7 +452,7 @@ def current_assignment(volunteer: Volunteer, at: datetime) -> Assignment | None:
 
 def lead_can_manage(user, volunteer: Volunteer) -> bool:
     """Organizers manage everyone; a lead only the volunteers of a team they lead."""
-    if user.is_staff:
+    if is_organizer(user):
         return True
     return volunteer.team_id is not None and Team.objects.filter(pk=volunteer.team_id, leader=user).exists()
 

@@ -7,11 +7,9 @@
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
+
+from wic import outbox
 
 RETRY = {"acks_late": True, "autoretry_for": (SMTPException, ConnectionError, TimeoutError), "retry_backoff": True, "max_retries": 5}
 
@@ -25,11 +23,11 @@ def send_volunteer_decision(volunteer_id: int, status: str) -> bool:
         volunteer = Volunteer.objects.select_for_update().select_related("programme__edition").get(pk=volunteer_id)
         if volunteer.status != status or volunteer.notified_status == status:
             return False
-        with translation.override(volunteer.language or "zh-hans"):
-            context = {"volunteer": volunteer, "programme": volunteer.programme, "edition": volunteer.programme.edition, "site_url": settings.SITE_URL}
-            subject = render_to_string("volunteers/email/decision_subject.txt", context).strip()
-            body = render_to_string("volunteers/email/decision_body.txt", context)
-        send_mail(subject, body, None, [volunteer.email])
+        outbox.queue(
+            key=f"volunteers.decision:{volunteer.pk}:{status}:{volunteer.decided_at.isoformat() if volunteer.decided_at else ''}",
+            event="volunteers.decision", to=[volunteer.email], language=volunteer.language, template="volunteers/email/decision",
+            context={"volunteer": volunteer, "programme": volunteer.programme, "edition": volunteer.programme.edition},
+        )
         volunteer.notified_status = status
         volunteer.save(update_fields=["notified_status"])
     return True
@@ -45,11 +43,10 @@ def send_standby_offer(offer_id: int) -> bool:
         if offer.emailed or offer.status != "offered":
             return False
         volunteer = offer.volunteer
-        with translation.override(volunteer.language or "zh-hans"):
-            context = {"offer": offer, "volunteer": volunteer, "shift": offer.shift, "site_url": settings.SITE_URL}
-            subject = render_to_string("volunteers/email/standby_subject.txt", context).strip()
-            body = render_to_string("volunteers/email/standby_body.txt", context)
-        send_mail(subject, body, None, [volunteer.email])
+        outbox.queue(
+            key=f"volunteers.standby_offer:{offer.pk}", event="volunteers.standby_offer", to=[volunteer.email], language=volunteer.language,
+            template="volunteers/email/standby", context={"offer": offer, "volunteer": volunteer, "shift": offer.shift},
+        )
         offer.emailed = True
         offer.save(update_fields=["emailed"])
     return True

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Board
 
-from .models import Edition, EditionFigure, EditionOrganization, Member, Organization
+from .models import Edition, EditionFigure, EditionOrganization, Member, Organization, OutgoingEmail
 
 
 class EditionFigureInline(admin.TabularInline):
@@ -23,6 +23,42 @@ class BoardInline(admin.TabularInline):
     model = Board
     extra = 0
     fields = ["key", "number", "name_zh", "name_en", "tagline_zh", "tagline_en", "source"]
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The log of every email sent: read-only; a failed one can be sent again."""
+
+    list_display = ["created", "event", "recipients", "subject", "language", "status", "attempts", "sent_at"]
+    list_filter = ["status", "event", "language"]
+    search_fields = ["to", "subject", "key"]
+    date_hierarchy = "created"
+    readonly_fields = ["key", "event", "to", "language", "subject", "body_text", "body_html", "status", "attempts", "last_error", "created", "sent_at"]
+    actions = ["send_again"]
+
+    @admin.display(description=_("to"))
+    def recipients(self, obj):
+        return ", ".join(obj.to)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send the failed ones again"), permissions=["change"])
+    def send_again(self, request, queryset):
+        from django.contrib import messages
+        from django.db import transaction
+        from django.utils.translation import ngettext
+
+        from .tasks import deliver_email
+
+        failed = list(queryset.filter(status=OutgoingEmail.FAILED).values_list("pk", flat=True))
+        OutgoingEmail.objects.filter(pk__in=failed).update(status=OutgoingEmail.QUEUED)
+        for pk in failed:
+            transaction.on_commit(lambda pk=pk: deliver_email.delay(pk))
+        self.message_user(request, ngettext("%(count)d email queued again.", "%(count)d emails queued again.", len(failed)) % {"count": len(failed)}, messages.SUCCESS)
 
 
 @admin.register(Edition)

@@ -13,8 +13,7 @@ from .dashboard import current_edition_year, edition_dashboard
 from .models import Edition
 
 
-def is_organizer(user) -> bool:
-    return user.is_active and (user.is_superuser or user.groups.filter(name=roles.ORGANIZER).exists())
+is_organizer = roles.is_organizer
 
 
 def _require_organizer(request) -> None:

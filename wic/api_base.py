@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -84,3 +85,12 @@ def _handle(exc, context):
         codes = exc.get_codes() if hasattr(exc, "get_codes") else "error"
         response.data = {"code": codes if isinstance(codes, str) else "error", "message": str(exc.detail)}
     return response
+
+
+class IsOrganizer(BasePermission):
+    """Organizers only (superusers and the organizer group); staff status alone is not enough."""
+
+    def has_permission(self, request, view):
+        from .roles import is_organizer
+
+        return is_organizer(request.user)

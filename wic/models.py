@@ -170,3 +170,35 @@ class Member(models.Model):
     def __str__(self) -> str:
         name = self.organization.name_zh if self.organization_id else self.person_name
         return f"{name} ({self.get_tier_display()})"
+
+
+class OutgoingEmail(models.Model):
+    """Every email the system sends, in one log: to whom, what (rendered subject, text and HTML),
+    in which language, and whether it was delivered. `key` makes sending idempotent: one row per
+    key (a database constraint), and a row marked sent is never sent again however often its task
+    runs. Written by `wic.outbox.queue`, delivered by the `wic.deliver_email` task."""
+
+    QUEUED, SENT, FAILED = "queued", "sent", "failed"
+    STATUSES = [(QUEUED, _("Queued")), (SENT, _("Sent")), (FAILED, _("Failed"))]
+
+    key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    event = models.CharField(_("event"), max_length=60)
+    to = models.JSONField(_("to"), default=list)
+    language = models.CharField(_("language"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("plain text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=STATUSES, default=QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created = models.DateTimeField(_("queued"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        indexes = [models.Index(fields=["status", "created"]), models.Index(fields=["event", "created"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {', '.join(self.to)}"

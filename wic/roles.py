@@ -28,3 +28,24 @@ ORGANIZER_APPS = ("wic", "agenda", "forums", "registration", "volunteers", "awar
 # And these besides: people and their roles (the user admin keeps the organizer role, staff status
 # and permissions to superusers), and reading the audit trail.
 ORGANIZER_PERMISSIONS = ("auth.view_user", "auth.change_user", "auth.view_group", "auditlog.view_logentry")
+
+
+def has_role(user, role: str) -> bool:
+    """Whether an active, signed-in user is in the role's group (one query, then remembered on the
+    user object for the rest of the request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    cache = user.__dict__.setdefault("_wic_roles", None)
+    if cache is None:
+        cache = user.__dict__["_wic_roles"] = set(user.groups.values_list("name", flat=True))
+    return role in cache
+
+
+def is_organizer(user) -> bool:
+    """Organizers run the summit: superusers, and staff accounts in the organizer group. Staff status alone
+    (needed to open the admin) is not enough: a staff account without the role sees only what its
+    model permissions allow there, and nothing of the organizers' powers on the site or the API."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    # Organizers work in the admin, so they are staff: other accounts need no query to be told no.
+    return user.is_superuser or (user.is_staff and has_role(user, ORGANIZER))

@@ -161,7 +161,29 @@ _mail_backend = os.environ.get(
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 _mail_options = {}
-if _mail_backend.endswith("smtp.EmailBackend"):
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    # smtp://user:password@host:587/?tls=1 (STARTTLS), smtps://... (implicit TLS), console://
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    _url = urlsplit(EMAIL_URL)
+    if _url.scheme == "console":
+        _mail_backend = "django.core.mail.backends.console.EmailBackend"
+    elif _url.scheme in ("smtp", "smtps"):
+        _query = parse_qs(_url.query)
+        _mail_backend = "django.core.mail.backends.smtp.EmailBackend"
+        _mail_options = {
+            "host": _url.hostname or "localhost",
+            "port": _url.port or (465 if _url.scheme == "smtps" else 25),
+            "username": unquote(_url.username or ""),
+            "password": unquote(_url.password or ""),
+            "use_tls": _query.get("tls", ["0"])[0] in ("1", "true", "yes"),
+            "use_ssl": _url.scheme == "smtps",
+            "timeout": 20,
+        }
+    else:
+        raise ImproperlyConfigured(f"EMAIL_URL: unknown scheme {_url.scheme!r} (use smtp, smtps or console)")
+elif _mail_backend.endswith("smtp.EmailBackend"):
     _mail_options = {
         "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
         "port": int(os.environ.get("DJANGO_EMAIL_PORT", "25")),

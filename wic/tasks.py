@@ -3,6 +3,11 @@ from smtplib import SMTPException
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+
+DELIVERY_ERRORS = (SMTPException, ConnectionError, TimeoutError, OSError)
+MAX_RETRIES = 5
 
 
 @shared_task(
@@ -13,8 +18,42 @@ from django.core.mail import EmailMultiAlternatives
     max_retries=5,
 )
 def send_email(*, subject: str, body: str, to: list[str], from_email: str | None = None, html_body: str | None = None) -> int:
-    """Send one already-rendered email. Returns the number of messages sent (1)."""
+    """Send one already-rendered email that needs no record (password reset links). Returns the
+    number of messages sent (1)."""
     message = EmailMultiAlternatives(subject=subject, body=body, from_email=from_email, to=to)
     if html_body:
         message.attach_alternative(html_body, "text/html")
     return message.send()
+
+
+@shared_task(name="wic.deliver_email", bind=True, acks_late=True, max_retries=MAX_RETRIES)
+def deliver_email(self, email_id: int) -> bool:
+    """Send one recorded email (wic.outbox). The row is locked while it is sent, so two runs of the
+    task never both send it, and a row already sent is left alone: a retried or repeated task never
+    sends twice. On an SMTP or network error the attempt is recorded and the task retries after
+    2, 4, 8... seconds (at most 10 minutes apart); after the last retry the row is marked failed."""
+    from .models import OutgoingEmail
+
+    error = None
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.status == OutgoingEmail.SENT:
+            return False
+        message = EmailMultiAlternatives(subject=email.subject, body=email.body_text, to=email.to)
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        email.attempts += 1
+        try:
+            message.send()
+        except DELIVERY_ERRORS as exc:
+            error = exc
+            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            email.status = OutgoingEmail.FAILED if self.request.retries >= MAX_RETRIES else OutgoingEmail.QUEUED
+        else:
+            email.status, email.sent_at, email.last_error = OutgoingEmail.SENT, timezone.now(), ""
+        email.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+    if error is not None:
+        if self.request.retries >= MAX_RETRIES:
+            return False
+        raise self.retry(exc=error, countdown=min(600, 2 ** (self.request.retries + 1)))
+    return True

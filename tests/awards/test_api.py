@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from awards import services
 from tests.awards.conftest import BEIJING, CLOSES, DURING, make_member, make_programme, recommend
-from tests.factories import EditionFactory, OrganizationFactory
+from tests.factories import EditionFactory, OrganizationFactory, make_organizer
 
 
 @pytest.fixture
@@ -167,7 +167,7 @@ def test_recommendations_list_query_count_is_constant(api_client, programme, mem
 @pytest.mark.parametrize("rows", [1, 4])
 def test_nominations_list_query_count_is_constant(api_client, programme, member_rep, django_user_model, during, rows):
     member, user = member_rep
-    organizer = django_user_model.objects.create_user("org-q", password="a-long-test-password-1", is_staff=True)
+    organizer = make_organizer("org-q")
     for index in range(rows):
         services.nomination_nominate_individual(programme=programme, actor=user, member=member, person_name=f"候选人{index}", citation="说明",
                                                 categories=[])

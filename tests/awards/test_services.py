@@ -8,7 +8,7 @@ from awards import services
 from awards.enums import NominationState
 from awards.models import Recommendation
 from tests.awards.conftest import BEIJING, CLOSES, DURING, OPENS, make_member, make_programme, recommend
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, make_organizer
 from wic.errors import DomainError
 from wic.models import Member
 
@@ -378,7 +378,7 @@ def test_members_and_organizers_nominate_individuals(programme, member_rep, djan
         programme=programme, actor=user, member=member, person_name="测试候选人", citation="贡献说明", now=DURING
     )
     assert (nomination.state, nomination.direction, nomination.nominated_by_member) == ("submitted", "individual", member)
-    organizer = django_user_model.objects.create_user("org-x", password="a-long-test-password-1", is_staff=True)
+    organizer = make_organizer("org-x")
     by_organizer = services.nomination_nominate_individual(programme=programme, actor=organizer, person_name="另一位候选人", citation="说明", now=DURING)
     assert by_organizer.nominated_by_member is None
     stranger = django_user_model.objects.create_user("nobody", password="a-long-test-password-1")
@@ -392,7 +392,7 @@ def test_members_and_organizers_nominate_individuals(programme, member_rep, djan
 
 def test_screening_shortlist_winner_and_release(programme, member_rep, django_user_model):
     member, user = member_rep
-    organizer = django_user_model.objects.create_user("org-y", password="a-long-test-password-1", is_staff=True)
+    organizer = make_organizer("org-y")
     draft = complete_draft(programme, member.organization, user)
     services.nomination_submit(nomination=draft, actor=user, now=DURING)
     assert code_of(lambda: services.nomination_transition(nomination=draft, to_state="winner", actor=organizer))[::2] == ("invalid_transition", 409)

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from expo import services
 from expo.models import Booth, Zone
-from tests.factories import EditionFactory
+from tests.factories import EditionFactory, make_organizer
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -57,7 +57,7 @@ def booths(edition, zone):
 
 @pytest.fixture
 def organizer(django_user_model):
-    return django_user_model.objects.create_user("expo-organizer", "org@example.org", "pw", is_staff=True)
+    return make_organizer("expo-organizer", password="pw", email="org@example.org")
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from forums.models import ForumCall, ReviewCriterion, Reviewer
+from tests.factories import make_organizer
 from wic.models import Edition, Organization
 
 
@@ -37,7 +38,7 @@ def other_user(db):
 
 @pytest.fixture
 def organizer(db):
-    return get_user_model().objects.create_user("organizer-x", password="a-long-test-password-1", is_staff=True)
+    return make_organizer("organizer-x")
 
 
 @pytest.fixture

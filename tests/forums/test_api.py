@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from agenda.models import Board
 from forums.models import ApplicationTransition, ForumApplication, ForumCall, Review, ReviewCriterion, Reviewer
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, make_organizer
 from wic.models import Edition
 
 pytestmark = pytest.mark.django_db
@@ -314,7 +314,7 @@ def test_unknown_application_is_404(owner):
 
 def test_organizers_see_every_application_but_do_not_edit_them(owner, call, host):
     body = create_draft(owner, call, host)
-    organizer = client_for(make_user("organizer", is_staff=True))
+    organizer = client_for(make_organizer("organizer"))
     assert [a["id"] for a in organizer.get(URL).json()["results"]] == [body["id"]]
     assert organizer.get(item_url(body["id"])).status_code == 200
     assert_error(organizer.patch(item_url(body["id"]), {"title_en": "x"}, format="json"), 403, "not_your_application")

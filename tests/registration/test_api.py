@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from registration import services
 from registration.enums import RegistrationStatus as S
 from registration.models import Registration
-from tests.factories import EditionFactory
+from tests.factories import EditionFactory, make_organizer
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def edition():
 
 @pytest.fixture
 def staff_client(api_client):
-    user = get_user_model().objects.create_user("staff-test", "staff@example.org", "a-long-test-password-1", is_staff=True)
+    user = make_organizer("staff-test", email="staff@example.org")
     api_client.force_authenticate(user)
     return api_client
 

@@ -13,7 +13,7 @@ from registration import services
 from registration.checkin import checkin_scan
 from registration.models import Checkin, CheckinList, Invitation
 from tests.conftest import requires_postgres
-from tests.factories import EditionFactory, SessionFactory
+from tests.factories import EditionFactory, SessionFactory, make_organizer
 from tests.registration.test_services_and_pages import guest
 from wic import roles
 from wic.errors import DomainError
@@ -279,7 +279,7 @@ def test_live_view_counts_with_constant_queries(setup, client, django_user_model
         checkin_scan(checkin_list=setup["gate"], secret=r.credentials.get().secret, nonce=nonce(), user=setup["staff"], scanned_at=DAY1)
     client.force_login(setup["staff"])
     assert client.get("/checkin/live/").status_code == 403  # gate staff are not organizers
-    client.force_login(django_user_model.objects.create_user("org-live", is_staff=True))
+    client.force_login(make_organizer("org-live"))
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/checkin/live/", HTTP_ACCEPT_LANGUAGE="en")
     assert len(ctx.captured_queries) == 6  # session, user, lists, and one aggregate each per list, category, country

@@ -160,7 +160,7 @@ ORGANIZERS = (LOGIN, 200, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN
 # Every ModelAdmin's changelist (the guard test below keeps this list equal to the admin's registry).
 ADMIN_CHANGELISTS = (
     "auth/user", "auth/group", "authtoken/tokenproxy", "auditlog/logentry",
-    "wic/edition", "wic/editionfigure", "wic/organization", "wic/editionorganization", "wic/member",
+    "wic/edition", "wic/editionfigure", "wic/organization", "wic/editionorganization", "wic/member", "wic/outgoingemail",
     "agenda/venue", "agenda/hall", "agenda/board", "agenda/session", "agenda/outcome",
     "forums/forumcall", "forums/reviewer", "forums/forumapplication", "forums/review", "forums/applicationtransition",
     "registration/registration", "registration/credential", "registration/checkinlist", "registration/invitation", "registration/checkin",
@@ -176,9 +176,11 @@ ADMIN_APPS = ("auth", "authtoken", "auditlog", "wic", "agenda", "forums", "regis
 
 # Refusals and suspected bugs, named so the table stays a table.
 NOT_MEMBER, NOT_YOUR_TEAM = refused("not_a_member"), refused("not_your_team")
-DRAFT_LEAK = bug(404, "a reviewer reviews submitted applications; an applicant's unsubmitted draft is not theirs to read")
-PENDING_LEAK = bug(404, "a pending exhibitor application is not public: to others it should not exist (404, as GET answers), "
-                        "yet the 403 names its organization")
+# A reviewer reviews submitted applications: an applicant's unsubmitted draft does not exist for them.
+DRAFT_HIDDEN = 404
+# An exhibitor application outside the public directory does not exist for anyone but its
+# representatives and the organizers (no 403 naming its organization).
+PENDING_HIDDEN = 404
 
 # fmt: off
 TABLE = [
@@ -231,7 +233,7 @@ TABLE = [
     row("POST", "/editions/{year}/forums/{other_draft}/withdraw/",           LOGIN, 404,   404,   404,   404,   404,   404,   404,   404,   404),
     row("GET", "/editions/{year}/forums/review/",                            LOGIN, 403,   200,   403,   403,   403,   403,   403,   403,   403),
     row("GET", "/editions/{year}/forums/review/{submitted}/",                LOGIN, 403,   200,   403,   403,   403,   403,   403,   403,   403),
-    row("GET", "/editions/{year}/forums/review/{draft}/",                    LOGIN, 403,   DRAFT_LEAK, 403, 403,  403,   403,   403,   403,   403),
+    row("GET", "/editions/{year}/forums/review/{draft}/",                    LOGIN, 403,   DRAFT_HIDDEN, 403, 403,  403,   403,   403,   403,   403),
     row("POST", "/editions/{year}/forums/review/{submitted}/",               LOGIN, 403,   DONE,  403,   403,   403,   403,   403,   403,   403,
         data=review_form),
     # Reviewers are named per edition: the reviewer of 2088 reviews nothing of 2087.
@@ -247,7 +249,7 @@ TABLE = [
     row("GET", "/editions/{year}/expo/meetings/",                            LOGIN, 200,   200,   200,   200,   200,   200,   200,   200,   200),
     row("GET", "/editions/{year}/expo/exhibitors/{exhibitor}/edit/",         LOGIN, 200,   403,   403,   403,   403,   403,   403,   200,   403),
     row("GET", "/editions/{year}/expo/exhibitors/{other_exhibitor}/edit/",   LOGIN, 200,   403,   403,   403,   403,   403,   403,   403,   403),
-    row("GET", "/editions/{year}/expo/exhibitors/{pending_exhibitor}/edit/", LOGIN, 200,   *[PENDING_LEAK] * 8),
+    row("GET", "/editions/{year}/expo/exhibitors/{pending_exhibitor}/edit/", LOGIN, 200,   *[PENDING_HIDDEN] * 8),
     row("POST", "/editions/{year}/expo/exhibitors/{exhibitor}/edit/",        LOGIN, DONE,  403,   403,   403,   403,   403,   403,   DONE,  403,
         data={"action": "edit", "products_zh": "新产品", "fields": ["ai"]}),
     row("POST", "/editions/{year}/expo/exhibitors/{other_exhibitor}/edit/",  LOGIN, DONE,  403,   403,   403,   403,   403,   403,   403,   403,
@@ -326,20 +328,20 @@ TABLE = [
     #   method path                                                          anon   org    rev    gate   lead   vol    appl   memb   exh    att
     row("GET", "/api/v1/forum-applications/",                                401,   ALL,   NONE,  NONE,  NONE,  NONE,  OWN,   NONE,  NONE,  NONE,
         kind="forum-application"),
-    row("GET", "/api/v1/forum-applications/{draft}/",                        401,   200,   DRAFT_LEAK, 404, 404,  404,   200,   404,   404,   404),
+    row("GET", "/api/v1/forum-applications/{draft}/",                        401,   200,   DRAFT_HIDDEN, 404, 404,  404,   200,   404,   404,   404),
     row("GET", "/api/v1/forum-applications/{submitted}/",                    401,   200,   200,   404,   404,   404,   200,   404,   404,   404),
     row("GET", "/api/v1/forum-applications/{old_submitted}/",                401,   200,   404,   404,   404,   404,   404,   404,   404,   404),
     row("POST", "/api/v1/forum-applications/",                               401,   201,   201,   201,   201,   201,   201,   201,   201,   201,
         data=lambda world, role: {"call": world.ids["call"], "title_zh": f"新申报{role}"}),
-    row("PATCH", "/api/v1/forum-applications/{draft}/",                      401,   403,   403,   404,   404,   404,   200,   404,   404,   404,
+    row("PATCH", "/api/v1/forum-applications/{draft}/",                      401,   403,   DRAFT_HIDDEN,   404,   404,   404,   200,   404,   404,   404,
         data={"title_zh": "改过的标题"}, code={403: "not_your_application"}),
-    row("PUT", "/api/v1/forum-applications/{draft}/",                        401,   403,   403,   404,   404,   404,   200,   404,   404,   404,
+    row("PUT", "/api/v1/forum-applications/{draft}/",                        401,   403,   DRAFT_HIDDEN,   404,   404,   404,   200,   404,   404,   404,
         data={"title_zh": "整体替换"}, code={403: "not_your_application"}),
-    row("PATCH", "/api/v1/forum-applications/{other_draft}/",                401,   403,   403,   404,   404,   404,   404,   404,   404,   404,
+    row("PATCH", "/api/v1/forum-applications/{other_draft}/",                401,   403,   DRAFT_HIDDEN,   404,   404,   404,   404,   404,   404,   404,
         data={"title_zh": "改别人的"}, code={403: "not_your_application"}),
-    row("POST", "/api/v1/forum-applications/{draft}/submit/",                401,   403,   403,   404,   404,   404,   200,   404,   404,   404,
+    row("POST", "/api/v1/forum-applications/{draft}/submit/",                401,   403,   DRAFT_HIDDEN,   404,   404,   404,   200,   404,   404,   404,
         code={403: "not_your_application"}),
-    row("POST", "/api/v1/forum-applications/{draft}/withdraw/",              401,   403,   403,   404,   404,   404,   200,   404,   404,   404,
+    row("POST", "/api/v1/forum-applications/{draft}/withdraw/",              401,   403,   DRAFT_HIDDEN,   404,   404,   404,   200,   404,   404,   404,
         code={403: "not_your_application"}),
     row("POST", "/api/v1/forum-applications/{submitted}/review/",            401,   403,   200,   403,   403,   403,   403,   403,   403,   403,
         data=review_body, code={403: "not_a_reviewer"}),
@@ -358,7 +360,7 @@ TABLE = [
     row("PATCH", "/api/v1/exhibitors/{other_exhibitor}/",                    401,   200,   403,   403,   403,   403,   403,   403,   403,   403,
         data={"products_zh": "新产品"}, code={403: "not_your_exhibitor"}),
     row("GET", "/api/v1/exhibitors/{pending_exhibitor}/",                    404,   404,   404,   404,   404,   404,   404,   404,   404,   404),
-    row("PATCH", "/api/v1/exhibitors/{pending_exhibitor}/",                  401,   200,   *[PENDING_LEAK] * 8,
+    row("PATCH", "/api/v1/exhibitors/{pending_exhibitor}/",                  401,   200,   *[PENDING_HIDDEN] * 8,
         data={"products_zh": "新产品"}),
     row("PUT", "/api/v1/exhibitors/{exhibitor}/",                            401,   405,   405,   405,   405,   405,   405,   405,   405,   405,
         data={"products_zh": "新产品"}),

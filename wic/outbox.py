@@ -1,0 +1,50 @@
+"""One place for outgoing email.
+
+`queue()` renders an event's templates in the recipient's language (`<template>_subject.txt`,
+`<template>_body.txt`, and `<template>_body.html` where it exists, otherwise the text inside the
+common layout `email/layout.html`), records the message as an `OutgoingEmail` under an
+idempotency key, and hands it to the `wic.deliver_email` Celery task once the surrounding
+transaction commits. Queuing the same key again does nothing; delivering a row already sent does
+nothing. Delivery retries with exponential backoff on SMTP and network errors and records every
+attempt (attempts, last error, sent or failed).
+"""
+from django.conf import settings
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import OutgoingEmail
+
+
+def render(template: str, language: str, context: dict) -> tuple[str, str, str]:
+    """(subject, text, html) of an event's templates, in `language`."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        context = {"site_url": settings.SITE_URL, **context}
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}_body.txt", context)
+        try:
+            html = render_to_string(f"{template}_body.html", context)
+        except TemplateDoesNotExist:
+            html = render_to_string("email/layout.html", {**context, "subject": subject, "text": text, "language": language})
+    return subject, text, html
+
+
+def queue(*, key: str, event: str, to: list[str], language: str, template: str, context: dict) -> OutgoingEmail | None:
+    """Record and send (after commit) one email; None when there is nobody to send it to. The same
+    `key` is sent once: a second call returns the existing row untouched."""
+    recipients = sorted({address.strip() for address in to if address and address.strip()})
+    if not recipients:
+        return None
+    existing = OutgoingEmail.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    subject, text, html = render(template, language, context)
+    email, created = OutgoingEmail.objects.get_or_create(
+        key=key, defaults={"event": event, "to": recipients, "language": language or settings.LANGUAGE_CODE, "subject": subject[:300], "body_text": text, "body_html": html},
+    )
+    if created:
+        from .tasks import deliver_email
+
+        transaction.on_commit(lambda: deliver_email.delay(email.pk))
+    return email
