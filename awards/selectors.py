@@ -6,10 +6,10 @@ from django.utils import timezone
 
 from wic.enums import MemberTier
 from wic.models import Member
-from wic.roles import is_organizer
 
 from .enums import Direction, NominationState
 from .models import AwardCategory, AwardProgramme, Nomination, ProgrammeFigure, Recommendation, RecommendationQuota
+from .permissions import nominations_visible, recommendations_visible
 
 
 # Member tiers in the order the texts list them (council first, non-profit last).
@@ -41,10 +41,7 @@ def recommendations_for_api() -> QuerySet[Recommendation]:
 
 
 def recommendations_visible_to(user) -> QuerySet[Recommendation]:
-    queryset = recommendations_for_api()
-    if is_organizer(user):
-        return queryset
-    return queryset.filter(member__representatives=user)
+    return recommendations_visible(user, recommendations_for_api())
 
 
 def nominations_for_api() -> QuerySet[Nomination]:
@@ -70,15 +67,7 @@ def nominations_for_api() -> QuerySet[Nomination]:
 
 
 def nominations_visible_to(user) -> QuerySet[Nomination]:
-    queryset = nominations_for_api()
-    if is_organizer(user):
-        return queryset
-    return queryset.filter(
-        Q(created_by=user)
-        | Q(organization__membership__representatives=user)
-        | Q(organization__award_representatives__user=user)
-        | Q(nominated_by_member__representatives=user)
-    ).distinct()
+    return nominations_visible(user, nominations_for_api())
 
 
 @dataclass

@@ -35,7 +35,7 @@ Only valid secrets are sent (unknown ones count toward a per-user failed-scan lo
 non-200 status or unexpected result counts as an error. The load generator runs on the same
 2 cores as gunicorn and PostgreSQL and takes CPU from them.
 
-    .venv/bin/python bench/checkin.py [--scans 3000] [--clients 50] [--workers 4] [--warmup 200] [--rate 300] [--paced 3000] [--sqlite]
+    .venv/bin/python bench/checkin.py [--scans 3000] [--clients 50] [--workers 4] [--threads 1] [--warmup 200] [--rate 300] [--paced 3000] [--sqlite]
 """
 import argparse
 import http.client
@@ -299,7 +299,8 @@ def main() -> int:
     )
     parser.add_argument("--scans", type=int, default=3000, help="measured first admissions (and as many re-scans and /healthz GETs)")
     parser.add_argument("--clients", type=int, default=50, help="client threads, each a gate user with its own keep-alive connection")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn --workers (sync)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn --workers")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker: above 1, gthread workers that keep connections alive")
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured first admissions before the run (spare secrets)")
     parser.add_argument("--rate", type=float, default=GOAL_RPS, help="scans per second offered in the paced (open-loop) phase")
     parser.add_argument("--paced", type=int, default=3000, help="first admissions sent in the paced phase")
@@ -372,6 +373,8 @@ def main() -> int:
             "--chdir", str(ROOT), "--error-logfile", str(log), "--log-level", "warning", "--timeout", "120",
             "--backlog", "2048",
         ]
+        if args.threads > 1:
+            cmd += ["--worker-class", "gthread", "--threads", str(args.threads), "--keep-alive", "10"]
         t0 = time.perf_counter()
         with open(log, "ab") as sink:
             proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
@@ -382,7 +385,7 @@ def main() -> int:
         paced_codes = codes[args.warmup + args.scans: args.warmup + args.scans + args.paced]
         tokens, list_id = data["tokens"], data["list"]
         print(
-            f"\ngate list {list_id} (day {data['day']}), {args.guests} credentials. gunicorn {args.workers} sync worker(s), DEBUG=0, "
+            f"\ngate list {list_id} (day {data['day']}), {args.guests} credentials. gunicorn {args.workers} {'gthread worker(s) x ' + str(args.threads) + ' threads, keep-alive' if args.threads > 1 else 'sync worker(s)'}, DEBUG=0, "
             f"{'SQLite' if args.sqlite else 'PostgreSQL'} with persistent connections (CONN_MAX_AGE=60). Client: {args.clients} threads "
             f"(one gate user each), {args.scans} scans per phase after {args.warmup} warm-up scans.",
             flush=True,

@@ -25,6 +25,7 @@ from wic.roles import is_organizer
 
 from .enums import DECISIONS, MEETING_MINUTES, BoothSize, ExhibitorStatus, ExpoField, MeetingStatus
 from .models import Booth, BoothAllotment, Exhibitor, ExhibitorField, Expo, Launch, MeetingRequest, TalentListing, Zone
+from .permissions import is_representative
 
 # Switched off only by the concurrency tests' negative controls, to show the tests catch the race.
 LOCK_BOOTH = True
@@ -52,13 +53,6 @@ def _is_deadlock(error: OperationalError) -> bool:
 
 def _beijing(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
-def is_representative(user, exhibitor: Exhibitor) -> bool:
-    """Organizers act for every exhibitor; anyone else only for the entries they represent."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return is_organizer(user) or exhibitor.representatives.filter(pk=user.pk).exists()
 
 
 def _check_representative(user, exhibitor: Exhibitor) -> None:

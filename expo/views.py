@@ -13,8 +13,8 @@ from agenda.selectors import edition_by_year
 from agenda.views import no_edition, not_found
 from wic.errors import DomainError
 
-from . import selectors, services
-from .enums import ExhibitorStatus, ExpoField
+from . import permissions, selectors, services
+from .enums import ExpoField
 from .forms import ApplicationForm, ExhibitorEditForm, LaunchForm, MeetingForm, OpeningForm
 from .models import Exhibitor, Expo, Launch, MeetingRequest, Section, TalentListing, Zone
 
@@ -145,7 +145,7 @@ def _own_exhibitor(request, year, pk):
     if exhibitor is None:
         return None, None, not_found(request, _("No exhibitor has this address."))
     if not services.is_representative(request.user, exhibitor):
-        if exhibitor.status != ExhibitorStatus.APPROVED or not edition.is_published:
+        if not permissions.is_public(exhibitor):
             # Not in the public directory: to anyone else it does not exist (no name is given away).
             return None, None, not_found(request, _("No exhibitor has this address."))
         message = _("You do not represent %(name)s; only its representatives and the organizers can do this.") % {"name": exhibitor.organization.name_zh}

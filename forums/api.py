@@ -8,7 +8,7 @@ One application can be read by its applicant, by the reviewers of its edition an
 anyone else gets 404, as if it did not exist. Reviewing is the reviewer's act: whether the user
 may review is the service's answer (403 `not_a_reviewer`, `conflict_of_interest`)."""
 import django_filters
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -17,11 +17,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from wic.models import Edition
-from wic.roles import is_organizer
 
 from . import services
 from .enums import ApplicationState
-from .models import ApplicationOrganization, ApplicationTransition, ForumApplication, Reviewer
+from .models import ApplicationOrganization, ApplicationTransition, ForumApplication
+from .permissions import applications_visible_to
 from .serializers import ForumApplicationSerializer, ForumApplicationWriteSerializer, ReviewInputSerializer
 
 
@@ -116,13 +116,7 @@ class ForumApplicationViewSet(
         if self.action == "review":
             # Whether the user may review is the service's to say (not_a_reviewer, conflict_of_interest).
             return queryset
-        if is_organizer(user):
-            return queryset
-        if self.action == "list":
-            return queryset.filter(applicant=user)
-        reviewed_editions = Reviewer.objects.filter(user=user).values("edition_id")
-        # Reviewers read the submitted applications of their editions, never an applicant's draft.
-        return queryset.filter(Q(applicant=user) | Q(call__edition_id__in=reviewed_editions, submitted_at__isnull=False))
+        return applications_visible_to(user, queryset, listing=self.action == "list")
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):

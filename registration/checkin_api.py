@@ -2,7 +2,7 @@
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, permissions, serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
@@ -12,6 +12,7 @@ from wic import roles
 
 from .checkin import RESULTS, checkin_scan
 from .models import Checkin, CheckinList
+from .permissions import IsGateStaff
 
 
 class GateTokenAuthentication(TokenAuthentication):
@@ -28,19 +29,6 @@ class GateTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
         token.user.holds_gate_role = token.is_gate
         return token.user, token
-
-
-class IsGateStaff(permissions.BasePermission):
-    message = "Only gate staff and organizers can scan."
-
-    def has_permission(self, request, view):
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        holds = getattr(user, "holds_gate_role", None)  # read with the token, when the token authenticated
-        if holds:
-            return True
-        return roles.has_role(user, roles.GATE) or roles.is_organizer(user)
 
 
 class ScanThrottle(UserRateThrottle):

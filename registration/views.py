@@ -78,9 +78,9 @@ def guest_badge(request, year, token):
 
 
 def _is_gate_staff(user) -> bool:
-    from wic import roles
+    from .permissions import can_scan
 
-    return roles.has_role(user, roles.GATE) or roles.is_organizer(user)
+    return can_scan(user)
 
 
 def checkin_page(request):
@@ -111,9 +111,9 @@ def checkin_live(request):
 
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    from wic.roles import is_organizer
+    from .permissions import can_watch_checkin
 
-    if not is_organizer(request.user):
+    if not can_watch_checkin(request.user):
         return render(request, "403.html", {"message": _("Only organizers see the live check-in view.")}, status=403)
     today = timezone.localdate()
     lists = list(CheckinList.objects.filter(edition__end_date__gte=today).select_related("edition").order_by("edition__year", "kind", "day", "id"))

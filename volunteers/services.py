@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from wic.display import beijing_text
 from wic.errors import ConflictError, DomainError
-from wic.roles import is_organizer
 
 from .enums import (
     DECISIONS,
@@ -51,6 +50,7 @@ from .models import (
     Volunteer,
     VolunteerLanguage,
 )
+from .permissions import lead_can_manage
 
 # Switched off only by the concurrency test's negative control, to show the test sees the race.
 LOCK_SHIFT = True
@@ -448,13 +448,6 @@ def current_assignment(volunteer: Volunteer, at: datetime) -> Assignment | None:
         if not assignment.checked_in_at and opens <= at <= closes:
             return assignment
     return None
-
-
-def lead_can_manage(user, volunteer: Volunteer) -> bool:
-    """Organizers manage everyone; a lead only the volunteers of a team they lead."""
-    if is_organizer(user):
-        return True
-    return volunteer.team_id is not None and Team.objects.filter(pk=volunteer.team_id, leader=user).exists()
 
 
 def lead_scan(*, lead, code: str, at: datetime | None = None, via: str = CheckVia.LEAD_SCAN) -> tuple[str, Assignment]:

@@ -173,4 +173,4 @@ def test_nominations_list_query_count_is_constant(api_client, programme, member_
                                                 categories=[])
     api_client.force_authenticate(organizer)
     queries, count = _count(api_client, f"/api/v1/nominations/?programme={programme.pk}")
-    assert (queries, count) == (6, rows)  # programme filter, count, nominations, categories, conditions, log
+    assert (queries, count) == (7, rows)  # the organizer role, programme filter, count, nominations, categories, conditions, log

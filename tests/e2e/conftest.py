@@ -203,3 +203,17 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
     return report
 
+
+
+DEMO_PASSWORD = "wic-demo-2026"  # the documented DEBUG default of DEMO_PASSWORD
+
+
+def sign_in(page, username: str, path: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the login form with `?next=path` and wait until the browser is at `path`."""
+    from playwright.sync_api import expect
+
+    page.goto(f"/accounts/login/?next={path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("form button[type=submit], form input[type=submit]").last.click()
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))

@@ -6,24 +6,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import chromium_available
+from tests.e2e.conftest import chromium_available, sign_in
 
 pytestmark = pytest.mark.skipif(not chromium_available(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
 
-PASSWORD = "wic-demo-2026"
 
 
 def demo_year(page) -> int:
     editions = page.request.get("/api/v1/editions/").json()["results"]
     return next(e["year"] for e in editions if e["name_en"].endswith("(demo)"))
-
-
-def sign_in(page, username, path):
-    page.goto(f"/accounts/login/?next={path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form button[type=submit], form input[type=submit]").last.click()
-    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
 
 
 def test_directory_filter_search_and_a_meeting_accepted(new_page, screenshot):

@@ -1,25 +1,15 @@
 """The demo volunteer signs in on a phone-sized screen, checks in on the demo shift that starts
 about half an hour after seeding (check-in opens an hour before), then checks out; the team
 leader's page shows the live board. In Debian's Chromium."""
-import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import chromium_available
+from tests.e2e.conftest import chromium_available, sign_in
 
 pytestmark = pytest.mark.skipif(not chromium_available(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
 
-PASSWORD = "wic-demo-2026"
 PHONE = {"width": 390, "height": 844}
-
-
-def sign_in(page, username, path):
-    page.goto(f"/accounts/login/?next={path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form button[type=submit], form input[type=submit]").last.click()
-    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
 
 
 def test_demo_volunteer_checks_in_and_out_on_a_phone(new_page, screenshot):

@@ -28,8 +28,12 @@ def edition():
 
 @pytest.fixture
 def staff_client(api_client):
+    """An organizer's API client with a token, as outside programs use (the user is read afresh on
+    every request, as in production, so query counts include reading the organizer role)."""
+    from rest_framework.authtoken.models import Token
+
     user = make_organizer("staff-test", email="staff@example.org")
-    api_client.force_authenticate(user)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return api_client
 
 

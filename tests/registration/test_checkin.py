@@ -282,7 +282,7 @@ def test_live_view_counts_with_constant_queries(setup, client, django_user_model
     client.force_login(make_organizer("org-live"))
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/checkin/live/", HTTP_ACCEPT_LANGUAGE="en")
-    assert len(ctx.captured_queries) == 6  # session, user, lists, and one aggregate each per list, category, country
+    assert len(ctx.captured_queries) == 7  # session, user, the organizer role, lists, and one aggregate each per list, category, country
     rows = {l.name_zh: n for l, n in response.context["rows"]}
     assert rows["主入口 11月10日"] == guests
     expected = [("Government", 1)] + ([("Media", guests - 1)] if guests > 1 else [])

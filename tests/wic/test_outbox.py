@@ -38,7 +38,7 @@ def test_decision_email_is_recorded_in_the_guests_language_with_text_and_html(re
     assert email.key.startswith(f"registration.decision:{registration.pk}:approved:")
     assert email.subject == "Your registration for the 2099 summit: Approved"
     assert f"/editions/2099/registration/{registration.token}/" in email.body_text
-    assert email.body_html.startswith("<!DOCTYPE html>") and f'<a href="http://' in email.body_html and "<h1" in email.body_html
+    assert email.body_html.startswith("<!DOCTYPE html>") and '<a href="http://' in email.body_html and "<h1" in email.body_html
     [sent] = mail.outbox
     assert (sent.subject, sent.to, sent.alternatives[0].mimetype) == (email.subject, ["guest@example.org"], "text/html")
 
