@@ -1,12 +1,19 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from wic.enums import OrganizationRole
 from wic.models import Edition, Organization
 
 from .enums import Access, SessionKind
 from .models import Board, Hall, Session, SessionOrganization
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class OrganizationIdFilter(django_filters.ModelChoiceFilter):
+    """An organization by id (the schema says integer: the filter's method takes the instance)."""
 
 
 class SessionFilter(django_filters.FilterSet):
@@ -20,10 +27,10 @@ class SessionFilter(django_filters.FilterSet):
     board = django_filters.ModelChoiceFilter(queryset=Board.objects.all(), label=_("Board (id)"))
     kind = django_filters.ChoiceFilter(choices=SessionKind.choices, label=_("Kind"))
     access = django_filters.ChoiceFilter(choices=Access.choices, label=_("Access"))
-    host = django_filters.ModelChoiceFilter(
+    host = OrganizationIdFilter(
         queryset=Organization.objects.all(), method="filter_host", label=_("Host organization (id)")
     )
-    organization = django_filters.ModelChoiceFilter(
+    organization = OrganizationIdFilter(
         queryset=Organization.objects.all(), method="filter_organization", label=_("Organization in any role (id)")
     )
     search = django_filters.CharFilter(method="filter_search", label=_("Search titles, themes and organizations"))

@@ -1,6 +1,7 @@
 """The awards in the API. Serializers check the shape of the input (types, ids that exist);
 every rule is awards.services'. Times are ISO 8601 in Beijing time (+08:00)."""
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from wic.models import Member, Organization
@@ -27,6 +28,7 @@ class QuotaSerializer(serializers.ModelSerializer):
         fields = ["tier", "quota"]
 
 
+@extend_schema_serializer(component_name="ProgrammeFigure")
 class FigureSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProgrammeFigure

@@ -1,6 +1,7 @@
 """POST /api/v1/checkins/: a gate's scan. Gate staff (the `gate` role) and organizers only."""
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -13,6 +14,18 @@ from wic import roles
 from .checkin import RESULTS, checkin_scan
 from .models import Checkin, CheckinList
 from .permissions import IsGateStaff
+
+
+class GateTokenScheme(OpenApiAuthenticationExtension):
+    """The scan endpoint's token scheme in the OpenAPI schema (a name of its own: it is a subclass
+    of DRF's TokenAuthentication, which is `tokenAuth`)."""
+
+    target_class = "registration.checkin_api.GateTokenAuthentication"
+    name = "gateTokenAuth"
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization", "description": 'A gate staff account\'s token, prefixed "Token "'}
 
 
 class GateTokenAuthentication(TokenAuthentication):

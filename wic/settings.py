@@ -218,6 +218,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set shared by several fields or apps (no generated hash names).
+    "ENUM_NAME_OVERRIDES": {
+        "RegistrationStatusEnum": "registration.enums.RegistrationStatus",
+        "ExhibitorStatusEnum": "expo.enums.ExhibitorStatus",
+        "MeetingStatusEnum": "expo.enums.MeetingStatus",
+        "ApplicationStateEnum": "forums.enums.ApplicationState",
+        "NominationStateEnum": "awards.enums.NominationState",
+        "DirectionEnum": "awards.enums.Direction",
+        "ExpoFieldEnum": "expo.enums.ExpoField",
+    },
 }
 
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/")
