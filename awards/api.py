@@ -21,6 +21,8 @@ from .serializers import (
     ProgrammeSerializer,
     RecommendationInputSerializer,
     RecommendationSerializer,
+    ScoreInputSerializer,
+    ScoreSerializer,
 )
 
 ERRORS = {
@@ -179,4 +181,20 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         return self._item(services.nomination_withdraw(nomination=self.get_object(), actor=request.user))
+
+    @extend_schema(
+        summary="Score a nomination (expert reviewers of its programme)",
+        description="1 to 10, in a category the nomination entered (overall when it entered none); scoring the same "
+        "category again replaces the score. Refused: `not_a_reviewer` (403), `invalid_score`, `invalid_category` (400), "
+        "a nomination not under review (`invalid_transition`, 409).",
+        request=ScoreInputSerializer, responses={201: ScoreSerializer, **{c: ERRORS[c] for c in (400, 401, 403, 404, 409)}},
+    )
+    @action(detail=True, methods=["post"])
+    def score(self, request, pk=None):
+        nomination = self.get_object()
+        serializer = ScoreInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        row = services.score_record(nomination=nomination, user=request.user, score=data["score"], category=data.get("category"), comment=data.get("comment", ""))
+        return Response(ScoreSerializer(row).data, status=status.HTTP_201_CREATED)
 

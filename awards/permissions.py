@@ -9,6 +9,8 @@
 |                                | nominations they made                                                    |
 | an enterprise's representatives| (members' own organizations, or granted by an organizer) draft, submit   |
 | (EnterpriseRepresentative)     | and withdraw the enterprise's application, and see it                    |
+| an expert reviewer of the      | read the programme's nominations once submitted (never a draft) and     |
+| programme (AwardReviewer)      | score them (POST /api/v1/nominations/<id>/score/)                       |
 | organizers                     | everything: nominate individuals without a member, screen, shortlist,   |
 |                                | mark winners, release results, grant enterprise representatives (admin)  |
 
@@ -28,7 +30,10 @@ def recommendations_visible(user, queryset: QuerySet) -> QuerySet:
 
 def nominations_visible(user, queryset: QuerySet) -> QuerySet:
     """Organizers see every nomination; others those they created, those of enterprises they
-    represent, and those their members nominated."""
+    represent, those their members nominated, and, as an expert reviewer of the programme, its
+    submitted ones."""
+    from .enums import NominationState
+
     if is_organizer(user):
         return queryset
     return queryset.filter(
@@ -36,4 +41,5 @@ def nominations_visible(user, queryset: QuerySet) -> QuerySet:
         | Q(organization__membership__representatives=user)
         | Q(organization__award_representatives__user=user)
         | Q(nominated_by_member__representatives=user)
+        | (Q(programme__reviewers__user=user) & ~Q(state=NominationState.DRAFT))
     ).distinct()

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from wic.models import Member, Organization
 
 from .enums import Direction
-from .models import AwardCategory, AwardProgramme, FurtherCondition, Nomination, NominationLog, ProgrammeFigure, Recommendation, RecommendationQuota
+from .models import AwardCategory, AwardProgramme, FurtherCondition, Nomination, NominationLog, ProgrammeFigure, Recommendation, RecommendationQuota, Score
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -157,3 +157,18 @@ class NominationInputSerializer(serializers.Serializer):
             raise serializers.ValidationError({"organization": [_("This field is required.")]}, code="required")
         return attrs
 
+
+
+class ScoreInputSerializer(serializers.Serializer):
+    """An expert's score: 1 to 10 (checked by awards.services, `invalid_score`), in one of the
+    categories the nomination entered, or overall (no category) when it entered none."""
+
+    score = serializers.IntegerField()
+    category = serializers.PrimaryKeyRelatedField(queryset=AwardCategory.objects.all(), required=False, allow_null=True)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Score
+        fields = ["id", "nomination", "category", "score", "comment", "updated"]

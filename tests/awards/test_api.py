@@ -134,6 +134,29 @@ def test_individual_nomination_over_the_api(api_client, programme, member_rep, d
     assert (response.status_code, response.json()["state"], response.json()["nominated_by_member"]) == (201, "submitted", member.pk)
 
 
+def test_expert_reviewer_scores_a_submitted_nomination(api_client, programme, member_rep, django_user_model, during):
+    member, user = member_rep
+    nominated = post(api_client, user, "/api/v1/nominations/", {
+        "programme": programme.pk, "direction": "individual", "person_name": "测试个人", "citation": "贡献", "member": member.pk,
+    }).json()
+    expert = django_user_model.objects.create_user("expert-1")
+    services.reviewer_assign(programme=programme, user=expert)
+    api_client.force_authenticate(expert)
+    assert [n["id"] for n in api_client.get(f"/api/v1/nominations/?programme={programme.pk}").json()["results"]] == [nominated["id"]]
+    url = f"/api/v1/nominations/{nominated['id']}/score/"
+    first = post(api_client, expert, url, {"score": 7, "comment": "有说服力"})
+    assert first.status_code == 201
+    assert {k: first.json()[k] for k in ("nomination", "category", "score", "comment")} == {"nomination": nominated["id"], "category": None, "score": 7, "comment": "有说服力"}
+    again = post(api_client, expert, url, {"score": 9})
+    assert (again.status_code, again.json()["id"], again.json()["score"]) == (201, first.json()["id"], 9)  # replaced, not added
+    bad = post(api_client, expert, url, {"score": 11})
+    assert (bad.status_code, bad.json()["code"]) == (400, "invalid_score")
+    assert bad.json()["message"] == "Scores are whole numbers from 1 to 10; got 11."
+    # The nominating member's representative sees the nomination but is no expert.
+    refused = post(api_client, user, url, {"score": 5})
+    assert (refused.status_code, refused.json()["code"]) == (403, "not_a_reviewer")
+
+
 # Query counts: constant over 1 and many rows
 
 

@@ -233,6 +233,7 @@ def _awards(world, edition, now, member_b):
         "all": set(Nomination.objects.filter(programme=programme).values_list("pk", flat=True)),
         "applicant": {application.pk},
         "member-representative": {individual.pk},
+        "reviewer": {individual.pk},  # an expert of the programme reads its submitted nominations
     }
 
 

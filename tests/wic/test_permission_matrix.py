@@ -380,11 +380,15 @@ TABLE = [
         data={}),
 
     # -- API: nominations (the enterprise's representatives, the nominating member; organizers see all) ------------------------
-    row("GET", "/api/v1/nominations/?programme={programme}",                 401,   ALL,   NONE,  NONE,  NONE,  NONE,  OWN,   OWN,   NONE,  NONE,
+    row("GET", "/api/v1/nominations/?programme={programme}",                 401,   ALL,   OWN,   NONE,  NONE,  NONE,  OWN,   OWN,   NONE,  NONE,
         kind="nomination"),
     row("GET", "/api/v1/nominations/{nomination}/",                          401,   200,   404,   404,   404,   404,   200,   404,   404,   404),
     row("GET", "/api/v1/nominations/{other_nomination}/",                    401,   200,   404,   404,   404,   404,   404,   404,   404,   404),
-    row("GET", "/api/v1/nominations/{individual_nomination}/",               401,   200,   404,   404,   404,   404,   404,   200,   404,   404),
+    row("GET", "/api/v1/nominations/{individual_nomination}/",               401,   200,   200,   404,   404,   404,   404,   200,   404,   404),
+    row("POST", "/api/v1/nominations/{individual_nomination}/score/",        401,   403,   201,   404,   404,   404,   404,   403,   404,   404,
+        data={"score": 7, "comment": "评审意见"}, code={403: "not_a_reviewer"}),
+    row("POST", "/api/v1/nominations/{nomination}/score/",                   401,   403,   404,   404,   404,   404,   403,   404,   404,   404,
+        data={"score": 7}, label="a draft", code={403: "not_a_reviewer"}),
     row("POST", "/api/v1/nominations/",                                      401,   403,   403,   403,   403,   403,   201,   403,   403,   403,
         data=programme_body(organization=lambda world: world.ids["enterprise_x"]), label="enterprise X's application",
         code={403: "not_a_representative"}),
