@@ -25,6 +25,7 @@ from wic.display import BEIJING
 from wic.enums import MemberTier, Qualifier
 from wic.i18n import pick
 from wic.models import Edition, EditionFigure, Member
+from wic.selectors import current_of
 
 # Countries listed one by one; the rest are summed into one row.
 TOP_COUNTRIES = 12
@@ -639,7 +640,5 @@ def current_edition_year(*, today: date | None = None) -> int | None:
     prepare unpublished ones. One query."""
     today = today or timezone.localdate(timezone.now(), BEIJING)
     editions = list(Edition.objects.order_by("-year").values_list("year", "start_date", "end_date"))
-    upcoming = [e for e in editions if e[2] >= today]
-    if upcoming:
-        return min(upcoming, key=lambda e: e[1])[0]
-    return editions[0][0] if editions else None
+    current = current_of(editions, today, start=lambda e: e[1], end=lambda e: e[2])
+    return current[0] if current else None

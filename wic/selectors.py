@@ -22,3 +22,13 @@ def editions_for_api() -> QuerySet[Edition]:
 
 def organizations_for_api() -> QuerySet[Organization]:
     return Organization.objects.order_by("name_zh")
+
+
+def current_of(editions: list, today, *, start=lambda e: e.start_date, end=lambda e: e.end_date):
+    """The edition the site opens on, of `editions` ordered newest first: the earliest not yet over
+    (today in Beijing), else the newest; None if there are none. Shared by the home page and the
+    organizers' dashboard."""
+    upcoming = [e for e in editions if end(e) >= today]
+    if upcoming:
+        return min(upcoming, key=start)
+    return editions[0] if editions else None

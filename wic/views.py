@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .models import Edition
+from .selectors import current_of
 
 
 @never_cache
@@ -35,8 +36,7 @@ def healthz(request):
 def home(request):
     today = timezone.localdate()
     editions = list(Edition.objects.filter(is_published=True).select_related("main_venue").prefetch_related("figures").order_by("-year"))
-    upcoming = [e for e in editions if e.end_date >= today]
-    current = min(upcoming, key=lambda e: e.start_date) if upcoming else (editions[0] if editions else None)
+    current = current_of(editions, today)
     past = [e for e in editions if e is not current]
     # Links to the expo and awards figures of the current edition, where it has any.
     groups = {f.group for f in current.figures.all()} if current else set()
