@@ -12,16 +12,21 @@ becomes the admission and the later one is marked `already_checked_in`, with `re
 Round trips per scan on PostgreSQL: BEGIN, SELECT ... FOR UPDATE of the credential (with the
 invitation as a subquery), SELECT of the list's admission, INSERT, COMMIT. A retried nonce is
 found by the unique constraint on INSERT rather than by a lookup before every scan.
+
+The two reads are written in SQL once per process rather than built by the ORM on every scan:
+building them cost more Python time than the database took to answer them (bench/checkin.py,
+profiled). They read the same columns the ORM would, and the rows become model instances.
 """
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import cache
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from .enums import RegistrationStatus
-from .models import Checkin, CheckinList, Credential, Invitation
+from .models import Checkin, CheckinList, Credential, Invitation, Registration
 
 RESULTS = ("ok", "already_checked_in", "revoked", "not_invited", "not_approved", "wrong_day", "invalid")
 # Switched off only by the concurrency test's negative control, to show the test catches the race.
@@ -59,13 +64,102 @@ class ScanAnswer:
         return body
 
 
-def _admission(checkin_list_id, credential_id) -> tuple | None:
-    """(id, scanned_at, device, user_id) of the admission that counts on the list, if any."""
+def _aware(value):
+    """A datetime read by a raw query: SQLite gives naive UTC (or text), PostgreSQL aware."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+@cache
+def _credential_sql(item_list: bool, lock: bool) -> str:
+    """The credential with its guest's fields (and, for an invitation-only list, whether the
+    guest is invited), locked FOR UPDATE where the database can."""
+    q = connection.ops.quote_name
+    invited = f", EXISTS (SELECT 1 FROM {q(Invitation._meta.db_table)} i WHERE i.registration_id = r.id AND i.session_id = %s)" if item_list else ""
     return (
-        Checkin.objects.filter(checkin_list_id=checkin_list_id, credential_id=credential_id, result="ok", type=Checkin.ENTRY)
-        .values_list("pk", "scanned_at", "device", "user_id")
-        .first()
+        f"SELECT c.id, c.secret, c.revoked_at, r.id, r.status, r.name, r.name_zh, r.organization_name, r.country, r.category{invited} "
+        f"FROM {q(Credential._meta.db_table)} c JOIN {q(Registration._meta.db_table)} r ON r.id = c.registration_id "
+        f"WHERE c.secret = %s AND r.edition_id = %s"
+        + (" FOR UPDATE OF c" if lock and connection.features.has_select_for_update_of else "")
     )
+
+
+_GUEST_FIELDS = ["id", "status", "name", "name_zh", "organization_name", "country", "category"]
+
+
+def _instance(model, names: list[str], values: list):
+    """A model instance from some of its columns (the others deferred). Model.from_db expects the
+    values in the model's field order, whatever order the query read them in."""
+    by_name = dict(zip(names, values))
+    ordered = [f.attname for f in model._meta.concrete_fields if f.attname in by_name]
+    return model.from_db(connection.alias, ordered, [by_name[name] for name in ordered])
+
+
+def _credential(checkin_list: CheckinList, secret: str, lock: bool) -> Credential | None:
+    item_list = checkin_list.kind == CheckinList.ITEM
+    params = ([checkin_list.session_id] if item_list else []) + [secret, checkin_list.edition_id]
+    with connection.cursor() as cursor:
+        cursor.execute(_credential_sql(item_list, lock), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    credential = _instance(Credential, ["id", "secret", "revoked_at"], [row[0], row[1], _aware(row[2])])
+    credential.registration = _instance(Registration, _GUEST_FIELDS, list(row[3:10]))
+    if item_list:
+        credential.invited = bool(row[10])
+    return credential
+
+
+@cache
+def _admission_sql() -> str:
+    q = connection.ops.quote_name
+    return (
+        f"SELECT id, scanned_at, device, user_id FROM {q(Checkin._meta.db_table)} "
+        "WHERE checkin_list_id = %s AND credential_id = %s AND result = %s AND type = %s"
+    )
+
+
+_INSERTED = ["checkin_list_id", "credential_id", "raw_secret", "nonce", "type", "result", "scanned_at", "received_at", "user_id", "device"]
+
+
+@cache
+def _insert_sql() -> str:
+    q = connection.ops.quote_name
+    returning = " RETURNING id" if connection.features.can_return_columns_from_insert else ""
+    return (
+        f"INSERT INTO {q(Checkin._meta.db_table)} ({', '.join(q(c) for c in _INSERTED)}) "
+        f"VALUES ({', '.join(['%s'] * len(_INSERTED))}){returning}"
+    )
+
+
+def _insert_checkin(*, checkin_list, credential, raw_secret, nonce, type, result, scanned_at, user, device) -> Checkin:
+    """Checkin.objects.create() as one plain INSERT (the model has no save() logic or signals)."""
+    received_at = timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    values = [checkin_list.pk, credential.pk if credential else None, raw_secret, nonce, type, result, adapt(scanned_at), adapt(received_at), user.pk if user else None, device]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(), values)
+        pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
+    checkin = Checkin(
+        id=pk, checkin_list=checkin_list, credential=credential, raw_secret=raw_secret, nonce=nonce, type=type,
+        result=result, scanned_at=scanned_at, received_at=received_at, user=user, device=device,
+    )
+    checkin._state.adding = False
+    return checkin
+
+
+def _admission(checkin_list_id, credential_id) -> tuple | None:
+    """(id, scanned_at, device, user_id) of the admission that counts on the list, if any (at most
+    one: a constraint)."""
+    if credential_id is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_admission_sql(), [checkin_list_id, credential_id, "ok", Checkin.ENTRY])
+        row = cursor.fetchone()
+    return (row[0], _aware(row[1]), row[2], row[3]) if row else None
 
 
 def _first_admission(checkin_list_id, credential_id) -> FirstScan | None:
@@ -93,14 +187,7 @@ def checkin_scan(
     secret = (secret or "").strip().upper()[:100]
     try:
         with transaction.atomic():
-            credentials = Credential.objects.select_related("registration")
-            if checkin_list.kind == CheckinList.ITEM:
-                credentials = credentials.annotate(
-                    invited=Exists(Invitation.objects.filter(registration=OuterRef("registration_id"), session_id=checkin_list.session_id))
-                )
-            if LOCK_CREDENTIAL:
-                credentials = credentials.select_for_update(of=("self",))
-            credential = credentials.filter(secret=secret, registration__edition_id=checkin_list.edition_id).first()
+            credential = _credential(checkin_list, secret, lock=LOCK_CREDENTIAL)
             # Read after the lock, in its own statement: under READ COMMITTED a subquery in the
             # locking SELECT would see the snapshot from before the wait, not the admission the
             # other gate just committed (the concurrency test caught exactly that).
@@ -109,7 +196,7 @@ def checkin_scan(
             if result == "ok" and type == Checkin.ENTRY and admitted is not None:
                 # An earlier scan uploaded later (offline): it takes the admission's place.
                 Checkin.objects.filter(pk=admitted[0]).update(result="already_checked_in", reconciled_at=timezone.now())
-            checkin = Checkin.objects.create(
+            checkin = _insert_checkin(
                 checkin_list=checkin_list, credential=credential, raw_secret=secret, nonce=nonce, type=type,
                 result=result, scanned_at=scanned_at, user=user, device=device[:100],
             )
