@@ -84,3 +84,9 @@ def percentile(sorted_values: list, q: float) -> float:
     if not sorted_values:
         return math.nan
     return sorted_values[max(0, math.ceil(q * len(sorted_values)) - 1)]
+
+
+def figure(bench: str, measure: str, value: float, unit: str, goal: str = "") -> None:
+    """One measure on one line, in the form bench/all collects into its table (tab-separated:
+    FIGURE, bench, measure, value, unit, goal and whether it was met)."""
+    print(f"FIGURE\t{bench}\t{measure}\t{value:.4g}\t{unit}\t{goal}", flush=True)
