@@ -19,6 +19,14 @@ def main():
             "available on your PYTHONPATH environment variable? Did you "
             "forget to activate a virtual environment?"
         ) from exc
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # loads wic/settings.py
+    except ImproperlyConfigured as error:
+        # A missing production variable (DJANGO_SECRET_KEY...) is a message for the operator, not a traceback.
+        sys.exit(f"error: {error}")
     execute_from_command_line(sys.argv)
 
 

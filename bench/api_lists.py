@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent))  # after ROOT: bench/agenda.py must not shadow the agenda app
+from _server import figure  # noqa: E402
 os.environ.setdefault("DJANGO_DEBUG", "1")
 if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
@@ -91,6 +93,7 @@ def main() -> None:
         ):
             ms, queries = measure(client, url, args.repeat)
             print(f"{size:>8}  {url[:52]:<52} {ms:>9.1f}  {queries:>7}")
+            figure("api_lists", f"{url[8:]} at {size} sessions", ms, "ms", f"{queries} queries")
 
 
 if __name__ == "__main__":

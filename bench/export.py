@@ -26,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(Path(__file__).resolve().parent))  # after ROOT: bench/agenda.py must not shadow the agenda app
+from _server import figure  # noqa: E402
 
 
 def build(start: int, stop: int):
@@ -150,6 +152,10 @@ def main() -> int:
                 a, b = results[(small, fmt)], results[(large, fmt)]
                 print(f"{fmt}: {large // small}x the rows -> {b['total'] / a['total']:.1f}x the time, {b['peak'] / a['peak']:.2f}x the peak memory, "
                       f"queries {a['queries']} -> {b['queries']}")
+                figure("export", f"{fmt} {large} rows, first byte", b["first"] * 1000, "ms")
+                figure("export", f"{fmt} {large} rows, total", b["total"], "s")
+                figure("export", f"{fmt} peak memory, {large // small}x the rows", b["peak"] / a["peak"], "x", "flat (streamed)" if b["peak"] / a["peak"] < 3 else "grows")
+                figure("export", f"{fmt} queries, {small} -> {large} rows", b["queries"], "", "constant " + ("MET" if a["queries"] == b["queries"] else "NOT MET"))
             transaction.set_rollback(True)
     finally:
         if tmp is not None:

@@ -10,6 +10,17 @@ DELIVERY_ERRORS = (SMTPException, ConnectionError, TimeoutError, OSError)
 MAX_RETRIES = 5
 
 
+class DeliveryFailed(Exception):
+    """What a retry of `deliver_email` carries, and so what Celery logs: the error's type and SMTP
+    code only. The server's own words can quote the recipient's address ("550 <guest@...>:
+    unknown"), so they stay on the email's row (`last_error`), out of the logs."""
+
+
+def _loggable(error: Exception) -> DeliveryFailed:
+    code = getattr(error, "smtp_code", None)
+    return DeliveryFailed(type(error).__name__ + (f" (SMTP {code})" if code else ""))
+
+
 @shared_task(
     name="wic.send_email",
     acks_late=True,
@@ -55,5 +66,5 @@ def deliver_email(self, email_id: int) -> bool:
     if error is not None:
         if self.request.retries >= MAX_RETRIES:
             return False
-        raise self.retry(exc=error, countdown=min(600, 2 ** (self.request.retries + 1)))
+        raise self.retry(exc=_loggable(error), countdown=min(600, 2 ** (self.request.retries + 1)))
     return True

@@ -15,17 +15,29 @@ pytestmark = [pytest.mark.django_db, requires_redis, pytest.mark.real_celery]
 def worker():
     """A worker thread on the real broker. Celery's Django fixup would close the test's own database
     connection when the worker starts (right for a worker process, wrong inside the test process),
-    so it is switched off for the worker's lifetime; the tasks under test do not use the database."""
+    so it is switched off for the worker's lifetime. Tasks that use the database open connections
+    in the worker's thread; they are closed after each task, or PostgreSQL would refuse to drop the
+    test database at the end ("being accessed by other users"). The worker consumes every queue
+    of CELERY_TASK_QUEUES (mail, notifications, default), as `celery -A wic worker` does."""
+    import threading
+
     from celery import signals
     from celery.fixups.django import DjangoFixup
+    from django.db import connections
+
+    def close_worker_thread_connections(**_kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            connections.close_all()
 
     fixups = [f for f in celery_app._fixups if isinstance(f, DjangoFixup)]
     for fixup in fixups:
         signals.worker_init.disconnect(dispatch_uid=fixup._worker_init_uid)
+    signals.task_postrun.connect(close_worker_thread_connections, weak=False)
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
             yield running
     finally:
+        signals.task_postrun.disconnect(close_worker_thread_connections)
         for fixup in fixups:
             signals.worker_init.connect(fixup.on_worker_init, dispatch_uid=fixup._worker_init_uid)
 
