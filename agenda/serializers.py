@@ -40,8 +40,8 @@ class AttendanceSerializer(serializers.Serializer):
 class SessionSerializer(serializers.ModelSerializer):
     edition = serializers.IntegerField(source="edition.year", read_only=True)
     alt_titles = serializers.ListField(source="alt_title_list", child=serializers.CharField(), read_only=True)
-    hall = HallSerializer(read_only=True)
-    board = BoardBriefSerializer(read_only=True)
+    hall = HallSerializer(read_only=True, allow_null=True)
+    board = BoardBriefSerializer(read_only=True, allow_null=True)
     attendance = serializers.SerializerMethodField()
     organizations = SessionOrganizationSerializer(source="organization_roles", many=True, read_only=True)
     outcomes = OutcomeSerializer(many=True, read_only=True)

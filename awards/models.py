@@ -6,6 +6,9 @@ recommendations, the nominations, reviewers' scores and the results.
 Every write goes through `awards.services`; the invariants each model states below are enforced
 there, and backed by a database constraint wherever one can express them.
 """
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -17,15 +20,18 @@ from wic.i18n import BilingualMixin
 
 from .enums import Direction, NominationState, ProgrammeKind
 
+BEIJING = ZoneInfo("Asia/Shanghai")
+
 
 class AwardProgramme(BilingualMixin, models.Model):
     """One recognition programme of one edition, open from `opens_at` to `closes_at` (aware,
     compared as instants, shown in Beijing time).
 
     Where a text gives only the day of a close ("征集截止至北京时间2024年6月20日"),
-    `closes_at` is the end of that day in Beijing and `closes_time_stated` is False so pages show
-    the day alone. `results_released_at` set means the winners are public; the `figures` (counts
-    the texts report) are public always.
+    `closes_at` is the end of that day in Beijing (the midnight after it: every instant of the day
+    is accepted) and `closes_time_stated` is False so pages show the day alone (`last_day`).
+    `results_released_at` set means the winners are public; the `figures` (counts the texts
+    report) are public always.
     """
 
     edition = models.ForeignKey("wic.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="award_programmes")
@@ -70,6 +76,14 @@ class AwardProgramme(BilingualMixin, models.Model):
         if self.closes_at is None:
             return False
         return (self.opens_at is None or self.opens_at <= at) and at < self.closes_at
+
+    @property
+    def last_day(self):
+        """The last Beijing day accepted: the day shown for a close given as a day (`closes_at` is
+        then the midnight after it)."""
+        if self.closes_at is None:
+            return None
+        return timezone.localtime(self.closes_at - timedelta(microseconds=1), BEIJING).date()
 
     @property
     def results_released(self) -> bool:

@@ -6,7 +6,7 @@ idempotent: programmes are matched by (edition, key), categories by key, figures
 by tier, so seeding twice changes nothing. Called by wic.seeding.seed_past_editions.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,6 @@ from .enums import Direction, ProgrammeKind
 
 SEED_FILE = Path(__file__).resolve().parent / "seed_data.yaml"
 BEIJING = ZoneInfo("Asia/Shanghai")
-END_OF_DAY = time(23, 59, 59)
 
 
 @dataclass
@@ -41,7 +40,9 @@ def read_seed_file(path: Path = SEED_FILE) -> dict:
 
 def parse_instant(value, *, end_of_day: bool) -> tuple[datetime | None, bool]:
     """"2024-10-10 17:00" -> that Beijing instant, time stated; "2024-06-20" -> the start (opening)
-    or the last second (close) of that Beijing day, time not stated."""
+    or the end (close) of that Beijing day, time not stated. The end of a day is the midnight after
+    it: a close is the first instant refused, so every instant of the day itself is accepted (the
+    day's last second too, which 23:59:59 would refuse)."""
     if value in (None, ""):
         return None, True
     if isinstance(value, datetime):
@@ -49,7 +50,7 @@ def parse_instant(value, *, end_of_day: bool) -> tuple[datetime | None, bool]:
     text = str(value).strip()
     if len(text) == 10:
         day = date.fromisoformat(text)
-        return datetime.combine(day, END_OF_DAY if end_of_day else time(0, 0), tzinfo=BEIJING), False
+        return datetime.combine(day + timedelta(days=1) if end_of_day else day, time(0, 0), tzinfo=BEIJING), False
     return datetime.fromisoformat(text).replace(tzinfo=BEIJING), True
 
 

@@ -163,10 +163,13 @@ class ExhibitorAdmin(ExportMixin, admin.ModelAdmin):
             )
             return redirect(reverse("admin:expo_exhibitor_changelist") + f"?edition__id__exact={edition.pk}")
         if request.method == "POST" and form.is_valid():
+            from .importing import upload_check
+
             upload = form.cleaned_data["file"]
-            content = upload.read()
             edition = form.cleaned_data["edition"]
             try:
+                upload_check(filename=upload.name, size=upload.size)  # before a large file is read into memory
+                content = upload.read()
                 result = services.exhibitors_import(edition=edition, content=content, filename=upload.name, dry_run=True, atomic_all=form.cleaned_data["atomic_all"])
             except DomainError as error:
                 form.add_error("file", f"{error.message} [{error.code}]")

@@ -79,7 +79,13 @@ class ImportForm(forms.Form):
     atomic_all = forms.BooleanField(label=_("All or nothing: write no row if any row has an error"), required=False)
 
     def __init__(self, *args, **kwargs):
+        from django.utils.translation import gettext
+
         from wic.models import Edition
+        from wic.uploads import grouped
+
+        from .importing import MAX_BYTES, MAX_ROWS
 
         super().__init__(*args, **kwargs)
         self.fields["edition"].queryset = Edition.objects.order_by("-year")
+        self.fields["file"].help_text = gettext("At most %(mb)s MB and %(rows)s rows.") % {"mb": MAX_BYTES // (1024 * 1024), "rows": grouped(MAX_ROWS)}

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wic.errors import DomainError
+from wic.uploads import grouped
 
 from . import services
 from .enums import ExhibitorStatus
@@ -76,20 +77,47 @@ def _header(name) -> str:
     return ALIASES.get(text, ALIASES.get(key, key))
 
 
+def upload_check(*, filename: str, size: int) -> None:
+    """Refuse a file by its name and size alone, before it is read: `unsupported_file` (not .csv or
+    .xlsx), `file_too_large` (over MAX_BYTES, naming both sizes)."""
+    if not filename.lower().endswith((".csv", ".xlsx")):
+        raise DomainError("unsupported_file", _("Upload a .csv or .xlsx file, not %(name)s.") % {"name": filename})
+    if size > MAX_BYTES:
+        raise DomainError(
+            "file_too_large",
+            _("%(name)s is %(size)s bytes; at most %(max)s bytes (%(mb)s MB) can be imported.")
+            % {"name": filename, "size": grouped(size), "max": grouped(MAX_BYTES), "mb": MAX_BYTES // (1024 * 1024)},
+            status=413,
+        )
+
+
+def _kept_rows(rows) -> tuple[list[list[str]], int]:
+    """The non-empty rows, keeping at most the header and MAX_ROWS + 1 data rows in memory, and
+    how many non-empty rows there are in all (a sheet can unzip to far more than its file size)."""
+    kept, count = [], 0
+    for row in rows:
+        if any(cell for cell in row):
+            count += 1
+            if count <= MAX_ROWS + 2:
+                kept.append(row)
+    return kept, count
+
+
 def read_rows(content: bytes, filename: str) -> list[dict]:
-    """The data rows of a CSV (UTF-8 or GB18030) or XLSX file as dicts keyed by column name."""
-    if len(content) > MAX_BYTES:
-        raise DomainError("file_too_large", _("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
+    """The data rows of a CSV (UTF-8 or GB18030) or XLSX file as dicts keyed by column name.
+    Refused: `unsupported_file`, `file_too_large`, `unreadable_file`, `empty_file`,
+    `unknown_column`, `too_many_rows` (more than MAX_ROWS data rows, naming the count)."""
+    upload_check(filename=filename, size=len(content))
     name = filename.lower()
     if name.endswith(".xlsx"):
         from openpyxl import load_workbook
 
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception:  # a corrupt or mislabelled file: openpyxl raises several kinds
+            table, count = _kept_rows(["" if cell is None else str(cell).strip() for cell in row] for row in sheet.iter_rows(values_only=True))
+        except Exception:  # a corrupt or mislabelled file: openpyxl raises several kinds, while opening or reading rows
             raise DomainError("unreadable_file", _("%(name)s is not a readable XLSX file.") % {"name": filename}) from None
-        table = [["" if cell is None else str(cell).strip() for cell in row] for row in sheet.iter_rows(values_only=True)]
-    elif name.endswith(".csv"):
+    else:
         for encoding in ("utf-8-sig", "gb18030"):
             try:
                 text = content.decode(encoding)
@@ -98,18 +126,18 @@ def read_rows(content: bytes, filename: str) -> list[dict]:
                 continue
         else:
             raise DomainError("unreadable_file", _("%(name)s is neither UTF-8 nor GB18030 text.") % {"name": filename})
-        table = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    else:
-        raise DomainError("unsupported_file", _("Upload a .csv or .xlsx file, not %(name)s.") % {"name": filename})
-    table = [row for row in table if any(cell for cell in row)]
+        try:
+            table, count = _kept_rows([cell.strip() for cell in row] for row in csv.reader(io.StringIO(text)))
+        except csv.Error as error:  # e.g. a cell longer than the csv module's field limit
+            raise DomainError("unreadable_file", _("%(name)s is not a readable CSV file: %(error)s.") % {"name": filename, "error": error}) from None
     if not table:
         raise DomainError("empty_file", _("%(name)s has no rows.") % {"name": filename})
     headers = [_header(h) for h in table[0]]
     unknown = [h for h in headers if h and h not in COLUMNS]
     if unknown:
         raise DomainError("unknown_column", _("Unknown columns: %(columns)s. Known columns: %(known)s.") % {"columns": ", ".join(unknown), "known": ", ".join(COLUMNS)})
-    if len(table) - 1 > MAX_ROWS:
-        raise DomainError("too_many_rows", _("At most %(max)s rows can be imported at once; the file has %(n)s.") % {"max": MAX_ROWS, "n": len(table) - 1})
+    if count - 1 > MAX_ROWS:
+        raise DomainError("too_many_rows", _("At most %(max)s rows can be imported at once; the file has %(n)s.") % {"max": MAX_ROWS, "n": count - 1})
     return [{h: (row[i] if i < len(row) else "") for i, h in enumerate(headers) if h} for row in table[1:]]
 
 

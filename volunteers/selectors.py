@@ -140,9 +140,11 @@ def worked_hours(volunteers: QuerySet[Volunteer]) -> list[HoursRow]:
 
 
 def _cell(value) -> str:
-    """Neutralize spreadsheet formulas in text typed by applicants (CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Neutralize spreadsheet formulas in text typed by applicants (CSV injection): the one rule of
+    wic.admin_export."""
+    from wic.admin_export import formula_safe
+
+    return formula_safe(value)
 
 
 def worked_hours_csv(rows: list[HoursRow]) -> str:

@@ -4,6 +4,8 @@ The export is the changelist's own queryset (search, filters, date drill-down, o
 model admin's own scoping), for users who may view the list. Rows are read in chunks with
 `iterator()`: the CSV is streamed as it is written, the XLSX is written row by row (openpyxl's
 write-only mode) to a temporary file that spills to disk, so 20,000 rows never sit in memory.
+Text typed by applicants never becomes a formula: CSV cells starting with = + - @ get a leading
+apostrophe, XLSX text cells are stored as text.
 """
 import csv
 import tempfile
@@ -23,6 +25,28 @@ FORMATS = ("csv", "xlsx")
 class _Echo:
     def write(self, value):
         return value
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value) -> str:
+    """Text for a CSV cell that no spreadsheet program runs as a formula (CSV injection): text an
+    applicant typed starting with = + - @ (or a tab or carriage return) gets a leading apostrophe."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _xlsx_cell(sheet, value):
+    """An XLSX cell; text is always stored as text, so "=..." is never written as a formula
+    (openpyxl would), and the value keeps its exact characters."""
+    if not isinstance(value, str) or not value.startswith("="):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _plain(value):
@@ -90,7 +114,7 @@ class ExportMixin:
                 yield "\ufeff"  # so spreadsheet programs read UTF-8 (Chinese names)
                 yield writer.writerow(headers)
                 for row in self.export_rows(queryset):
-                    yield writer.writerow(row)
+                    yield writer.writerow([formula_safe(value) if isinstance(value, str) else value for value in row])
 
             response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
@@ -101,7 +125,7 @@ class ExportMixin:
         sheet = workbook.create_sheet(str(self.model._meta.verbose_name_plural)[:31])
         sheet.append(headers)
         for row in self.export_rows(queryset):
-            sheet.append(row)
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
         spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
         workbook.save(spool)
         spool.seek(0)

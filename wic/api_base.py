@@ -59,6 +59,13 @@ def exception_handler(exc, context):
 
 
 def _handle(exc, context):
+    from .uploads import refusal
+
+    request = context.get("request")
+    too_big = refusal(request, exc) if request is not None else None
+    if too_big is not None:
+        status, code, message = too_big
+        return Response({"code": code, "message": message}, status=status)
     if isinstance(exc, DomainError):
         body = {"code": exc.code, "message": exc.message}
         if exc.field:

@@ -26,8 +26,14 @@ def render(template: str, language: str, context: dict) -> tuple[str, str, str]:
         try:
             html = render_to_string(f"{template}_body.html", context)
         except TemplateDoesNotExist:
-            html = render_to_string("email/layout.html", {**context, "subject": subject, "text": text, "language": language})
+            html = render_to_string("email/layout.html", {**context, "subject": subject, "text": _unmarked(text), "language": language})
     return subject, text, html
+
+
+def _unmarked(text: str) -> str:
+    """`text` as a plain str, without the "safe" mark render_to_string puts on its output: a text
+    body is plain text in which users' words are not escaped, so the HTML layout must escape it."""
+    return str.__str__(text)
 
 
 def queue(*, key: str, event: str, to: list[str], language: str, template: str, context: dict) -> OutgoingEmail | None:

@@ -43,7 +43,7 @@ class BoardBriefSerializer(serializers.ModelSerializer):
 
 
 class EditionSerializer(serializers.ModelSerializer):
-    main_venue = VenueBriefSerializer(read_only=True)
+    main_venue = VenueBriefSerializer(read_only=True, allow_null=True)
     figures = FigureSerializer(many=True, read_only=True)
     organizations = EditionOrganizationSerializer(source="organization_roles", many=True, read_only=True)
     boards = BoardBriefSerializer(many=True, read_only=True)

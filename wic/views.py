@@ -74,3 +74,16 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "server_error", "message": "Internal error; it has been logged."}, status=500)
     return render(request, "500.html", status=500)
+
+
+def bad_request(request, exception=None):
+    """400, or 413 for a request too large (wic.uploads): JSON `{code, message}` under /api/, a
+    page naming the limit elsewhere. Replaces Django's bare "Bad Request (400)"."""
+    from django.utils.translation import gettext as _
+
+    from .uploads import refusal
+
+    status, code, message = refusal(request, exception) or (400, "bad_request", _("The request could not be read."))
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": code, "message": message, "detail": message}, status=status)
+    return render(request, "400.html", {"code": code, "message": message, "status": status}, status=status)

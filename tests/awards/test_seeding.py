@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -34,7 +34,8 @@ def test_outstanding_contribution_award_2024_rules(db):
 def test_leading_technology_award_2024(db):
     p = AwardProgramme.objects.get(edition__year=2024, key="leading-technology")
     assert [c.name_zh for c in p.categories.all()] == ["基础研究", "关键技术", "工程研发"]
-    assert (p.closes_at, p.closes_time_stated) == (datetime(2024, 6, 20, 23, 59, 59, tzinfo=BEIJING), False)
+    # "截止至北京时间2024年6月20日": the whole of the 20th, to the midnight after it.
+    assert (p.closes_at, p.closes_time_stated, p.last_day) == (datetime(2024, 6, 21, 0, 0, tzinfo=BEIJING), False, date(2024, 6, 20))
     assert figures(2024, "leading-technology") == {"submissions": (270, "exact"), "submission-countries": (24, "exact"), "submission-types": (3, "exact")}
 
 

@@ -7,7 +7,9 @@ from django.test.utils import CaptureQueriesContext
 
 from awards import services
 from awards.models import Nomination, Recommendation
-from tests.awards.conftest import CLOSES, DURING, make_member, make_programme, recommend
+from datetime import datetime
+
+from tests.awards.conftest import BEIJING, CLOSES, DURING, make_member, make_programme, recommend
 from tests.factories import EditionFactory, OrganizationFactory
 
 
@@ -220,3 +222,19 @@ def test_admin_nomination_page_shows_screening_and_takes_scores(during, admin_cl
     good = admin_client_logged.post(f"/admin/awards/nomination/{draft.pk}/change/", {**base, "scores-0-reviewer": reviewer.pk, "scores-0-category": innovation.pk, "scores-0-score": "8"})
     assert good.status_code == 302
     assert list(draft.scores.values_list("category__key", "score")) == [("innovation", 8)]
+
+
+def test_a_close_given_as_a_day_shows_that_day_on_the_home_and_apply_pages(client, programme, enterprise_rep, during):
+    """A text giving only the close's day ("截止至2099年10月10日") is stored as the midnight after
+    it; the pages show the day itself, not the next day's 00:00."""
+    programme.closes_at = datetime(2099, 10, 11, 0, 0, tzinfo=BEIJING)
+    programme.closes_time_stated = False
+    programme.save(update_fields=["closes_at", "closes_time_stated"])
+    client.force_login(enterprise_rep)
+    for url in ("/awards/", f"/awards/{programme.pk}/apply/"):
+        page = re.sub(r"<[^>]+>", "", text(client.get(url, HTTP_ACCEPT_LANGUAGE="en")))
+        assert re.search(r"Closes:? 2099-10-10 \(Beijing time\)", page), url
+        assert "2099-10-11" not in page, url
+    programme.closes_at, programme.closes_time_stated = CLOSES, True
+    programme.save(update_fields=["closes_at", "closes_time_stated"])
+    assert "Closes 2099-10-10 17:00 (Beijing time)" in re.sub(r"<[^>]+>", "", text(client.get("/awards/", HTTP_ACCEPT_LANGUAGE="en")))
