@@ -18,11 +18,7 @@ class Placed:
     session: Session
     column: int  # 1-based grid column (column 1 holds the times)
     row_start: int
-    row_end: int
-
-    @property
-    def style(self) -> str:
-        return f"grid-column: {self.column}; grid-row: {self.row_start} / {self.row_end};"
+    row_end: int  # the template writes these as data-grid-* attributes; static/js/agenda.js places the card
 
 
 @dataclass

@@ -6,12 +6,14 @@ from django.utils.translation import gettext as _
 from agenda.selectors import edition_by_year
 from agenda.views import no_edition, not_found
 from wic.errors import DomainError
+from wic.security import public_write_limit
 
 from . import services
 from .forms import RegistrationForm
 from .models import Registration
 
 
+@public_write_limit("registration-page")  # per address, as the API's anonymous registrations
 def register(request, year):
     edition = edition_by_year(year)
     if edition is None:

@@ -16,6 +16,7 @@ from agenda.selectors import edition_by_year
 from agenda.views import no_edition, not_found
 from wic.display import qr_svg
 from wic.errors import DomainError
+from wic.security import public_write_limit
 
 from . import selectors, services
 from .enums import AssignmentStatus, ChangeStatus, CheckVia, VolunteerStatus
@@ -38,6 +39,7 @@ def _qr_svg(code: str, title: str):
 
 # -- the application form ----------------------------------------------------------------------
 
+@public_write_limit("volunteer-application")  # anyone may apply: per address, as guest registrations
 def apply(request, year):
     edition = edition_by_year(year)
     if edition is None:

@@ -1,7 +1,7 @@
 """The summit-wide endpoints: editions, organizations, tokens."""
 import django_filters
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -78,9 +78,23 @@ class ObtainTokenView(APIView):
     permission_classes = []
     serializer_class = AuthTokenSerializer
 
-    @extend_schema(request=AuthTokenSerializer, responses={200: TokenResponseSerializer}, summary="Obtain an API token")
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={
+            200: TokenResponseSerializer,
+            400: OpenApiResponse(description="Wrong username or password (`invalid`)"),
+            429: OpenApiResponse(description="5 failed sign-ins for this username from this address: locked for 15 minutes (`login_locked`)"),
+        },
+        summary="Obtain an API token",
+    )
     def post(self, request):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            # django-axes flags the request it refused (or whose failure reached the limit).
+            if getattr(request, "axes_locked_out", False):
+                from .security import lockout_json
+
+                return lockout_json()
+            raise exceptions.ValidationError(serializer.errors)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key}, status=status.HTTP_200_OK)

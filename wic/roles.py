@@ -26,8 +26,13 @@ ROLE_LABELS = {
 # Apps whose every permission an organizer holds in the admin.
 ORGANIZER_APPS = ("wic", "agenda", "forums", "registration", "volunteers", "awards", "expo", "authtoken")
 # And these besides: people and their roles (the user admin keeps the organizer role, staff status
-# and permissions to superusers), and reading the audit trail.
-ORGANIZER_PERMISSIONS = ("auth.view_user", "auth.change_user", "auth.view_group", "auditlog.view_logentry")
+# and permissions to superusers), reading the audit trail, and the failed sign-ins (django-axes):
+# seeing who is locked out and unlocking them (deleting the attempt). The sign-in and failure logs
+# (addresses, browsers of every sign-in) are for superusers only.
+ORGANIZER_PERMISSIONS = (
+    "auth.view_user", "auth.change_user", "auth.view_group", "auditlog.view_logentry",
+    "axes.view_accessattempt", "axes.delete_accessattempt",
+)
 
 
 def has_role(user, role: str) -> bool:

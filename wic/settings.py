@@ -9,6 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "auditlog",
+    "axes",  # login throttling (settings below, "Secure by default")
     "wic",
     "agenda",
     "registration",
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,9 +69,12 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",  # who made a change, for the audit trail
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the 429 page
 ]
 
 ROOT_URLCONF = "wic.urls"
+# No "loaders" option: Django then uses the cached loader (filesystem + app directories), in
+# debug too since Django 4.1, where it is reset when a template changes. Don't add "loaders".
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -89,7 +95,10 @@ WSGI_APPLICATION = "wic.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        # Production keeps each worker thread's connection for 60 s (checked before reuse, so a
+        # restarted PostgreSQL costs one reconnect, not an error); debug opens one per request.
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE") or ("0" if DEBUG else "60")),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -117,8 +126,23 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {"volunteers-mark-no-shows": {"task": "volunteers.mark_no_shows", "schedule": 60.0}}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# Longer than any countdown we schedule, so a delayed task is not redelivered early.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+# Redis hands a task that a worker took but never acknowledged (acks_late: the worker died mid-task)
+# to another worker after this many seconds (CELERY_VISIBILITY_TIMEOUT, default 6 hours). Keep it
+# longer than any countdown we schedule (retries wait at most 10 minutes), or a delayed task is
+# redelivered early; the crash test (tests/wic/test_worker_crash.py) sets a few seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT") or 6 * 3600)}
+# Queues (docs/deploy.md): "mail" is SMTP delivery (slow, retried with backoff: a mail server
+# outage backs up only this queue); "notifications" decides who is told what (the send_* tasks
+# record the email in wic.outbox, then queue wic.deliver_email on "mail") and runs the no-show
+# beat task; "default" is the rest (badge PDFs). A worker started without -Q consumes all three.
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("mail", "notifications", "default")]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "wic.send_email": {"queue": "mail"},
+    "wic.deliver_email": {"queue": "mail"},
+    "*.send_*": {"queue": "notifications"},
+    "volunteers.mark_no_shows": {"queue": "notifications"},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -138,7 +162,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")  # where collectstatic writes
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Audit trail (django-auditlog): changes with who, when and from which value to which. The
 # models and fields are chosen in wic/audit.py; JSON changes are kept for filtering.
@@ -155,6 +179,23 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Request and upload sizes (issue 10). Over a limit, the API answers JSON `request_too_large`
+# (413), `too_many_fields` or `too_many_files` (400), pages the 400.html page (wic.uploads).
+# Form fields and JSON bodies, files not counted: the largest real one is a few kB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# A training module's admin page with all 1,240 volunteers' attendances posts about 5,000 fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5  # no form takes more than one file
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # a larger upload is spooled to a temporary file
+# A multipart request, files included, is refused above this before it is read: the largest file
+# cap (the expo import's 5 MiB, expo.importing.MAX_BYTES) plus the form's other fields.
+UPLOAD_MAX_REQUEST_SIZE = 6 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "wic.uploads.RequestSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 _mail_backend = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
@@ -203,7 +244,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "wic.api_base.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus the error responses every endpoint can give (wic/api_schema.py).
+    "DEFAULT_SCHEMA_CLASS": "wic.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "wic.api_base.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
 }
@@ -245,6 +287,63 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# -- Secure by default (issue 10): CSP, login throttling, rate limits on public writes ----------
+from datetime import timedelta  # noqa: E402
+
+from django.utils.csp import CSP  # noqa: E402
+
+# Enforced in every mode. No inline script or style anywhere: scripts are static files reading
+# data-* attributes, the agenda grid is placed by static/js/agenda.js through the CSSOM (which CSP
+# allows), and the API docs use drf-spectacular's split view (its init script is a URL).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", "blob:"],  # Swagger UI's icons are data: URIs; QR codes are inline SVG
+    "media-src": [CSP.SELF],  # the check-in camera is a MediaStream (srcObject), not a URL
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Where the client's address comes from: REMOTE_ADDR, or with DJANGO_PROXY_COUNT=n reverse proxies
+# that each append to X-Forwarded-For, the n-th address from the right (wic.security.client_ip).
+# Used alike by the login lockout, the pages' rate limits and the API's throttles.
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT") or "0")
+REST_FRAMEWORK["NUM_PROXIES"] = PROXY_COUNT  # never the raw X-Forwarded-For a client can make up
+
+# django-axes: 5 failed sign-ins for one username from one address lock that pair out for 15
+# minutes (the site's login, the admin's, the API token). Username AND address: a venue's guests
+# share one NAT address, so locking an address would lock the hall out, and locking a username
+# alone would let anyone lock any organizer out from anywhere.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in forgets the earlier failures
+# A try while locked out starts the 15 minutes again (axes' default), so the page's "try again in
+# 15 minutes" is exact and guessing on through the lockout gains nothing.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_CALLABLE = "wic.security.lockout_response"  # 429 page (site or admin look), JSON for the API
+AXES_CLIENT_IP_CALLABLE = "wic.security.client_ip"
+AXES_VERBOSE = False  # no banner on every manage.py command; failures and lockouts are still logged
+# No AccessLog row (address, browser) for every successful sign-in: as for the audit trail
+# (AUDITLOG_DISABLE_REMOTE_ADDR), addresses are personal data the lockout does not need.
+AXES_DISABLE_ACCESS_LOG = True
+# Posted passwords are always masked in AccessAttempt.post_data ("password" plus
+# AXES_PASSWORD_FORM_FIELD); the defaults also mask username and ip_address in its logs.
+
+# django-ratelimit (wic.security.public_write_limit): the counters live in the default cache.
+RATELIMIT_IP_META_KEY = "wic.security.client_ip"
+RATELIMIT_FAIL_OPEN = True  # a cache that cannot count does not turn guests away
+# Its system check (a shared, atomic cache) is for Redis: without REDIS_URL the app is one
+# process by design (eager Celery, the agenda cache in local memory) and local memory counts
+# exactly there, so the app is only installed, and its check only runs, with Redis.
+if REDIS_URL:
+    INSTALLED_APPS.append("django_ratelimit")
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from agenda.api import HallViewSet, SessionViewSet
@@ -16,6 +16,7 @@ from . import views
 from .admin_audit import audit_object_view
 from .admin_dashboard import dashboard_index, dashboard_view
 from .forms import QueuedPasswordResetForm
+from .security import PASSWORD_RESET_RATE, public_write_limit
 from .api import EditionViewSet, ObtainTokenView, OrganizationViewSet
 
 router = DefaultRouter()
@@ -45,18 +46,24 @@ urlpatterns = [
     path("", include("volunteers.urls")),
     path("", include("awards.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm), name="password_reset"),
+    path(
+        "accounts/password_reset/",
+        public_write_limit("password-reset", PASSWORD_RESET_RATE)(auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm)),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/checkins/", CheckinView.as_view(), name="api-checkins"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script at ?script, so the page has no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="wic/api_docs.html"), name="api-docs"),
     path(f"{settings.ADMIN_URL}dashboard/", admin.site.admin_view(dashboard_index), name="admin-dashboard-index"),
     path(f"{settings.ADMIN_URL}dashboard/<int:year>/", admin.site.admin_view(dashboard_view), name="admin-dashboard"),
     path(f"{settings.ADMIN_URL}audit/<str:app_label>/<str:model_name>/<str:pk>/", admin.site.admin_view(audit_object_view), name="admin-audit-object"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
+handler400 = "wic.views.bad_request"
 handler404 = "wic.views.api_not_found"
 handler500 = "wic.views.server_error"

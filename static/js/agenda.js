@@ -1,5 +1,21 @@
 /* Stars for "My agenda". Anonymous visitors keep them in localStorage (per edition); signed-in
    visitors keep them on the server, and stars kept in the browser are merged on sign-in. */
+/* The timetable grid: the template gives each cell its place as data-grid-column/-row (the
+   Content-Security-Policy allows no inline style attribute); they are set here through the CSSOM,
+   which the policy allows. Until then, and without JavaScript, the CSS shows the phone's list. */
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll(".timetable[data-cols]"), function (table) {
+    table.style.setProperty("--cols", table.dataset.cols);
+    table.style.setProperty("--rows", table.dataset.rows);
+    Array.prototype.forEach.call(table.querySelectorAll("[data-grid-column], [data-grid-row]"), function (cell) {
+      if (cell.dataset.gridColumn) { cell.style.gridColumn = cell.dataset.gridColumn; }
+      if (cell.dataset.gridRow) { cell.style.gridRow = cell.dataset.gridRow; }
+    });
+    table.classList.add("placed");
+  });
+})();
+
 (function () {
   "use strict";
   var script = document.getElementById("agenda-script");

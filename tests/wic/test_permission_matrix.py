@@ -169,10 +169,15 @@ ADMIN_CHANGELISTS = (
     "awards/awardprogramme", "awards/nomination", "awards/recommendation", "awards/awardreviewer", "awards/enterpriserepresentative",
     "expo/exhibitor", "expo/booth", "expo/boothallotment", "expo/launch", "expo/talentlisting", "expo/meetingrequest", "expo/expo",
     "expo/zone", "expo/section", "expo/exhibit",
+    "axes/accessattempt", "axes/accesslog", "axes/accessfailurelog",
 )
+# django-axes' sign-in logs (every sign-in's address and browser): superusers only. Organizers see
+# the failed attempts (axes/accessattempt) and may unlock someone by deleting theirs.
+SUPERUSERS_ONLY = (LOGIN, 403, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)
+SUPERUSER_CHANGELISTS = ("axes/accesslog", "axes/accessfailurelog")
 # Every ModelAdmin with CSV/XLSX export (wic.admin_export.ExportMixin; kept equal by a guard test too).
 ADMIN_EXPORTS = ("registration/registration", "forums/forumapplication", "awards/nomination", "expo/exhibitor", "volunteers/volunteer")
-ADMIN_APPS = ("auth", "authtoken", "auditlog", "wic", "agenda", "forums", "registration", "volunteers", "awards", "expo")
+ADMIN_APPS = ("auth", "authtoken", "auditlog", "wic", "agenda", "forums", "registration", "volunteers", "awards", "expo", "axes")
 
 # Refusals and suspected bugs, named so the table stays a table.
 NOT_MEMBER, NOT_YOUR_TEAM = refused("not_a_member"), refused("not_your_team")
@@ -188,7 +193,8 @@ TABLE = [
     #   method path                                                          anon   org    rev    gate   lead   vol    appl   memb   exh    att
     row("GET", "/admin/",                                                    *ORGANIZERS),
     *[row("GET", f"/admin/{app}/",                                           *ORGANIZERS) for app in ADMIN_APPS],
-    *[row("GET", f"/admin/{model}/",                                         *ORGANIZERS) for model in ADMIN_CHANGELISTS],
+    *[row("GET", f"/admin/{model}/",                                         *ORGANIZERS) for model in ADMIN_CHANGELISTS if model not in SUPERUSER_CHANGELISTS],
+    *[row("GET", f"/admin/{model}/",                                         *SUPERUSERS_ONLY) for model in SUPERUSER_CHANGELISTS],
     row("GET", "/admin/audit/registration/registration/{registration}/",     *ORGANIZERS),
     *[row("GET", f"/admin/{model}/export/csv/",                              *ORGANIZERS) for model in ADMIN_EXPORTS],
     row("GET", "/admin/forums/forumapplication/export/xlsx/",                *ORGANIZERS),
