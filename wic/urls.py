@@ -37,6 +37,7 @@ admin.site.site_title = "WIC Summit Manager"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("", include("agenda.urls")),

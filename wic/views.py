@@ -87,3 +87,11 @@ def bad_request(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"code": code, "message": message, "detail": message}, status=status)
     return render(request, "400.html", {"code": code, "message": message, "status": status}, status=status)
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page links: the static SVG icon."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

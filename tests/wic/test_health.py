@@ -48,3 +48,10 @@ def test_healthz_pings_real_redis(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["checks"] == {"database": "ok", "redis": "ok"}
+
+
+def test_favicon_ico_redirects_to_the_static_icon_that_every_page_links(client):
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response["Location"]) == (301, "/static/img/favicon.svg")
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page
