@@ -12,19 +12,17 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import translation
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from agenda import services
 from agenda.models import Session
 from tests.factories import EditionFactory, HallFactory, SessionFactory
+from tests.properties import with_db
 from wic.errors import DomainError
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-WITH_DB = settings(
-    max_examples=60, deadline=None, derandomize=True, database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+WITH_DB = with_db(60)
 
 # Already in the hall: (hours from 18:00 on the day before the edition, length in hours), so some
 # cross midnight into the edition's first day or run from one of its days into the next.

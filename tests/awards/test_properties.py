@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import translation
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from awards import selectors, services
@@ -24,15 +24,13 @@ from awards.models import AwardProgramme, Recommendation
 from awards.seeding import parse_instant
 from tests.awards.conftest import DURING, make_programme
 from tests.factories import EditionFactory, OrganizationFactory
+from tests.properties import pure, with_db
 from wic.errors import DomainError
 from wic.models import Member
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-PURE = settings(max_examples=300, deadline=None, derandomize=True, database=None)
-WITH_DB = settings(
-    max_examples=40, deadline=None, derandomize=True, database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+PURE = pure(300)
+WITH_DB = with_db(40)
 ENTERPRISES = 4
 
 zones = st.sampled_from(["UTC", "Asia/Shanghai", "America/Los_Angeles", "Europe/Berlin", "Asia/Kathmandu", "Pacific/Kiritimati", "America/St_Johns"]).map(ZoneInfo)

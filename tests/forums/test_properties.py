@@ -11,20 +11,18 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import translation
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from forums import services
 from forums.models import ForumCall
 from tests.factories import EditionFactory, OrganizationFactory, make_organizer
 from tests.forums.conftest import complete_fields
+from tests.properties import with_db
 from wic.errors import DomainError
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-WITH_DB = settings(
-    max_examples=40, deadline=None, derandomize=True, database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+WITH_DB = with_db(40)
 OPENS = datetime(2099, 9, 1, 9, 0, tzinfo=BEIJING)
 CLOSES = datetime(2099, 10, 10, 17, 0, tzinfo=BEIJING)
 zones = st.sampled_from(["UTC", "Asia/Shanghai", "America/Los_Angeles", "Europe/Paris", "Asia/Kathmandu", "Pacific/Kiritimati"]).map(ZoneInfo)

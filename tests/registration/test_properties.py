@@ -15,19 +15,17 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import translation
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from registration import services
 from registration.models import Registration
 from tests.factories import EditionFactory
+from tests.properties import with_db
 from wic.errors import DomainError
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-WITH_DB = settings(
-    max_examples=60, deadline=None, derandomize=True, database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+WITH_DB = with_db(60)
 zones = st.sampled_from(["UTC", "Asia/Shanghai", "America/Los_Angeles", "Europe/London", "Asia/Kolkata", "Pacific/Kiritimati", "Pacific/Pago_Pago"]).map(ZoneInfo)
 
 

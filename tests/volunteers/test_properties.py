@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.properties import pure, with_db
 from tests.volunteers.helpers import make_post, make_programme, make_shift, make_volunteer
 from volunteers import selectors, services
 from volunteers.models import Assignment, Shift, Volunteer
@@ -28,11 +29,8 @@ from wic.errors import DomainError
 BEIJING = ZoneInfo("Asia/Shanghai")
 # 20:00 the evening before: the generated shifts often cross midnight.
 BASE = datetime(2099, 11, 9, 20, 0, tzinfo=BEIJING)
-PURE = settings(max_examples=200, deadline=None, derandomize=True, database=None)
-WITH_DB = settings(
-    max_examples=40, deadline=None, derandomize=True, database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+PURE = pure(200)
+WITH_DB = with_db(40)
 
 # Any zone the instant may be written in: the rules compare instants, never wall clocks.
 zones = st.sampled_from(["UTC", "Asia/Shanghai", "America/New_York", "Europe/London", "Asia/Kolkata", "Pacific/Chatham", "America/St_Johns"]).map(ZoneInfo)
