@@ -115,7 +115,9 @@ def _lock_quota(programme: AwardProgramme, member: Member) -> None:
 def _free_slot(programme: AwardProgramme, member: Member, quota: int) -> tuple[int, int]:
     """(places used, the lowest free place), read under the lock. Raises quota_exceeded when full."""
     taken = set(
-        Recommendation.objects.filter(programme=programme, member=member, withdrawn_at__isnull=True).values_list("slot", flat=True)
+        # .order_by(): the model's default ordering would join the member, programme and edition
+        # to sort a set, while the member's quota row is locked.
+        Recommendation.objects.filter(programme=programme, member=member, withdrawn_at__isnull=True).order_by().values_list("slot", flat=True)
     )
     if len(taken) >= quota:
         raise _quota_exceeded(programme, member, len(taken), quota)

@@ -1,6 +1,8 @@
 """What the benchmarks share: starting and stopping the app's processes on loopback, and percentiles."""
 import http.client
 import math
+import os
+import secrets
 import shutil
 import signal
 import socket
@@ -79,6 +81,30 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(5)
 
 
+def request(conn_holder: list, port: int, method: str, url: str, body: bytes | None, headers: dict, timeout: float) -> tuple[int, bytes]:
+    """One request on a client thread's keep-alive connection (conn_holder[0], None at first);
+    reopens it when the server closed it. Retries once only on a connection the server dropped
+    while idle, when the request cannot have been read."""
+    for attempt in (1, 2):
+        if conn_holder[0] is None:
+            conn_holder[0] = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        conn = conn_holder[0]
+        try:
+            conn.request(method, url, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            if response.will_close:
+                conn.close()
+                conn_holder[0] = None
+            return response.status, data
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as error:
+            conn.close()
+            conn_holder[0] = None
+            if attempt == 2:
+                raise error
+    raise AssertionError("unreachable")
+
+
 def percentile(sorted_values: list, q: float) -> float:
     """Nearest-rank percentile of an ascending list."""
     if not sorted_values:
@@ -90,3 +116,102 @@ def figure(bench: str, measure: str, value: float, unit: str, goal: str = "") ->
     """One measure on one line, in the form bench/all collects into its table (tab-separated:
     FIGURE, bench, measure, value, unit, goal and whether it was met)."""
     print(f"FIGURE\t{bench}\t{measure}\t{value:.4g}\t{unit}\t{goal}", flush=True)
+
+
+# -- the app under gunicorn with production settings, on a database of its own ---------------------
+
+PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+
+
+def create_database() -> str:
+    """A fresh PostgreSQL database wic_bench_<random> (127.0.0.1:5432, user postgres)."""
+    import psycopg
+
+    name = f"wic_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(**PG, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name
+
+
+def drop_database(name: str) -> None:
+    import psycopg
+
+    try:
+        with psycopg.connect(**PG, dbname="postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except Exception as error:  # report, do not mask the run's own outcome
+        print(f"could not drop database {name}: {error!r}", file=sys.stderr)
+
+
+def production_env(tmp: Path, sqlite: bool) -> tuple[dict, str | None]:
+    """The environment of the app's processes (manage.py, gunicorn) for a benchmark: production
+    settings (DJANGO_DEBUG=0, a random secret key, SSL redirect off, persistent connections) on a
+    fresh PostgreSQL database, or a SQLite file in `tmp`. Returns (env, the PostgreSQL database's
+    name or None); the caller drops the database (drop_database)."""
+    shim = (
+        "from wic.settings import *  # noqa: F401,F403  (production settings, same middleware)\n"
+        f"STATIC_ROOT = {str(tmp / 'staticfiles')!r}\n"
+    )
+    if sqlite:
+        # Bench-only: with the app's default SQLite options, concurrent writes from several
+        # workers failed with 500s (74 of 200 warm-up scans in one run; SQLite's write lock). Take
+        # the write lock at BEGIN, wait for it, and use WAL so reads do not block on the writer.
+        shim += (
+            'DATABASES["default"].setdefault("OPTIONS", {}).update('
+            '{"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})\n'
+        )
+    (tmp / "bench_settings.py").write_text(shim)
+    dbname = None
+    if sqlite:
+        database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    else:
+        dbname = create_database()
+        database_url = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{dbname}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_"))}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT)]),
+        "DATABASE_URL": database_url,
+        "DATABASE_CONN_MAX_AGE": "60",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    })
+    return env, dbname
+
+
+def start_gunicorn(tmp: Path, env: dict, workers: int, threads: int) -> tuple[subprocess.Popen, int, Path]:
+    """gunicorn serving wic.wsgi on a free loopback port, answering /healthz: (process, port, log).
+    Sync workers, or gthread workers with keep-alive when threads > 1."""
+    port = free_port()
+    log = tmp / "gunicorn.log"
+    cmd = [
+        tool("gunicorn"), "wic.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--chdir", str(ROOT), "--error-logfile", str(log), "--log-level", "warning", "--timeout", "120",
+        "--backlog", "2048",
+    ]
+    if threads > 1:
+        cmd += ["--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "10"]
+    t0 = time.perf_counter()
+    with open(log, "ab") as sink:
+        # From the temp dir, not ROOT: there gunicorn would also read ./gunicorn.conf.py (production:
+        # gthread, access log); the flags above are the whole configuration. --chdir still imports from ROOT.
+        proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+    wait_for_health(proc, port, log)
+    print(f"  {'gunicorn up':<34} {time.perf_counter() - t0:6.1f} s", flush=True)
+    return proc, port, log
+
+
+def clean_up(proc: subprocess.Popen | None, tmp: Path, dbname: str | None, keep: bool) -> None:
+    """Stop gunicorn; remove the temp dir and drop the database, or with --keep say where they are."""
+    if proc is not None:
+        stop(proc)
+    if keep:
+        print(f"kept {tmp}" + (f" and database {dbname}" if dbname else ""))
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if dbname:
+            drop_database(dbname)

@@ -27,7 +27,6 @@ repository: the database, collected static files and a settings shim (wic.settin
 STATIC_ROOT moved into the temp dir) live in a temp dir that is deleted at the end.
 """
 import argparse
-import http.client
 import itertools
 import json
 import math
@@ -108,7 +107,7 @@ print("BENCH-DATA " + json.dumps({{
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import figure, free_port, percentile, run, stop, tool, wait_for_health  # noqa: E402
+from _server import figure, free_port, percentile, request, run, stop, tool, wait_for_health  # noqa: E402
 
 
 @dataclass
@@ -127,26 +126,7 @@ class Target:
 
 
 def get(conn_holder: list, port: int, url: str, timeout: float) -> tuple[int, bytes]:
-    """One GET on the thread's keep-alive connection; reopens it when the server closed it."""
-    for attempt in (1, 2):
-        if conn_holder[0] is None:
-            conn_holder[0] = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-        conn = conn_holder[0]
-        try:
-            conn.request("GET", url, headers={"Accept-Encoding": "identity"})
-            response = conn.getresponse()
-            body = response.read()
-            if response.will_close:
-                conn.close()
-                conn_holder[0] = None
-            return response.status, body
-        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as error:
-            # A keep-alive connection the server dropped between requests: retry once on a new one.
-            conn.close()
-            conn_holder[0] = None
-            if attempt == 2:
-                raise error
-    raise AssertionError("unreachable")
+    return request(conn_holder, port, "GET", url, None, {"Accept-Encoding": "identity"}, timeout)
 
 
 def load(target: Target, port: int, total: int, concurrency: int, counter, record: bool, timeout: float) -> None:

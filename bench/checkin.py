@@ -38,14 +38,10 @@ non-200 status or unexpected result counts as an error. The load generator runs 
     .venv/bin/python bench/checkin.py [--scans 3000] [--clients 50] [--workers 4] [--threads 1] [--warmup 200] [--rate 300] [--paced 3000] [--sqlite]
 """
 import argparse
-import http.client
 import json
 import math
 import os
-import secrets
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -62,7 +58,6 @@ VENV_BIN = ROOT / ".venv" / "bin"
 BEIJING = ZoneInfo("Asia/Shanghai")
 GOAL_P99_MS, GOAL_RPS = 50.0, 300.0
 YEAR = 2999
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 
 # Run inside `manage.py shell -c`; prints one JSON line the bench reads back.
 SETUP = r'''
@@ -116,7 +111,7 @@ print("BENCH-DATA " + json.dumps({{
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import figure, free_port, percentile, run, stop, tool, wait_for_health  # noqa: E402
+from _server import clean_up, figure, percentile, production_env, request, run, start_gunicorn, tool  # noqa: E402
 
 
 @dataclass
@@ -130,29 +125,6 @@ class Phase:
     results: Counter = field(default_factory=Counter)
     error_samples: list = field(default_factory=list)
 
-
-def request(conn_holder: list, port: int, method: str, url: str, body: bytes | None, headers: dict, timeout: float) -> tuple[int, bytes]:
-    """One request on the thread's keep-alive connection; reopens it when the server closed it.
-    Retries once only when the request cannot have reached the server (a dropped idle connection);
-    a retried scan would be harmless anyway, the nonce makes it idempotent."""
-    for attempt in (1, 2):
-        if conn_holder[0] is None:
-            conn_holder[0] = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-        conn = conn_holder[0]
-        try:
-            conn.request(method, url, body=body, headers=headers)
-            response = conn.getresponse()
-            data = response.read()
-            if response.will_close:
-                conn.close()
-                conn_holder[0] = None
-            return response.status, data
-        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as error:
-            conn.close()
-            conn_holder[0] = None
-            if attempt == 2:
-                raise error
-    raise AssertionError("unreachable")
 
 
 def load(phase: Phase | None, port: int, jobs: list, tokens: list[str], list_id: int, timeout: float, rate: float | None = None) -> None:
@@ -279,25 +251,6 @@ def report(phases: list[Phase], rate: float) -> bool:
     return throughput_met and latency_met
 
 
-def create_database() -> str:
-    import psycopg
-
-    name = f"wic_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(**PG, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name
-
-
-def drop_database(name: str) -> None:
-    import psycopg
-
-    try:
-        with psycopg.connect(**PG, dbname="postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    except Exception as error:  # report, do not mask the run's own outcome
-        print(f"could not drop database {name}: {error!r}", file=sys.stderr)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description="Gate-scan throughput and latency (POST /api/v1/checkins/) under gunicorn, next to /healthz.",
@@ -323,42 +276,11 @@ def main() -> int:
     if args.rate <= 0 or args.paced < 1:
         parser.error("--rate and --paced must be positive")
 
-    python, gunicorn = tool("python"), tool("gunicorn")
+    python = tool("python")
     tmp = Path(tempfile.mkdtemp(prefix="wic-bench-checkin-"))
     proc, dbname = None, None
     try:
-        shim = (
-            "from wic.settings import *  # noqa: F401,F403  (production settings, same middleware)\n"
-            f"STATIC_ROOT = {str(tmp / 'staticfiles')!r}\n"
-        )
-        if args.sqlite:
-            # Bench-only: with the app's default SQLite options, concurrent scans from several
-            # workers failed with 500s (74 of 200 warm-up scans in one run; SQLite's write lock). Take the write lock at BEGIN, wait
-            # for it, and use WAL so reads do not block on the writer.
-            shim += (
-                'DATABASES["default"].setdefault("OPTIONS", {}).update('
-                '{"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})\n'
-            )
-        (tmp / "bench_settings.py").write_text(shim)
-        if args.sqlite:
-            database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
-        else:
-            dbname = create_database()
-            database_url = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{dbname}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_"))}
-        env.update({
-            "DJANGO_SETTINGS_MODULE": "bench_settings",
-            "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT)]),
-            "DATABASE_URL": database_url,
-            "DATABASE_CONN_MAX_AGE": "60",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DJANGO_LOG_LEVEL": "WARNING",
-            "PYTHONDONTWRITEBYTECODE": "1",
-        })
-
+        env, dbname = production_env(tmp, args.sqlite)
         print(f"setting up in {tmp} ({'SQLite' if args.sqlite else 'PostgreSQL database ' + dbname})", flush=True)
         manage = [python, str(ROOT / "manage.py")]
         run(manage + ["migrate", "--noinput", "-v", "0"], env, "manage.py migrate")
@@ -372,22 +294,7 @@ def main() -> int:
         if data["day"] != today:
             raise RuntimeError(f"gate list day {data['day']} is not today in Beijing ({today})")
 
-        port = free_port()
-        log = tmp / "gunicorn.log"
-        cmd = [
-            gunicorn, "wic.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-            "--chdir", str(ROOT), "--error-logfile", str(log), "--log-level", "warning", "--timeout", "120",
-            "--backlog", "2048",
-        ]
-        if args.threads > 1:
-            cmd += ["--worker-class", "gthread", "--threads", str(args.threads), "--keep-alive", "10"]
-        t0 = time.perf_counter()
-        with open(log, "ab") as sink:
-            # From the temp dir, not ROOT: there gunicorn would also read ./gunicorn.conf.py (production:
-            # gthread, access log); the flags above are the whole configuration. --chdir still imports from ROOT.
-            proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
-        wait_for_health(proc, port, log)
-        print(f"  {'gunicorn up':<34} {time.perf_counter() - t0:6.1f} s", flush=True)
+        proc, port, log = start_gunicorn(tmp, env, args.workers, args.threads)
 
         warm, measured = codes[: args.warmup], codes[args.warmup: args.warmup + args.scans]
         paced_codes = codes[args.warmup + args.scans: args.warmup + args.scans + args.paced]
@@ -423,14 +330,7 @@ def main() -> int:
             print(f"{errors} request(s) failed or gave an unexpected result; see above.")
         return 1 if errors else 0
     finally:
-        if proc is not None:
-            stop(proc)
-        if args.keep:
-            print(f"kept {tmp}" + (f" and database {dbname}" if dbname else ""))
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-            if dbname:
-                drop_database(dbname)
+        clean_up(proc, tmp, dbname, args.keep)
 
 
 if __name__ == "__main__":
