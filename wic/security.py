@@ -37,6 +37,21 @@ def client_ip(request) -> str:
     return remote
 
 
+USERNAME_KEPT = 255  # axes' AccessAttempt.username column
+
+
+def axes_username(request, credentials=None) -> str | None:
+    """The username a failed sign-in is counted under (django-axes): the one typed, cut to the
+    column's 255 characters. Axes stores it as typed, so a longer one (anyone can type one; the
+    fuzzer did) failed the INSERT on PostgreSQL with a 500 instead of "wrong username or password"."""
+    if credentials:
+        value = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        value = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    if value is None:
+        return None
+    return str(value)[:USERNAME_KEPT]
+
 def _minutes(seconds: float) -> int:
     return max(1, math.ceil(seconds / 60))
 

@@ -329,6 +329,7 @@ AXES_RESET_ON_SUCCESS = True  # a successful sign-in forgets the earlier failure
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_LOCKOUT_CALLABLE = "wic.security.lockout_response"  # 429 page (site or admin look), JSON for the API
 AXES_CLIENT_IP_CALLABLE = "wic.security.client_ip"
+AXES_USERNAME_CALLABLE = "wic.security.axes_username"  # cut to the column's 255 characters
 AXES_VERBOSE = False  # no banner on every manage.py command; failures and lockouts are still logged
 # No AccessLog row (address, browser) for every successful sign-in: as for the audit trail
 # (AUDITLOG_DISABLE_REMOTE_ADDR), addresses are personal data the lockout does not need.

@@ -320,6 +320,22 @@ def test_api_token_locks_out_with_json_429(api_client):
     assert "token" in api_client.post("/api/v1/auth/token/", {"username": "api-other", "password": PASSWORD}, format="json").json()
 
 
+def test_a_username_longer_than_axes_column_is_a_wrong_sign_in_not_a_500(client, api_client):
+    """Found by the API fuzzer on PostgreSQL: axes stored the typed username in its 255-character
+    column, so a longer one failed the INSERT (500). It is counted under its first 255 characters,
+    and five tries lock it out like any other."""
+    from axes.models import AccessAttempt
+
+    long_name = "x" * 300
+    refused = api_client.post("/api/v1/auth/token/", {"username": long_name, "password": "wrong"}, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (400, "invalid")
+    page = sign_in(client, "y" * 1000, "wrong")
+    assert page.status_code == 200 and "Please enter a correct username and password" in page.content.decode()
+    assert sorted((len(a.username), a.username[0], a.failures_since_start) for a in AccessAttempt.objects.all()) == [(255, "x", 1), (255, "y", 1)]
+    for attempt in range(4):
+        last = api_client.post("/api/v1/auth/token/", {"username": long_name, "password": f"wrong-{attempt}"}, format="json")
+    assert (last.status_code, last.json()["code"]) == (429, "login_locked")
+
 def test_organizers_see_failed_attempts_but_not_the_sign_in_logs(client):
     client.force_login(make_organizer("organizer-axes"))
     assert client.get("/admin/axes/accessattempt/").status_code == 200

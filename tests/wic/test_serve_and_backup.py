@@ -340,7 +340,12 @@ def test_backup_and_restore_round_trip_on_postgresql(tmp_path, settings, reseed_
         "registration_credential": Credential, "volunteers_volunteer": Volunteer,
     }
 
+    from wic.seeding import seed_past_editions
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # 13 demo accounts, quickly
+    # An earlier transactional test may have flushed the seeded editions: seed them (idempotent),
+    # so the database holds exactly the four past editions and the demo one.
+    seed_past_editions()
     seed_demo(password="a-long-demo-password-1")  # committed: pg_dump, another process, sees it
     badges = sorted(Credential.objects.exclude(badge="").values_list("badge", flat=True))
     assert len(badges) == 2  # the two approved demo guests; their PDFs are in MEDIA_ROOT
