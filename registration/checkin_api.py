@@ -1,5 +1,5 @@
 """POST /api/v1/checkins/: a gate's scan. Gate staff (the `gate` role) and organizers only."""
-from datetime import datetime
+from datetime import date, datetime
 from datetime import timezone as dt_timezone
 from functools import cache
 
@@ -82,16 +82,33 @@ class CheckinListField(serializers.PrimaryKeyRelatedField):
             pk = int(data)
         except (TypeError, ValueError):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        found = list(CheckinList.objects.raw(_list_sql(), [pk])) if -(2**63) <= pk < 2**63 else []
-        if not found:
+        row = None
+        if -(2**63) <= pk < 2**63:
+            with connection.cursor() as cursor:
+                cursor.execute(_list_sql(), [pk])
+                row = cursor.fetchone()
+        if row is None:
             self.fail("does_not_exist", pk_value=data)
-        return found[0]
+        # A cursor and Model.from_db rather than a RawQuerySet, whose per-row column mapping cost
+        # a tenth of a scan's Python time (profiled).
+        values = [_date(value) if name == "day" else value for name, value in zip(_list_columns(), row)]
+        return CheckinList.from_db(connection.alias, _list_columns(), values)
+
+
+@cache
+def _list_columns() -> tuple[str, ...]:
+    return tuple(f.attname for f in CheckinList._meta.concrete_fields)
+
+
+def _date(value):
+    """A date column read by a plain cursor: SQLite gives text, PostgreSQL a date."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 @cache
 def _list_sql() -> str:
     q = connection.ops.quote_name
-    return f"SELECT * FROM {q(CheckinList._meta.db_table)} WHERE id = %s"
+    return f"SELECT {', '.join(q(f.column) for f in CheckinList._meta.concrete_fields)} FROM {q(CheckinList._meta.db_table)} WHERE id = %s"
 
 
 class ScanThrottle(UserRateThrottle):
