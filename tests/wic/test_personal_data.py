@@ -560,3 +560,14 @@ def test_a_refused_recipient_is_not_named_in_the_retry_celery_logs(db, settings,
     assert (email.status, email.attempts) == ("queued", 1)
     assert EMAIL in email.last_error  # the server's words stay on the row, for the organizers
     assert [r.getMessage() for r in caplog.records if EMAIL in r.getMessage()] == []
+
+
+def test_a_refused_password_reset_email_is_retried_without_the_recipient_in_the_logs(db, settings, caplog):
+    from wic.tasks import send_email
+
+    settings.MAILERS = {"default": {"BACKEND": "tests.wic.test_personal_data.RefusingBackend", "OPTIONS": {}}}
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(Retry) as retry:
+        send_email.apply(kwargs={"subject": "Password reset", "body": "https://summit.example.org/reset/x/", "to": [EMAIL]})
+    assert str(retry.value) == "Retry in 2s: DeliveryFailed('SMTPRecipientsRefused')"
+    assert [r.getMessage() for r in caplog.records if EMAIL in r.getMessage()] == []
