@@ -215,3 +215,12 @@ def clean_up(proc: subprocess.Popen | None, tmp: Path, dbname: str | None, keep:
         shutil.rmtree(tmp, ignore_errors=True)
         if dbname:
             drop_database(dbname)
+
+
+def add_server_options(parser) -> None:
+    """The options of a benchmark that runs the app under gunicorn on its own database."""
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn --workers")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker: above 1, gthread workers that keep connections alive")
+    parser.add_argument("--sqlite", action="store_true", help="a temp SQLite file instead of a fresh PostgreSQL database")
+    parser.add_argument("--timeout", type=float, default=30, help="seconds a single request may take before it counts as an error")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir and the database, and print where they are")

@@ -111,7 +111,7 @@ print("BENCH-DATA " + json.dumps({{
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import clean_up, figure, percentile, production_env, request, run, start_gunicorn, tool  # noqa: E402
+from _server import add_server_options, clean_up, figure, percentile, production_env, request, run, start_gunicorn, tool  # noqa: E402
 
 
 @dataclass
@@ -258,15 +258,11 @@ def main() -> int:
     )
     parser.add_argument("--scans", type=int, default=3000, help="measured first admissions (and as many re-scans and /healthz GETs)")
     parser.add_argument("--clients", type=int, default=50, help="client threads, each a gate user with its own keep-alive connection")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn --workers")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker: above 1, gthread workers that keep connections alive")
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured first admissions before the run (spare secrets)")
     parser.add_argument("--rate", type=float, default=GOAL_RPS, help="scans per second offered in the paced (open-loop) phase")
     parser.add_argument("--paced", type=int, default=3000, help="first admissions sent in the paced phase")
     parser.add_argument("--guests", type=int, default=None, help="approved guests with credentials (default: scans + warmup)")
-    parser.add_argument("--sqlite", action="store_true", help="a temp SQLite file instead of a fresh PostgreSQL database")
-    parser.add_argument("--timeout", type=float, default=30, help="seconds a single request may take before it counts as an error")
-    parser.add_argument("--keep", action="store_true", help="keep the temp dir and the database, and print where they are")
+    add_server_options(parser)
     args = parser.parse_args()
     args.guests = args.guests or args.scans + args.warmup + args.paced
     if min(args.scans, args.clients, args.workers) < 1 or args.warmup < 0:

@@ -131,7 +131,7 @@ print("BENCH-CHECK " + json.dumps({
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import clean_up, figure, percentile, production_env, request, run, start_gunicorn, tool  # noqa: E402
+from _server import add_server_options, clean_up, figure, percentile, production_env, request, run, start_gunicorn, tool  # noqa: E402
 
 
 def shell_code(script: str, params: dict) -> str:
@@ -301,11 +301,7 @@ def main() -> int:
     parser.add_argument("--racers", type=int, default=None, help="threads per member in the over-quota phase (default: --left + --over, one request each)")
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured recommendations per member before the accepted phase")
     parser.add_argument("--enterprises", type=int, default=1000, help="non-member enterprises to recommend (at least --quota + --over)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn --workers")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker: above 1, gthread workers that keep connections alive")
-    parser.add_argument("--sqlite", action="store_true", help="a temp SQLite file instead of a fresh PostgreSQL database")
-    parser.add_argument("--timeout", type=float, default=30, help="seconds a single request may take before it counts as an error")
-    parser.add_argument("--keep", action="store_true", help="keep the temp dir and the database, and print where they are")
+    add_server_options(parser)
     args = parser.parse_args()
     racing = args.left + args.over
     args.racers = min(args.racers or racing, args.clients)
