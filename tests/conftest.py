@@ -65,3 +65,15 @@ def celery_eager(request):
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def empty_cache():
+    """The cache emptied before and after the test: rate-limit and throttle counters and cached
+    pages do not leak from one test to the next. Modules use it with
+    `pytest.mark.usefixtures("empty_cache")`."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -22,7 +22,6 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -226,14 +225,6 @@ def world(django_db_setup, django_db_blocker, connection_kept):
 
 
 @pytest.fixture
-def fresh_cache():
-    """Throttle counters and cached pages do not leak from one operation's test to the next."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
 def fast_hasher(settings):
     """Each sign-in attempt on the token endpoint hashes a password: a fast hasher keeps the run
     short (what is tested is the answers, not the hashing)."""
@@ -248,6 +239,6 @@ def fast_hasher(settings):
     # The fixtures are the shared world (rolled back per operation); big generated bodies are the point.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much, HealthCheck.large_base_example],
 )
-def test_api_conforms_to_its_schema(case, who, world, fresh_cache, fast_hasher):
+def test_api_conforms_to_its_schema(case, who, world, empty_cache, fast_hasher):
     headers = {"Authorization": f"Token {world['token']}"} if who == "organizer" else {}
     case.call_and_validate(headers=headers, checks=CHECKS)

@@ -13,7 +13,6 @@ import zipfile
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import translation
@@ -25,7 +24,7 @@ from registration.models import Registration
 from tests.factories import EditionFactory
 from wic.errors import DomainError
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 IMPORT_URL = "/admin/expo/exhibitor/import/"
 HEADER = "organization_zh,organization_en,country,fields,products_zh,booth_size,contact_name,contact_email\n"
@@ -35,13 +34,6 @@ HEADER = "organization_zh,organization_en,country,fields,products_zh,booth_size,
 def english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def no_throttle_left_over():
-    cache.clear()  # the anonymous registration throttle counts per address in the cache
-    yield
-    cache.clear()
 
 
 @pytest.fixture
