@@ -9,21 +9,24 @@ Offline scans arrive late with the time they were made (`scanned_at`). The first
 wins: when an upload is earlier than the admission already recorded on its list, the upload
 becomes the admission and the later one is marked `already_checked_in`, with `reconciled_at` set.
 
-Round trips per scan on PostgreSQL: BEGIN, SELECT ... FOR UPDATE of the credential (with the
-invitation as a subquery), SELECT of the list's admission, INSERT, COMMIT. A retried nonce is
-found by the unique constraint on INSERT rather than by a lookup before every scan.
+Round trips per scan on PostgreSQL: BEGIN, one SELECT of the list and the credential (locked FOR
+UPDATE, with the invitation as a subquery), SELECT of the list's admission, INSERT, COMMIT. A
+retried nonce is found by the unique constraint on INSERT rather than by a lookup before every
+scan.
 
 The two reads are written in SQL once per process rather than built by the ORM on every scan:
 building them cost more Python time than the database took to answer them (bench/checkin.py,
 profiled). They read the same columns the ORM would, and the rows become model instances.
 """
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from wic.db import prepared_cursor
 
 from .enums import RegistrationStatus
 from .models import Checkin, CheckinList, Credential, Invitation, Registration
@@ -74,20 +77,37 @@ def _aware(value):
 
 
 @cache
-def _credential_sql(item_list: bool, lock: bool) -> str:
-    """The credential with its guest's fields (and, for an invitation-only list, whether the
-    guest is invited), locked FOR UPDATE where the database can."""
+def _scan_sql(lock: bool) -> str:
+    """The list, and the credential with its guest's fields and whether the guest is invited to
+    the list's item, in one statement: no row when the list does not exist, the list's columns
+    and NULLs when the secret matches no credential of the list's edition. The credential is
+    locked FOR UPDATE where the database can, inside a LATERAL subquery (a lock cannot apply to
+    the nullable side of an outer join)."""
     q = connection.ops.quote_name
-    invited = f", EXISTS (SELECT 1 FROM {q(Invitation._meta.db_table)} i WHERE i.registration_id = r.id AND i.session_id = %s)" if item_list else ""
-    return (
-        f"SELECT c.id, c.secret, c.revoked_at, r.id, r.status, r.name, r.name_zh, r.organization_name, r.country, r.category{invited} "
-        f"FROM {q(Credential._meta.db_table)} c JOIN {q(Registration._meta.db_table)} r ON r.id = c.registration_id "
-        f"WHERE c.secret = %s AND r.edition_id = %s"
-        + (" FOR UPDATE OF c" if lock and connection.features.has_select_for_update_of else "")
+    list_columns = ", ".join(f"l.{q(f.column)}" for f in CheckinList._meta.concrete_fields)
+    guest = (
+        "c.id, c.secret, c.revoked_at, r.id, r.status, r.name, r.name_zh, r.organization_name, r.country, r.category, "
+        f"EXISTS (SELECT 1 FROM {q(Invitation._meta.db_table)} i WHERE i.registration_id = r.id AND i.session_id = l.session_id)"
     )
+    joined = f"{q(Credential._meta.db_table)} c JOIN {q(Registration._meta.db_table)} r ON r.id = c.registration_id"
+    matches = "c.secret = %s AND r.edition_id = l.edition_id"
+    lists = f"{q(CheckinList._meta.db_table)} l"
+    if lock and connection.features.has_select_for_update_of:
+        return f"SELECT {list_columns}, x.* FROM {lists} LEFT JOIN LATERAL (SELECT {guest} FROM {joined} WHERE {matches} FOR UPDATE OF c) x ON TRUE WHERE l.id = %s"
+    return f"SELECT {list_columns}, {guest} FROM {lists} LEFT JOIN ({joined}) ON {matches} WHERE l.id = %s"
 
 
 _GUEST_FIELDS = ["id", "status", "name", "name_zh", "organization_name", "country", "category"]
+
+
+@cache
+def _list_columns() -> list[str]:
+    return [f.attname for f in CheckinList._meta.concrete_fields]
+
+
+def _date(value):
+    """A date column read by a plain cursor: SQLite gives text, PostgreSQL a date."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _instance(model, names: list[str], values: list):
@@ -98,27 +118,34 @@ def _instance(model, names: list[str], values: list):
     return model.from_db(connection.alias, ordered, [by_name[name] for name in ordered])
 
 
-def _credential(checkin_list: CheckinList, secret: str, lock: bool) -> Credential | None:
-    item_list = checkin_list.kind == CheckinList.ITEM
-    params = ([checkin_list.session_id] if item_list else []) + [secret, checkin_list.edition_id]
-    with connection.cursor() as cursor:
-        cursor.execute(_credential_sql(item_list, lock), params)
+def _list_and_credential(list_id: int, secret: str, lock: bool) -> tuple[CheckinList, Credential | None]:
+    """The check-in list (CheckinList.DoesNotExist when there is none) and the credential the
+    secret names in the list's edition, if any, with its guest."""
+    with prepared_cursor() as cursor:
+        cursor.execute(_scan_sql(lock), [secret, list_id])
         row = cursor.fetchone()
     if row is None:
-        return None
-    credential = _instance(Credential, ["id", "secret", "revoked_at"], [row[0], row[1], _aware(row[2])])
-    credential.registration = _instance(Registration, _GUEST_FIELDS, list(row[3:10]))
-    if item_list:
-        credential.invited = bool(row[10])
-    return credential
+        raise CheckinList.DoesNotExist(f"No check-in list {list_id}.")
+    names = _list_columns()
+    n = len(names)
+    checkin_list = CheckinList.from_db(connection.alias, names, [_date(v) if name == "day" else v for name, v in zip(names, row)])
+    if row[n] is None:
+        return checkin_list, None
+    credential = _instance(Credential, ["id", "secret", "revoked_at"], [row[n], row[n + 1], _aware(row[n + 2])])
+    credential.registration = _instance(Registration, _GUEST_FIELDS, list(row[n + 3: n + 10]))
+    credential.invited = bool(row[n + 10])
+    return checkin_list, credential
 
 
 @cache
 def _admission_sql() -> str:
+    """The result and type are written into the statement, not passed as parameters: a prepared
+    statement's generic plan can then use the partial unique index on admissions (result 'ok',
+    type 'entry'); with them as parameters it scanned every admission on the list."""
     q = connection.ops.quote_name
     return (
         f"SELECT id, scanned_at, device, user_id FROM {q(Checkin._meta.db_table)} "
-        "WHERE checkin_list_id = %s AND credential_id = %s AND result = %s AND type = %s"
+        f"WHERE checkin_list_id = %s AND credential_id = %s AND result = 'ok' AND type = '{Checkin.ENTRY}'"
     )
 
 
@@ -140,7 +167,7 @@ def _insert_checkin(*, checkin_list, credential, raw_secret, nonce, type, result
     received_at = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
     values = [checkin_list.pk, credential.pk if credential else None, raw_secret, nonce, type, result, adapt(scanned_at), adapt(received_at), user.pk if user else None, device]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_insert_sql(), values)
         pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
     checkin = Checkin(
@@ -156,8 +183,8 @@ def _admission(checkin_list_id, credential_id) -> tuple | None:
     one: a constraint)."""
     if credential_id is None:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_admission_sql(), [checkin_list_id, credential_id, "ok", Checkin.ENTRY])
+    with prepared_cursor() as cursor:
+        cursor.execute(_admission_sql(), [checkin_list_id, credential_id])
         row = cursor.fetchone()
     return (row[0], _aware(row[1]), row[2], row[3]) if row else None
 
@@ -176,22 +203,26 @@ def _replayed(nonce: str) -> ScanAnswer | None:
 
 
 def checkin_scan(
-    *, checkin_list: CheckinList, secret: str, nonce: str, user, type: str = Checkin.ENTRY, scanned_at: datetime | None = None, device: str = ""
+    *, checkin_list: CheckinList | int, secret: str, nonce: str, user, type: str = Checkin.ENTRY, scanned_at: datetime | None = None, device: str = ""
 ) -> ScanAnswer:
     """Decide one scan: ok, already_checked_in, revoked, not_invited, not_approved, wrong_day or invalid.
+
+    `checkin_list` is the list or its id (the API passes the id: the list is read in the same
+    statement as the credential either way); CheckinList.DoesNotExist when no list has that id.
 
     Effects: one Checkin row (none when the nonce was seen before: the first answer is returned);
     an earlier offline scan demotes a later admission on the same list (see the module docstring).
     """
+    list_id = checkin_list.pk if isinstance(checkin_list, CheckinList) else checkin_list
     scanned_at = scanned_at or timezone.now()
     secret = (secret or "").strip().upper()[:100]
     try:
         with transaction.atomic():
-            credential = _credential(checkin_list, secret, lock=LOCK_CREDENTIAL)
+            checkin_list, credential = _list_and_credential(list_id, secret, lock=LOCK_CREDENTIAL)
             # Read after the lock, in its own statement: under READ COMMITTED a subquery in the
             # locking SELECT would see the snapshot from before the wait, not the admission the
             # other gate just committed (the concurrency test caught exactly that).
-            admitted = _admission(checkin_list.pk, credential.pk) if credential is not None else None
+            admitted = _admission(list_id, credential.pk) if credential is not None else None
             result, first = _decide(checkin_list, credential, type, scanned_at, admitted)
             if result == "ok" and type == Checkin.ENTRY and admitted is not None:
                 # An earlier scan uploaded later (offline): it takes the admission's place.
@@ -208,10 +239,10 @@ def checkin_scan(
             return replay
         credential = Credential.objects.select_related("registration").filter(secret=secret).first()
         checkin = Checkin.objects.create(
-            checkin_list=checkin_list, credential=credential, raw_secret=secret, nonce=nonce, type=type,
+            checkin_list_id=list_id, credential=credential, raw_secret=secret, nonce=nonce, type=type,
             result="already_checked_in", scanned_at=scanned_at, user=user, device=device[:100],
         )
-        return ScanAnswer("already_checked_in", checkin, _first_admission(checkin_list.pk, credential.pk if credential else None))
+        return ScanAnswer("already_checked_in", checkin, _first_admission(list_id, credential.pk if credential else None))
     return ScanAnswer(result, checkin, first)
 
 

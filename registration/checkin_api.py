@@ -1,5 +1,5 @@
 """POST /api/v1/checkins/: a gate's scan. Gate staff (the `gate` role) and organizers only."""
-from datetime import date, datetime
+from datetime import datetime
 from datetime import timezone as dt_timezone
 from functools import cache
 
@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
@@ -16,6 +17,7 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from wic import roles
+from wic.db import prepared_cursor
 
 from .checkin import RESULTS, checkin_scan
 from .models import Checkin, CheckinList
@@ -57,7 +59,7 @@ class GateTokenAuthentication(TokenAuthentication):
     The statement is written once per process (see registration.checkin on why)."""
 
     def authenticate_credentials(self, key):
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(_token_sql(), [roles.GATE, key])
             row = cursor.fetchone()
         if row is None:
@@ -72,8 +74,15 @@ class GateTokenAuthentication(TokenAuthentication):
         return user, token
 
 
-class CheckinListField(serializers.PrimaryKeyRelatedField):
-    """A check-in list by id, read with a plain statement (as the scan's other reads are)."""
+@extend_schema_field(OpenApiTypes.INT)
+class CheckinListField(serializers.Field):
+    """A check-in list's id. The scan service reads the list in the same statement as the
+    credential, so here it is only checked to be an id; the view answers a missing list with
+    this field's `does_not_exist` error. Same error codes and messages as a
+    PrimaryKeyRelatedField (a plain Field: the related field's queryset was deep-copied for
+    every scan)."""
+
+    default_error_messages = serializers.PrimaryKeyRelatedField.default_error_messages
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, (int, str)):
@@ -82,33 +91,16 @@ class CheckinListField(serializers.PrimaryKeyRelatedField):
             pk = int(data)
         except (TypeError, ValueError):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        row = None
-        if -(2**63) <= pk < 2**63:
-            with connection.cursor() as cursor:
-                cursor.execute(_list_sql(), [pk])
-                row = cursor.fetchone()
-        if row is None:
+        if not -(2**63) <= pk < 2**63:  # no such id in a bigint column
             self.fail("does_not_exist", pk_value=data)
-        # A cursor and Model.from_db rather than a RawQuerySet, whose per-row column mapping cost
-        # a tenth of a scan's Python time (profiled).
-        values = [_date(value) if name == "day" else value for name, value in zip(_list_columns(), row)]
-        return CheckinList.from_db(connection.alias, _list_columns(), values)
+        return pk
 
+    def to_representation(self, value):
+        return value
 
-@cache
-def _list_columns() -> tuple[str, ...]:
-    return tuple(f.attname for f in CheckinList._meta.concrete_fields)
-
-
-def _date(value):
-    """A date column read by a plain cursor: SQLite gives text, PostgreSQL a date."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-@cache
-def _list_sql() -> str:
-    q = connection.ops.quote_name
-    return f"SELECT {', '.join(q(f.column) for f in CheckinList._meta.concrete_fields)} FROM {q(CheckinList._meta.db_table)} WHERE id = %s"
+    def does_not_exist(self, pk) -> serializers.ValidationError:
+        message = self.error_messages["does_not_exist"].format(pk_value=pk)
+        return serializers.ValidationError({self.field_name: [serializers.ErrorDetail(message, code="does_not_exist")]})
 
 
 class ScanThrottle(UserRateThrottle):
@@ -120,12 +112,17 @@ EARLIEST_SCAN = datetime(2014, 1, 1, tzinfo=dt_timezone.utc)  # the first World 
 
 
 class ScanSerializer(serializers.Serializer):
-    list = CheckinListField(queryset=CheckinList.objects.all())
-    secret = serializers.CharField(max_length=100, trim_whitespace=True)
-    nonce = serializers.CharField(max_length=64)
-    scanned_at = serializers.DateTimeField(required=False)
-    type = serializers.ChoiceField(choices=[Checkin.ENTRY, Checkin.EXIT], default=Checkin.ENTRY)
-    device = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    def get_fields(self):
+        # Built anew for each scan. DRF deep-copies fields declared on the class instead, which
+        # took a tenth of a scan's Python time (profiled).
+        return {
+            "list": CheckinListField(),
+            "secret": serializers.CharField(max_length=100, trim_whitespace=True),
+            "nonce": serializers.CharField(max_length=64),
+            "scanned_at": serializers.DateTimeField(required=False),
+            "type": serializers.ChoiceField(choices=[Checkin.ENTRY, Checkin.EXIT], default=Checkin.ENTRY),
+            "device": serializers.CharField(max_length=100, required=False, allow_blank=True, default=""),
+        }
 
     def validate_scanned_at(self, value):
         # A phone whose clock was never set reports 1970 or 2000: such a time would otherwise be
@@ -178,10 +175,13 @@ class CheckinView(APIView):
             )
             response["Retry-After"] = str(FAILED_SCAN_WINDOW)
             return response
-        answer = checkin_scan(
-            checkin_list=data["list"], secret=data["secret"], nonce=data["nonce"], user=request.user,
-            type=data["type"], scanned_at=data.get("scanned_at"), device=data["device"],
-        )
+        try:
+            answer = checkin_scan(
+                checkin_list=data["list"], secret=data["secret"], nonce=data["nonce"], user=request.user,
+                type=data["type"], scanned_at=data.get("scanned_at"), device=data["device"],
+            )
+        except CheckinList.DoesNotExist:
+            raise serializer.fields["list"].does_not_exist(data["list"]) from None
         if answer.result == "invalid":
             if not cache.add(_failed_key(request.user), 1, FAILED_SCAN_WINDOW):
                 try:

@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",  # who made a change, for the audit trail
+    "wic.audit.AuditlogMiddleware",  # who made a change, for the audit trail (auditlog's, not on scans)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the 429 page
@@ -101,6 +101,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0":
+    # psycopg prepares a statement only on a connection with a threshold, which Django leaves
+    # unset by default. Django's own cursors bind on the client and are never prepared whatever
+    # it is; only wic.db.prepared_cursor()'s are (the gate scan's fixed statements). 0 turns them
+    # off, for a pooler in transaction mode that cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

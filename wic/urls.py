@@ -37,6 +37,8 @@ admin.site.site_title = "WIC Summit Manager"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Near the top: the gates' scan is the hottest path, and each pattern before it is tried first.
+    path("api/v1/checkins/", CheckinView.as_view(), name="api-checkins"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/<str:code>/", views.switch_language, name="switch-language"),
@@ -54,7 +56,6 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
-    path("api/v1/checkins/", CheckinView.as_view(), name="api-checkins"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script at ?script, so the page has no inline script (CSP).

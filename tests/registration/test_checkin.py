@@ -115,8 +115,44 @@ def test_api_scan_and_permissions(setup, api_client, django_user_model):
     assert (response.status_code, response.json()["result"]) == (200, "ok")
     replay = api_client.post("/api/v1/checkins/", body, format="json")
     assert replay.json()["result"] == "ok" and Checkin.objects.count() == 1
-    bad = api_client.post("/api/v1/checkins/", {**body, "list": 999999, "nonce": nonce()}, format="json")
-    assert (bad.status_code, bad.json()["errors"]["list"][0]["code"]) == (400, "does_not_exist")
+    bad = api_client.post("/api/v1/checkins/", {**body, "list": 999999, "nonce": nonce()}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert (bad.status_code, bad.json()["code"], bad.json()["errors"]["list"][0]) == (
+        400, "invalid", {"code": "does_not_exist", "message": 'Invalid pk "999999" - object does not exist.'},
+    )
+    for value, code in ((2**63, "does_not_exist"), ("gate", "incorrect_type"), (True, "incorrect_type"), ([1], "incorrect_type")):
+        refused = api_client.post("/api/v1/checkins/", {**body, "list": value, "nonce": nonce()}, format="json")
+        assert (refused.status_code, refused.json()["errors"]["list"][0]["code"]) == (400, code), value
+    assert Checkin.objects.count() == 1  # a scan on no list writes nothing
+
+
+def test_service_takes_the_list_or_its_id(setup):
+    assert scan(setup, list_key="gate").result == "ok"
+    by_id = checkin_scan(checkin_list=setup["gate"].pk, secret=setup["credential"].secret, nonce=nonce(), user=setup["staff"], scanned_at=DAY1)
+    assert (by_id.result, by_id.checkin.checkin_list.name_zh, by_id.first.device) == ("already_checked_in", "主入口 11月10日", "")
+    with pytest.raises(CheckinList.DoesNotExist):
+        checkin_scan(checkin_list=999999, secret=setup["credential"].secret, nonce=nonce(), user=setup["staff"], scanned_at=DAY1)
+    assert Checkin.objects.count() == 2
+
+
+def test_scan_does_not_enter_the_audit_trail_context(setup, api_client, monkeypatch):
+    """A scan writes only Checkin rows, which the trail does not record, so it skips auditlog's
+    per-request context (wic.audit.AuditlogMiddleware); every other request enters it."""
+    import auditlog.middleware
+
+    entered = []
+    real = auditlog.middleware.set_extra_data
+
+    def spy(context_data):
+        entered.append(context_data["actor"])
+        return real(context_data)
+
+    monkeypatch.setattr(auditlog.middleware, "set_extra_data", spy)
+    api_client.force_authenticate(setup["staff"])
+    body = {"list": setup["gate"].pk, "secret": setup["credential"].secret, "nonce": nonce(), "scanned_at": "2099-11-10T08:30:00+08:00"}
+    assert api_client.post("/api/v1/checkins/", body, format="json").json()["result"] == "ok"
+    assert entered == []
+    assert api_client.get("/api/v1/editions/").status_code == 200
+    assert len(entered) == 1
 
 
 @pytest.fixture
@@ -325,16 +361,48 @@ def test_replayed_offline_scan_returns_its_first_answer(setup):
 
 
 def test_scan_api_query_count_is_fixed(setup, api_client, django_assert_num_queries):
-    """Token with the gate role (1), the list (1), the credential locked (1), its admission on the
-    list (1), the INSERT (1); inside the test's transaction atomic() adds SAVEPOINT and RELEASE
-    (2), where production sends BEGIN and COMMIT."""
+    """Token with the gate role (1), the list with the credential locked (1), its admission on
+    the list (1), the INSERT (1); inside the test's transaction atomic() adds SAVEPOINT and
+    RELEASE (2), where production sends BEGIN and COMMIT."""
     from rest_framework.authtoken.models import Token
 
     token = Token.objects.create(user=setup["staff"])
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     body = {"list": setup["gate"].pk, "secret": setup["credential"].secret, "scanned_at": "2099-11-10T08:30:00+08:00"}
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         first = api_client.post("/api/v1/checkins/", {**body, "nonce": nonce()}, format="json")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         again = api_client.post("/api/v1/checkins/", {**body, "nonce": nonce()}, format="json")
     assert (first.json()["result"], again.json()["result"]) == ("ok", "already_checked_in")
+
+
+@requires_postgres
+def test_scan_statements_are_prepared_once_per_connection(setup, api_client):
+    """On PostgreSQL the scan's four fixed statements (token, list with credential, admission,
+    INSERT) are prepared on the connection the first time and reused (wic.db.prepared_cursor), and
+    the admission's generic plan finds the admission through the partial unique index: with the
+    result and type as parameters it would scan every admission on the list."""
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, statement, cardinality(parameter_types) FROM pg_prepared_statements WHERE NOT from_sql ORDER BY prepare_time, name")
+            return cursor.fetchall()
+
+    before = prepared()
+    token = Token.objects.create(user=setup["staff"])
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    body = {"list": setup["gate"].pk, "secret": setup["credential"].secret, "scanned_at": "2099-11-10T08:30:00+08:00"}
+    results = [api_client.post("/api/v1/checkins/", {**body, "nonce": nonce()}, format="json").json()["result"] for _ in range(3)]
+    assert results == ["ok", "already_checked_in", "already_checked_in"]
+    new = [row for row in prepared() if row not in before]
+    tables = [next(t for t in ("authtoken_token", "registration_checkinlist", "FROM \"registration_checkin\"", "INSERT") if t in sql) for _, sql, _ in new]
+    assert sorted(tables) == sorted(["authtoken_token", "registration_checkinlist", "FROM \"registration_checkin\"", "INSERT"])
+    admission, _, parameters = next(row for row, table in zip(new, tables) if table == "FROM \"registration_checkin\"")
+    arguments = [str(setup["gate"].pk), str(setup["credential"].pk), "'ok'", "'entry'"][:parameters]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute(f'EXPLAIN EXECUTE "{admission}" ({", ".join(arguments)})')
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "checkin_one_admission_per_list" in plan, plan
