@@ -17,7 +17,7 @@ On other databases (SQLite), the usual cursor.
 """
 from functools import cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 @cache
@@ -32,9 +32,9 @@ def _postgresql():
         def execute(self, query, params=None, *, prepare=True, binary=None):
             return super().execute(query, params, prepare=prepare, binary=binary)
 
-    def set_timezone(cursor):
-        if connection.timezone != cursor.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone:
-            register_tzloader(connection.timezone, cursor)
+    def set_timezone(db, cursor):
+        if db.timezone != cursor.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone:
+            register_tzloader(db.timezone, cursor)
 
     return PreparedCursor, set_timezone
 
@@ -42,14 +42,15 @@ def _postgresql():
 def prepared_cursor():
     """A cursor (use it as a context manager) whose statements PostgreSQL prepares once per
     connection; the usual cursor on other databases."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
+    db = connections[DEFAULT_DB_ALIAS]  # once: each attribute of the `connection` proxy is a lookup
+    if db.vendor != "postgresql":
+        return db.cursor()
     cursor_class, set_timezone = _postgresql()
-    # What connection.cursor() does, with another psycopg cursor class.
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    with connection.wrap_database_errors:
-        raw = cursor_class(connection.connection)
-    set_timezone(raw)
-    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    # What db.cursor() does, with another psycopg cursor class.
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    with db.wrap_database_errors:
+        raw = cursor_class(db.connection)
+    set_timezone(db, raw)
+    return db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)

@@ -1,3 +1,4 @@
+import os
 import threading
 import time
 import uuid
@@ -406,3 +407,41 @@ def test_scan_statements_are_prepared_once_per_connection(setup, api_client):
         cursor.execute(f'EXPLAIN EXECUTE "{admission}" ({", ".join(arguments)})')
         plan = "\n".join(line for (line,) in cursor.fetchall())
     assert "checkin_one_admission_per_list" in plan, plan
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_scans_work_unprepared_when_prepared_statements_are_off(setup, api_client, reseed_after):
+    """DATABASE_PREPARED_STATEMENTS=0 leaves the connection without a prepare threshold (as
+    Django's default): the scan's statements then run unprepared, with the same answers. On a
+    fresh connection, so nothing an earlier test prepared is counted."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+    from django.db import connection
+
+    def threshold(value):
+        code = "import json; from wic import settings; print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold')))"
+        env = {**os.environ, "DATABASE_PREPARED_STATEMENTS": value, "DJANGO_DEBUG": "1"}
+        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=settings.BASE_DIR).stdout.strip()
+
+    assert (threshold("1"), threshold("0")) == ("5", "null")
+
+    def scan_twice():
+        body = {"list": setup["gate"].pk, "secret": setup["credential"].secret, "scanned_at": "2099-11-10T08:30:00+08:00"}
+        results = [api_client.post("/api/v1/checkins/", {**body, "nonce": nonce()}, format="json").json()["result"] for _ in range(2)]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return results, cursor.fetchone()[0]
+
+    api_client.force_authenticate(setup["staff"])
+    connection.close()
+    connection.ensure_connection()
+    connection.connection.prepare_threshold = None
+    try:
+        assert scan_twice() == (["ok", "already_checked_in"], 0)
+    finally:
+        connection.close()  # the next test's connection has the settings' threshold again
+    Checkin.objects.all().delete()
+    assert scan_twice() == (["ok", "already_checked_in"], 3)  # the control: list with credential, admission, INSERT (no token: force_authenticate)
