@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import Group
 
-from agenda.models import Session
 from registration import checkin as checkin_module
 from registration import services
 from registration.checkin import checkin_scan
