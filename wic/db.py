@@ -13,6 +13,11 @@ connection's prepared statements stay few (psycopg keeps at most 100 per connect
 connection pooler in transaction mode must keep prepared statements per client connection
 (PgBouncer 1.21+ with max_prepared_statements), or be left out; see docs/deploy.md.
 
+The statements name their columns (no `SELECT *`), so a migration that adds columns leaves them
+valid: PostgreSQL replans a prepared statement when a table it reads changes. One that changes the
+type of a column they return would fail them until the workers reload, as the release steps in
+docs/deploy.md do right after `migrate`.
+
 On other databases (SQLite), the usual cursor.
 """
 from functools import cache
