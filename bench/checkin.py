@@ -163,7 +163,8 @@ def load(phase: Phase | None, port: int, jobs: list, tokens: list[str], list_id:
                     method, url = "POST", "/api/v1/checkins/"
                     body = json.dumps({
                         "list": list_id, "secret": secret, "nonce": uuid.uuid4().hex,
-                        "scanned_at": datetime.now(BEIJING).isoformat(), "type": "entry", "device": f"bench-{n}",
+                        "scanned_at": datetime.now(BEIJING).isoformat(), "type": "entry",
+                        "gate": f"东门 {n % 4 + 1}", "device": f"bench-{n}",
                     }).encode()
                 t0 = due if due is not None else time.perf_counter()
                 try:

@@ -206,9 +206,9 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(Checkin)
 class CheckinAdmin(admin.ModelAdmin):
-    list_display = ["scanned_at", "checkin_list", "result", "type", "credential", "device", "user", "reconciled_at"]
+    list_display = ["scanned_at", "checkin_list", "result", "type", "credential", "gate", "device", "user", "reconciled_at"]
     list_filter = ["checkin_list", "result", "type"]
-    search_fields = ["raw_secret", "credential__registration__name", "credential__registration__reference", "device"]
+    search_fields = ["raw_secret", "credential__registration__name", "credential__registration__reference", "gate", "device"]
     list_select_related = ["checkin_list", "credential__registration", "user"]
     date_hierarchy = "scanned_at"
 

@@ -23,18 +23,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from .enums import GuestCategory
+from .enums import CATEGORY_COLOURS, GuestCategory
 
-# One colour per guest category, as badge bands are read from across a hall.
-CATEGORY_COLOURS = {
-    GuestCategory.GOVERNMENT: "#C62828",  # red
-    GuestCategory.INTERNATIONAL_ORGANIZATION: "#1565C0",  # blue
-    GuestCategory.ENTERPRISE: "#2E7D32",  # green
-    GuestCategory.ACADEMIA: "#6A1B9A",  # purple
-    GuestCategory.MEDIA: "#EF6C00",  # orange
-    GuestCategory.STAFF: "#546E7A",  # grey
-    GuestCategory.OTHER: "#00838F",  # teal
-}
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 

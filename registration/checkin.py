@@ -41,6 +41,7 @@ class FirstScan:
     """The admission that counted, as the amber answer shows it."""
 
     scanned_at: datetime
+    gate: str
     device: str
     user_id: int | None
 
@@ -63,7 +64,9 @@ class ScanAnswer:
                 "category": registration.category,
             }
         if self.first is not None:
-            body["first_scan"] = {"at": timezone.localtime(self.first.scanned_at).isoformat(), "device": self.first.device, "by": self.first.user_id}
+            body["first_scan"] = {
+                "at": timezone.localtime(self.first.scanned_at).isoformat(), "gate": self.first.gate, "device": self.first.device, "by": self.first.user_id,
+            }
         return body
 
 
@@ -144,12 +147,12 @@ def _admission_sql() -> str:
     type 'entry'); with them as parameters it scanned every admission on the list."""
     q = connection.ops.quote_name
     return (
-        f"SELECT id, scanned_at, device, user_id FROM {q(Checkin._meta.db_table)} "
+        f"SELECT id, scanned_at, gate, device, user_id FROM {q(Checkin._meta.db_table)} "
         f"WHERE checkin_list_id = %s AND credential_id = %s AND result = 'ok' AND type = '{Checkin.ENTRY}'"
     )
 
 
-_INSERTED = ["checkin_list_id", "credential_id", "raw_secret", "nonce", "type", "result", "scanned_at", "received_at", "user_id", "device"]
+_INSERTED = ["checkin_list_id", "credential_id", "raw_secret", "nonce", "type", "result", "scanned_at", "received_at", "user_id", "gate", "device"]
 
 
 @cache
@@ -162,31 +165,31 @@ def _insert_sql() -> str:
     )
 
 
-def _insert_checkin(*, checkin_list, credential, raw_secret, nonce, type, result, scanned_at, user, device) -> Checkin:
+def _insert_checkin(*, checkin_list, credential, raw_secret, nonce, type, result, scanned_at, user, gate, device) -> Checkin:
     """Checkin.objects.create() as one plain INSERT (the model has no save() logic or signals)."""
     received_at = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
-    values = [checkin_list.pk, credential.pk if credential else None, raw_secret, nonce, type, result, adapt(scanned_at), adapt(received_at), user.pk if user else None, device]
+    values = [checkin_list.pk, credential.pk if credential else None, raw_secret, nonce, type, result, adapt(scanned_at), adapt(received_at), user.pk if user else None, gate, device]
     with prepared_cursor() as cursor:
         cursor.execute(_insert_sql(), values)
         pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
     checkin = Checkin(
         id=pk, checkin_list=checkin_list, credential=credential, raw_secret=raw_secret, nonce=nonce, type=type,
-        result=result, scanned_at=scanned_at, received_at=received_at, user=user, device=device,
+        result=result, scanned_at=scanned_at, received_at=received_at, user=user, gate=gate, device=device,
     )
     checkin._state.adding = False
     return checkin
 
 
 def _admission(checkin_list_id, credential_id) -> tuple | None:
-    """(id, scanned_at, device, user_id) of the admission that counts on the list, if any (at most
+    """(id, scanned_at, gate, device, user_id) of the admission that counts on the list, if any (at most
     one: a constraint)."""
     if credential_id is None:
         return None
     with prepared_cursor() as cursor:
         cursor.execute(_admission_sql(), [checkin_list_id, credential_id])
         row = cursor.fetchone()
-    return (row[0], _aware(row[1]), row[2], row[3]) if row else None
+    return (row[0], _aware(row[1]), row[2], row[3], row[4]) if row else None
 
 
 def _first_admission(checkin_list_id, credential_id) -> FirstScan | None:
@@ -203,7 +206,8 @@ def _replayed(nonce: str) -> ScanAnswer | None:
 
 
 def checkin_scan(
-    *, checkin_list: CheckinList | int, secret: str, nonce: str, user, type: str = Checkin.ENTRY, scanned_at: datetime | None = None, device: str = ""
+    *, checkin_list: CheckinList | int, secret: str, nonce: str, user, type: str = Checkin.ENTRY, scanned_at: datetime | None = None, gate: str = "",
+    device: str = "",
 ) -> ScanAnswer:
     """Decide one scan: ok, already_checked_in, revoked, not_invited, not_approved, wrong_day or invalid.
 
@@ -229,7 +233,7 @@ def checkin_scan(
                 Checkin.objects.filter(pk=admitted[0]).update(result="already_checked_in", reconciled_at=timezone.now())
             checkin = _insert_checkin(
                 checkin_list=checkin_list, credential=credential, raw_secret=secret, nonce=nonce, type=type,
-                result=result, scanned_at=scanned_at, user=user, device=device[:100],
+                result=result, scanned_at=scanned_at, user=user, gate=gate[:100], device=device[:100],
             )
     except IntegrityError:
         # The nonce was seen before (a retry), or, with the lock switched off, the admission
@@ -240,7 +244,7 @@ def checkin_scan(
         credential = Credential.objects.select_related("registration").filter(secret=secret).first()
         checkin = Checkin.objects.create(
             checkin_list_id=list_id, credential=credential, raw_secret=secret, nonce=nonce, type=type,
-            result="already_checked_in", scanned_at=scanned_at, user=user, device=device[:100],
+            result="already_checked_in", scanned_at=scanned_at, user=user, gate=gate[:100], device=device[:100],
         )
         return ScanAnswer("already_checked_in", checkin, _first_admission(list_id, credential.pk if credential else None))
     return ScanAnswer(result, checkin, first)

@@ -122,6 +122,7 @@ class ScanSerializer(serializers.Serializer):
             "nonce": serializers.CharField(max_length=64),
             "scanned_at": serializers.DateTimeField(required=False),
             "type": serializers.ChoiceField(choices=[Checkin.ENTRY, Checkin.EXIT], default=Checkin.ENTRY),
+            "gate": serializers.CharField(max_length=100, required=False, allow_blank=True, default=""),
             "device": serializers.CharField(max_length=100, required=False, allow_blank=True, default=""),
         }
 
@@ -138,12 +139,31 @@ class ScanSerializer(serializers.Serializer):
         return value
 
 
+class ScanGuestSerializer(serializers.Serializer):
+    """The guest, on `ok` and `already_checked_in` only: what the gate needs, nothing more."""
+
+    name = serializers.CharField()
+    name_zh = serializers.CharField(allow_blank=True)
+    organization = serializers.CharField(allow_blank=True)
+    country = serializers.CharField(allow_blank=True, help_text="ISO 3166-1 alpha-2 code")
+    category = serializers.CharField(allow_blank=True)
+
+
+class FirstScanSerializer(serializers.Serializer):
+    """On `already_checked_in`: the admission that counted."""
+
+    at = serializers.DateTimeField()
+    gate = serializers.CharField(allow_blank=True)
+    device = serializers.CharField(allow_blank=True)
+    by = serializers.IntegerField(allow_null=True, help_text="id of the gate staff user")
+
+
 class ScanResultSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=RESULTS)
     scanned_at = serializers.DateTimeField()
     list = serializers.IntegerField()
-    guest = serializers.DictField(required=False)
-    first_scan = serializers.DictField(required=False)
+    guest = ScanGuestSerializer(required=False)
+    first_scan = FirstScanSerializer(required=False)
 
 
 FAILED_SCAN_LIMIT = 20  # unknown codes per user ...
@@ -182,7 +202,7 @@ class CheckinView(APIView):
         try:
             answer = checkin_scan(
                 checkin_list=data["list"], secret=data["secret"], nonce=data["nonce"], user=request.user,
-                type=data["type"], scanned_at=data.get("scanned_at"), device=data["device"],
+                type=data["type"], scanned_at=data.get("scanned_at"), gate=data["gate"], device=data["device"],
             )
         except CheckinList.DoesNotExist:
             raise serializer.fields["list"].does_not_exist(data["list"]) from None

@@ -12,6 +12,19 @@ class GuestCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# One colour per guest category, as badge bands are read from across a hall; the check-in screen
+# shows the same colour beside the category.
+CATEGORY_COLOURS = {
+    GuestCategory.GOVERNMENT: "#C62828",  # red
+    GuestCategory.INTERNATIONAL_ORGANIZATION: "#1565C0",  # blue
+    GuestCategory.ENTERPRISE: "#2E7D32",  # green
+    GuestCategory.ACADEMIA: "#6A1B9A",  # purple
+    GuestCategory.MEDIA: "#EF6C00",  # orange
+    GuestCategory.STAFF: "#546E7A",  # grey
+    GuestCategory.OTHER: "#00838F",  # teal
+}
+
+
 class Participation(models.TextChoices):
     ON_SITE = "on_site", _("On site in Wuzhen")
     ONLINE = "online", _("Online")

@@ -131,7 +131,7 @@ class Invitation(models.Model):
 
 
 class Checkin(models.Model):
-    """Every scan, refused ones too: list, credential, result, when, by whom, from which device.
+    """Every scan, refused ones too: list, credential, result, when, by whom, at which gate, from which device.
 
     What must hold: one admitted entry per credential and list (a database constraint); a
     client's nonce is unique, so a retried scan returns the first answer and writes nothing.
@@ -149,6 +149,10 @@ class Checkin(models.Model):
     scanned_at = models.DateTimeField(_("scanned at"))
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("gate staff"), null=True, on_delete=models.SET_NULL, related_name="+")
+    gate = models.CharField(
+        _("gate"), max_length=100, blank=True,
+        help_text=_("The entrance the scan was made at, as gate staff named it on the check-in page (for example 东门 2 / East gate 2)."),
+    )
     device = models.CharField(_("device"), max_length=100, blank=True)
     reconciled_at = models.DateTimeField(
         _("reconciled"), null=True, blank=True,

@@ -99,7 +99,17 @@ def checkin_page(request):
     lists = list(
         CheckinList.objects.filter(edition__end_date__gte=today).select_related("edition", "session").order_by("edition__year", "kind", "day", "id")
     )
-    response = render(request, "registration/checkin.html", {"lists": lists})
+    from django_countries import countries
+
+    from .enums import CATEGORY_COLOURS, GuestCategory
+
+    # The API answers with codes; the page shows their names in the page's language, and the
+    # category's badge colour so staff can match it with the band on the badge.
+    names = {
+        "countries": dict(countries),
+        "categories": {c.value: {"label": str(c.label), "colour": CATEGORY_COLOURS[c]} for c in GuestCategory},
+    }
+    response = render(request, "registration/checkin.html", {"lists": lists, "names": names, "today": today})
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -179,7 +179,8 @@ DEMO_GUESTS = (
 
 def seed_demo_guests(edition) -> None:
     """Demo guests (two approved with credentials, one pending) and open check-in lists: a gate
-    list per day and one for the demo's invitation-only item, so /checkin/ can be tried as `gate`."""
+    list per day, one for the day of seeding and one for the demo's invitation-only item, so
+    /checkin/ can be tried as `gate`."""
     from datetime import timedelta
 
     from registration import services as registration_services
@@ -202,6 +203,14 @@ def seed_demo_guests(edition) -> None:
             defaults={"name_zh": f"主入口 {day.month}月{day.day}日（演示）", "name_en": f"Main gate {day.isoformat()} (demo)"},
         )
         day += timedelta(days=1)
+    # The demo edition lies ahead, so its gate lists answer `wrong_day` until then: one more gate
+    # list for the day the demo is seeded lets /checkin/ admit the demo guests today.
+    today = timezone.localdate()
+    if not edition.start_date <= today <= edition.end_date:
+        CheckinList.objects.get_or_create(
+            edition=edition, kind=CheckinList.GATE, day=today,
+            defaults={"name_zh": f"主入口 {today.month}月{today.day}日（演示，今天可试）", "name_en": f"Main gate {today.isoformat()} (demo, try it today)"},
+        )
     banquet = agenda_services.session_upsert(
         edition=edition, key="demo-banquet", title_zh="欢迎晚宴（演示，凭请柬）", title_en="Welcome banquet (demo, by invitation)",
         kind="banquet", date=edition.start_date, start_time=time(19, 0), end_time=time(20, 30), access="by_invitation", source="demo",

@@ -407,7 +407,7 @@ def _registration(r: Registration) -> dict:
             {
                 "issued_at": _iso(c.issued_at), "revoked_at": _iso(c.revoked_at), "has_badge": bool(c.badge),
                 "scans": [
-                    {"list": s.checkin_list.name_zh, "type": s.type, "result": s.result, "scanned_at": _iso(s.scanned_at), "device": s.device}
+                    {"list": s.checkin_list.name_zh, "type": s.type, "result": s.result, "scanned_at": _iso(s.scanned_at), "gate": s.gate, "device": s.device}
                     for s in sorted(c.checkins.all(), key=lambda s: (s.scanned_at, s.pk))
                 ],
             }

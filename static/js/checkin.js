@@ -12,10 +12,22 @@
   var labels = document.getElementById("labels").dataset;
   var QUEUE = "wic-checkin-queue";
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var names = JSON.parse(document.getElementById("checkin-names").textContent);
+  var locale = /^zh/.test(document.documentElement.lang) ? "zh-CN" : "en-GB";
+  var gateInput = document.getElementById("checkin-gate");
+  gateInput.value = localStorage.getItem("wic-gate") || "";
+  gateInput.addEventListener("change", function () { localStorage.setItem("wic-gate", gateInput.value.trim()); });
 
   function queue() { try { return JSON.parse(localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; } }
   function saveQueue(q) { localStorage.setItem(QUEUE, JSON.stringify(q)); showPending(); }
-  function beijing(iso) { return new Date(iso).toLocaleTimeString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false }); }
+  // 2026-11-16 08:30:05 in Beijing time, the same in both languages (07/12 reads two ways).
+  function beijingDateTime(iso) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit" }).formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute + ":" + parts.second;
+  }
+  function beijing(iso) { return new Date(iso).toLocaleTimeString(locale, { timeZone: "Asia/Shanghai", hour12: false }); }
   function showPending() {
     var q = queue();
     pendingBox.hidden = q.length === 0;
@@ -43,21 +55,48 @@
     }).then(function (r) { return r.json().then(function (body) { return { status: r.status, body: body }; }); });
   }
 
+  // The answer as text nodes, one line each (nothing the server sends is parsed as HTML), over the
+  // whole screen. A tap or Escape clears it; an admission or a queued scan clears itself.
+  var hideTimer = null;
+  function hide() { out.hidden = true; clearTimeout(hideTimer); }
+  out.addEventListener("click", hide);
+  document.addEventListener("keydown", function (event) { if (event.key === "Escape") { hide(); } });
   function show(result, body) {
+    clearTimeout(hideTimer);
     out.hidden = false;
     out.className = "scan-result result-" + result + (result === "ok" ? " green" : result === "already_checked_in" ? " amber" : result === "pending" ? " grey" : " red");
+    out.textContent = "";
+    function line(tag, text, className) {
+      var el = document.createElement(tag);
+      el.textContent = text;
+      if (className) { el.className = className; }
+      out.appendChild(el);
+      return el;
+    }
     var text = labels[result.replace(/-/g, "_")] || labels.invalid;
     if (result === "pending") { text = labels.pending; }
-    var lines = ["<strong>" + text + "</strong>"];
+    line("strong", text, "line result-title");
     if (body && body.guest) {
       var g = body.guest;
-      lines.push(escapeHtml(g.name + (g.name_zh ? " · " + g.name_zh : "")), escapeHtml(g.organization), escapeHtml(g.country + " · " + g.category));
+      line("span", g.name + (g.name_zh ? " · " + g.name_zh : ""), "line guest-name");
+      if (g.organization) { line("span", g.organization, "line"); }
+      var category = names.categories[g.category];
+      var where = line("span", (names.countries[g.country] || g.country) + " · ", "line");
+      var chip = document.createElement("span");
+      chip.className = "category-chip";
+      chip.textContent = category ? category.label : g.category;
+      if (category) { chip.style.backgroundColor = category.colour; }  // CSSOM: allowed by the page's CSP
+      where.appendChild(chip);
     }
-    if (body && body.first_scan) { lines.push(labels.at + " " + escapeHtml(new Date(body.first_scan.at).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false })) + (body.first_scan.device ? " · " + escapeHtml(body.first_scan.device) : "")); }
-    if (body && body.code && !body.result) { lines.push(escapeHtml(body.message || body.code)); }
-    out.innerHTML = lines.join("<br>");
+    if (body && body.first_scan) {
+      var f = body.first_scan;
+      var when = beijingDateTime(f.at);
+      line("span", labels.at + " " + when + ((f.gate || f.device) ? " · " + (f.gate || f.device) : ""), "line");
+    }
+    if (body && body.code && !body.result) { line("span", body.message || body.code, "line"); }
+    line("span", labels.dismiss, "line dismiss");
+    if (result === "ok" || result === "pending") { hideTimer = setTimeout(hide, 4000); }
   }
-  function escapeHtml(s) { var d = document.createElement("div"); d.textContent = String(s); return d.innerHTML; }
 
   var flushing = false;  // one upload at a time: the "online" event and the timer may both fire
   function flush() {
@@ -85,7 +124,8 @@
     var scan = {
       list: Number(document.getElementById("checkin-list").value),
       type: document.getElementById("checkin-type").value,
-      secret: input.value.trim(), nonce: nonce(), scanned_at: new Date().toISOString(), device: deviceName()
+      secret: input.value.trim(), nonce: nonce(), scanned_at: new Date().toISOString(),
+      gate: gateInput.value.trim(), device: deviceName()
     };
     if (!scan.secret) { return; }
     input.value = "";

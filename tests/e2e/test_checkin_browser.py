@@ -84,13 +84,32 @@ def test_register_approve_show_qr_and_check_in(new_page, screenshot):
     gate = new_page("zh-hans", viewport={"width": 390, "height": 800})
     sign_in(gate, "gate", "/accounts/login/?next=/checkin/")
     expect(gate).to_have_url(re.compile(r"/checkin/$"))
+    gate.wait_for_load_state()  # checkin.js (deferred) fills the gate's field from the phone's storage
+    gate.fill("#checkin-gate", "东门 2")
+    gate.locator("#checkin-gate").dispatch_event("change")
+    gate.reload()  # the gate's name is remembered on the phone
+    expect(gate.locator("#checkin-gate")).to_have_value("东门 2")
     select_containing(gate, "#checkin-list", f"浏览器测试入口 {today}")
     gate.fill("#checkin-secret", typed)
     gate.click("#scan-form button[type=submit]")
     expect(gate.locator("#scan-result.green")).to_contain_text(name)
     expect(gate.locator("#scan-result")).to_contain_text("准予入场")
+    expect(gate.locator("#scan-result")).to_contain_text("Test Ministry")
+    expect(gate.locator("#scan-result")).to_contain_text("巴西 · 政府")  # names, not codes, in the page's language
+    chip = gate.locator("#scan-result .category-chip")
+    assert chip.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(198, 40, 40)"  # the badge band's red
+    box = gate.locator("#scan-result").bounding_box()
+    assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, 390, 800)  # the answer fills the screen
     screenshot(gate, "admitted")
+    gate.locator("#scan-result").click()  # a tap clears it
+    expect(gate.locator("#scan-result")).to_be_hidden()
+    gate.fill("#checkin-gate", "西门 1")
     gate.fill("#checkin-secret", typed)
     gate.click("#scan-form button[type=submit]")
     expect(gate.locator("#scan-result.amber")).to_contain_text("已检票")
+    expect(gate.locator("#scan-result")).to_contain_text(re.compile(r"首次检票于 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · 东门 2"))
     screenshot(gate, "again")
+    gate.wait_for_timeout(4500)  # an admission clears itself after 4 s; a refusal stays until tapped
+    expect(gate.locator("#scan-result.amber")).to_be_visible()
+    gate.keyboard.press("Escape")
+    expect(gate.locator("#scan-result")).to_be_hidden()

@@ -1,4 +1,6 @@
+import json
 import os
+import re
 import threading
 import time
 import uuid
@@ -47,14 +49,29 @@ def scan(s, secret=None, list_key="gate", **kwargs):
 
 
 def test_ok_then_already_checked_in_with_when_and_where(setup):
-    first = scan(setup, device="gate-A")
+    first = scan(setup, gate="东门 2", device="phone-A")
     assert first.result == "ok"
     assert first.as_dict()["guest"] == {"name": "Maria Silva", "name_zh": "", "organization": "Ministry of Communications", "country": "BR", "category": "government"}
-    again = scan(setup, device="gate-B")
+    again = scan(setup, gate="West gate", device="phone-B")
     assert again.result == "already_checked_in"
-    assert again.as_dict()["first_scan"]["device"] == "gate-A"
-    assert again.as_dict()["first_scan"]["at"] == "2099-11-10T08:30:00+08:00"
+    assert again.as_dict()["first_scan"] == {"at": "2099-11-10T08:30:00+08:00", "gate": "东门 2", "device": "phone-A", "by": setup["staff"].pk}
     assert Checkin.objects.filter(result="ok").count() == 1
+    assert list(Checkin.objects.order_by("id").values_list("gate", "device", "result")) == [
+        ("东门 2", "phone-A", "ok"), ("West gate", "phone-B", "already_checked_in"),
+    ]
+
+
+def test_api_keeps_the_gate_and_answers_with_it(setup, api_client):
+    api_client.force_authenticate(setup["staff"])
+    body = {"list": setup["gate"].pk, "secret": setup["credential"].secret, "scanned_at": DAY1.isoformat(), "device": "phone-A"}
+    first = api_client.post("/api/v1/checkins/", {**body, "nonce": nonce(), "gate": "  东门 2 "}, format="json")
+    assert (first.status_code, first.json()["result"]) == (200, "ok")
+    again = api_client.post("/api/v1/checkins/", {**body, "nonce": nonce()}, format="json")  # gate left out: ""
+    assert again.json()["first_scan"]["gate"] == "东门 2"
+    assert list(Checkin.objects.order_by("id").values_list("gate", flat=True)) == ["东门 2", ""]
+    too_long = api_client.post("/api/v1/checkins/", {**body, "nonce": nonce(), "gate": "x" * 101}, format="json")
+    assert (too_long.status_code, too_long.json()["errors"]["gate"][0]["code"]) == (400, "max_length")
+    assert Checkin.objects.count() == 2
 
 
 def test_exit_is_recorded_on_gate_lists(setup):
@@ -222,6 +239,21 @@ def test_checkin_page_for_gate_staff_only(setup, client, django_user_model):
     assert response.status_code == 200
     assert [l.name_zh for l in response.context["lists"]] == ["主入口 11月10日", "欢迎晚宴"]
     assert 'data-api="/api/v1/checkins/"' in response.content.decode()
+
+
+def test_checkin_page_names_codes_in_the_page_language_and_preselects_todays_gate(setup, client):
+    from django.utils import timezone
+
+    today = CheckinList.objects.create(edition=setup["edition"], name_zh="主入口 今天", kind="gate", day=timezone.localdate())
+    client.force_login(setup["staff"])
+    for language, brazil, government, gate_label in (("en", "Brazil", "Government", "Gate"), ("zh-hans", "巴西", "政府", "闸口")):
+        response = client.get("/checkin/", HTTP_ACCEPT_LANGUAGE=language)
+        page = response.content.decode()
+        names = json.loads(page.split('<script id="checkin-names" type="application/json">')[1].split("</script>")[0])
+        assert (names["countries"]["BR"], names["categories"]["government"]) == (brazil, {"label": government, "colour": "#C62828"})
+        assert len(names["countries"]) == 249 and len(names["categories"]) == 7
+        assert f'<label for="checkin-gate">{gate_label}</label>' in page
+        assert re.findall(r'<option value="(\d+)" selected>', page) == [str(today.pk)]
 
 
 @pytest.mark.parametrize("model", ["credential", "checkinlist", "invitation", "checkin"])

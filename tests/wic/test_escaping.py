@@ -212,11 +212,11 @@ def test_registration_page_text_is_escaped_on_every_page_email_and_export(world,
     assert_no_raw(browsable.content.decode())
     assert escape('"name": "<script>alert(\\"name\\")</script>') in browsable.content.decode()  # JSON, then HTML-escaped
 
-    # The check-in screen gets the guest as JSON data; the device name a gate phone sends is text in the admin.
+    # The check-in screen gets the guest as JSON data; the gate and device names a gate phone sends are text in the admin.
     gate = signed_in(client, world.users["gate"])
-    device = payload("device", 100)
+    device, gate_name = payload("device", 100), payload("gate", 100)
     scan = gate.post(
-        "/api/v1/checkins/", {"list": world.ids["checkin_list"], "secret": credential.secret, "nonce": "xss-1", "device": device,
+        "/api/v1/checkins/", {"list": world.ids["checkin_list"], "secret": credential.secret, "nonce": "xss-1", "device": device, "gate": gate_name,
          "scanned_at": f"{world_edition().start_date.isoformat()}T10:00:00+08:00"},
         content_type="application/json", HTTP_ACCEPT_LANGUAGE="en",
     )
@@ -225,7 +225,7 @@ def test_registration_page_text_is_escaped_on_every_page_email_and_export(world,
     from registration.models import Checkin
 
     admin = signed_in(client, organizer)
-    admin_pages(admin, Checkin.objects.get(device=device), listed=(device,))
+    admin_pages(admin, Checkin.objects.get(device=device, gate=gate_name), listed=(device, gate_name))
 
 
 def test_registration_api_keeps_text_as_data_and_pages_escape_it(world, api_client):
@@ -595,11 +595,11 @@ def test_expo_api_keeps_text_as_data_and_refuses_a_script_address(world, api_cli
     assert_shows(html_of(admin, reverse("admin:expo_exhibitor_change", args=[created["id"]])), *edited.values())
 
 
-def test_gate_device_name_is_the_only_free_text_of_a_scan():
+def test_gate_and_device_names_are_the_only_free_text_of_a_scan():
     from registration.checkin_api import ScanSerializer
 
-    # `secret` and `nonce` are codes the service looks up; `device` is shown in the admin (tested above).
-    assert set(serializer_text_fields(ScanSerializer())) == {"secret", "nonce", "device"}
+    # `secret` and `nonce` are codes the service looks up; `gate` and `device` are shown in the admin (tested above).
+    assert set(serializer_text_fields(ScanSerializer())) == {"secret", "nonce", "gate", "device"}
 
 
 # -- words typed into an address and rows of an imported file -------------------------------------------

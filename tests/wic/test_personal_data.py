@@ -115,13 +115,13 @@ def world(db, django_user_model, client, django_capture_on_commit_callbacks, set
     invitation = Invitation.objects.create(registration=registration, session=banquet)
     Invitation.objects.filter(pk=invitation.pk).update(created=DECIDED)
     gate = CheckinList.objects.create(edition=edition, name_zh="主入口 11月10日", kind="gate", day=DAY1.date())
-    checkin_scan(checkin_list=gate, secret=credential.secret, nonce=_nonce(), user=staff, scanned_at=DAY1, device="gate-A")
-    checkin_scan(checkin_list=gate, secret=credential.secret, nonce=_nonce(), user=staff, scanned_at=DAY1 + timedelta(minutes=5), device="gate-B")
+    checkin_scan(checkin_list=gate, secret=credential.secret, nonce=_nonce(), user=staff, scanned_at=DAY1, gate="东门 A", device="gate-A")
+    checkin_scan(checkin_list=gate, secret=credential.secret, nonce=_nonce(), user=staff, scanned_at=DAY1 + timedelta(minutes=5), gate="东门 B", device="gate-B")
 
     # Maria: a registration with a credential and a scan, an account, a volunteer application.
     maria = registration_services.registration_create(edition=edition, data=guest(), user=maria_user)
     maria_credential = _approve(maria, organizer, django_capture_on_commit_callbacks)
-    checkin_scan(checkin_list=gate, secret=maria_credential.secret, nonce=_nonce(), user=staff, scanned_at=DAY1, device="gate-A")
+    checkin_scan(checkin_list=gate, secret=maria_credential.secret, nonce=_nonce(), user=staff, scanned_at=DAY1, gate="东门 A", device="gate-A")
 
     # Volunteering: an application with a language, an interview, training, a shift worked, a swap asked; a team led.
     programme = make_programme(edition)
@@ -242,8 +242,8 @@ def test_export_holds_everything_with_exact_values_and_beijing_times(world):
         "credentials": [{
             "issued_at": "2099-09-02T15:30:00+08:00", "revoked_at": None, "has_badge": True,
             "scans": [
-                {"list": "主入口 11月10日", "type": "entry", "result": "ok", "scanned_at": "2099-11-10T08:30:00+08:00", "device": "gate-A"},
-                {"list": "主入口 11月10日", "type": "entry", "result": "already_checked_in", "scanned_at": "2099-11-10T08:35:00+08:00", "device": "gate-B"},
+                {"list": "主入口 11月10日", "type": "entry", "result": "ok", "scanned_at": "2099-11-10T08:30:00+08:00", "gate": "东门 A", "device": "gate-A"},
+                {"list": "主入口 11月10日", "type": "entry", "result": "already_checked_in", "scanned_at": "2099-11-10T08:35:00+08:00", "gate": "东门 B", "device": "gate-B"},
             ],
         }],
         "invitations": [{"session": "欢迎晚宴", "invited_at": "2099-09-02T15:30:00+08:00"}],

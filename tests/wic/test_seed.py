@@ -213,6 +213,33 @@ def test_seed_demo_creates_one_account_per_role_and_a_marked_future_edition():
     assert Session.objects.filter(edition=edition, is_published=False, kind="sub_forum").count() == 1
 
 
+def test_seed_demo_opens_a_gate_list_for_today_that_admits_the_demo_guests():
+    import uuid
+
+    import time_machine
+    from django.contrib.auth.models import User
+
+    from registration.checkin import checkin_scan
+    from registration.models import CheckinList, Credential
+
+    with time_machine.travel(datetime(2031, 3, 5, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        edition = seed_demo(password="demo-pass-for-tests-1")["edition"]
+        seed_demo(password="demo-pass-for-tests-1")  # again: still one list for the day
+        gate_lists = CheckinList.objects.filter(edition=edition, kind="gate").order_by("day")
+        assert [(l.day.isoformat(), l.name_zh) for l in gate_lists] == [
+            ("2031-03-05", "主入口 3月5日（演示，今天可试）"),
+            *((f"{edition.year}-11-{d}", f"主入口 11月{d}日（演示）") for d in (16, 17, 18, 19)),
+        ]
+        staff = User.objects.get(username="gate")
+        credential = Credential.objects.get(registration__edition=edition, registration__email="guest1@demo.wic-summit.example")
+        today, first_day = gate_lists[0], gate_lists[1]
+
+        def scan(checkin_list):
+            return checkin_scan(checkin_list=checkin_list, secret=credential.secret, nonce=str(uuid.uuid4()), user=staff).result
+
+        assert (scan(today), scan(today), scan(first_day)) == ("ok", "already_checked_in", "wrong_day")
+
+
 def test_seed_demo_is_idempotent():
     seed_demo(password="demo-pass-for-tests-1")
     counts = (Edition.objects.count(), Session.objects.count(), Member.objects.count(), get_user_model().objects.count())
