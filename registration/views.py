@@ -115,7 +115,7 @@ def checkin_page(request):
 
 
 def checkin_live(request):
-    """Organizers' live view: admitted guests per list, category and country; reloads itself."""
+    """Organizers' live view: admitted guests per list, gate, category and country; reloads itself."""
     from django.contrib.auth.views import redirect_to_login
     from django.db.models import Count
 
@@ -133,6 +133,7 @@ def checkin_live(request):
     per_list = dict(admitted.values_list("checkin_list").annotate(n=Count("id")))
     per_category = list(admitted.values("credential__registration__category").annotate(n=Count("id")).order_by("-n"))
     per_country = list(admitted.values("credential__registration__country").annotate(n=Count("id")).order_by("-n")[:30])
+    per_gate = list(admitted.values_list("gate").annotate(n=Count("id")).order_by("-n", "gate"))
     from django_countries import countries
 
     from .enums import GuestCategory
@@ -140,6 +141,7 @@ def checkin_live(request):
     context = {
         "rows": [(l, per_list.get(l.pk, 0)) for l in lists],
         "per_category": [(GuestCategory(r["credential__registration__category"]).label if r["credential__registration__category"] else "—", r["n"]) for r in per_category],
+        "per_gate": [(gate or _("(gate not named)"), n) for gate, n in per_gate],
         "per_country": [(countries.name(r["credential__registration__country"]) or "—", r["n"]) for r in per_country],
         "now": timezone.localtime(),
     }

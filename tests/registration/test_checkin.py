@@ -340,21 +340,23 @@ def test_live_view_counts_with_constant_queries(setup, client, django_user_model
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    scan(setup)
+    scan(setup)  # at a gate not named
     for i in range(guests - 1):
         r = services.registration_create(edition=setup["edition"], data=guest(email=f"live{i}@example.org", country="KE", category="media"))
         services.registration_decide(registration=r, status="approved", actor=None)
-        checkin_scan(checkin_list=setup["gate"], secret=r.credentials.get().secret, nonce=nonce(), user=setup["staff"], scanned_at=DAY1)
+        gate = "东门 1" if i % 2 else "东门 2"
+        checkin_scan(checkin_list=setup["gate"], secret=r.credentials.get().secret, nonce=nonce(), user=setup["staff"], scanned_at=DAY1, gate=gate)
     client.force_login(setup["staff"])
     assert client.get("/checkin/live/").status_code == 403  # gate staff are not organizers
     client.force_login(make_organizer("org-live"))
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/checkin/live/", HTTP_ACCEPT_LANGUAGE="en")
-    assert len(ctx.captured_queries) == 7  # session, user, the organizer role, lists, and one aggregate each per list, category, country
+    assert len(ctx.captured_queries) == 8  # session, user, the organizer role, lists, and one aggregate each per list, category, country, gate
     rows = {l.name_zh: n for l, n in response.context["rows"]}
     assert rows["主入口 11月10日"] == guests
     expected = [("Government", 1)] + ([("Media", guests - 1)] if guests > 1 else [])
     assert sorted(response.context["per_category"]) == sorted(expected)
+    assert response.context["per_gate"] == ([("东门 1", 2), ("东门 2", 2), ("(gate not named)", 1)] if guests == 5 else [("(gate not named)", 1)])
 
 
 def test_offline_scan_earlier_than_the_admission_takes_its_place(setup):
