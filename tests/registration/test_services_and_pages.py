@@ -163,3 +163,15 @@ def test_guest_page_shows_the_qr_code_and_typed_secret(client, future):
     secret = registration.credentials.get().secret
     html = client.get(f"/editions/2099/registration/{registration.token}/").content.decode()
     assert "<svg" in html and secret in html
+    assert "Your credential will appear here" not in html  # it is there
+
+
+def test_guest_page_says_the_credential_comes_with_approval_only_while_waiting(client, future):
+    registration = services.registration_create(edition=future, data=guest())
+    url = f"/editions/2099/registration/{registration.token}/"
+    waiting = "Your credential will appear here once your registration is approved."
+    assert waiting in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "报名获批后，参会证件将显示在这里。" in client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    services.registration_decide(registration=registration, status="rejected", actor=None)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (waiting in page, "Keep this page's address private: it is your personal link." in page) == (False, True)
