@@ -7,7 +7,7 @@ from django_countries.fields import CountryField
 
 from wic.i18n import BilingualMixin
 
-from .enums import GuestCategory, Participation, RegistrationStatus
+from .enums import DECISIONS, GuestCategory, Participation, RegistrationStatus
 
 
 class Registration(models.Model):
@@ -54,6 +54,11 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name}"
+
+    @property
+    def awaits_credential(self) -> bool:
+        """On site and still waiting for a decision that may approve it (approval issues the credential)."""
+        return self.participation == Participation.ON_SITE and RegistrationStatus.APPROVED in DECISIONS.get(self.status, ())
 
 
 class Credential(models.Model):
