@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Board, Hall, Outcome, Session, SessionOrganization, Venue
 
@@ -73,3 +74,24 @@ class OutcomeAdmin(admin.ModelAdmin):
     list_filter = ["kind", "edition"]
     search_fields = ["title_zh", "title_en"]
     list_select_related = ["edition", "session"]
+
+
+# Inlines on the core's pages, contributed in agenda/contrib.py.
+class BoardInline(admin.TabularInline):
+    """An edition's boards, on the edition's admin page."""
+
+    model = Board
+    extra = 0
+    fields = ["key", "number", "name_zh", "name_en", "tagline_zh", "tagline_en", "source"]
+
+
+class SessionRoleInline(admin.TabularInline):
+    """An organization's roles in sessions, on the organization's admin page."""
+
+    model = SessionOrganization
+    fk_name = "organization"
+    extra = 0
+    fields = ["session", "role", "sort_order"]
+    raw_id_fields = ["session"]
+    verbose_name = _("role in a session")
+    verbose_name_plural = _("roles in sessions")

@@ -1,9 +1,10 @@
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, viewsets
 
 from .filters import SessionFilter
-from .selectors import halls_for_listing, sessions_for_listing
-from .serializers import HallSerializer, SessionSerializer
+from .selectors import editions_for_api, halls_for_listing, sessions_for_listing
+from .serializers import EditionSerializer, HallSerializer, SessionSerializer
 
 
 @extend_schema_view(
@@ -27,3 +28,30 @@ class HallViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return halls_for_listing()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Editions of the summit, newest first"),
+    retrieve=extend_schema(
+        summary="One edition, by year",
+        parameters=[OpenApiParameter("year", int, OpenApiParameter.PATH, description="The edition's year, e.g. 2017")],
+    ),
+)
+class EditionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = EditionSerializer
+    lookup_field = "year"
+    lookup_value_regex = "[^/]+"
+    queryset = editions_for_api()
+    filterset_fields = ["is_demo"]
+
+    def get_queryset(self):
+        return editions_for_api()
+
+    def get_object(self):
+        raw = self.kwargs["year"]
+        if not raw.isdigit() or len(raw) > 4:
+            raise exceptions.NotFound(_("There is no edition for year %(year)s.") % {"year": raw})
+        try:
+            return self.get_queryset().get(year=int(raw))
+        except self.get_queryset().model.DoesNotExist:
+            raise exceptions.NotFound(_("There is no edition for year %(year)s.") % {"year": raw}) from None

@@ -1,7 +1,9 @@
 """Reads of the agenda, each owning its joins so no caller queries per row."""
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import Hall, Outcome, Session, SessionOrganization
+from wic.models import Edition, EditionOrganization
+
+from .models import Board, Hall, Outcome, Session, SessionOrganization
 
 
 def sessions_for_listing() -> QuerySet[Session]:
@@ -100,3 +102,17 @@ def starred_ids(user, edition) -> set[int]:
     if not user.is_authenticated:
         return set()
     return set(Star.objects.filter(user=user, session__edition=edition).values_list("session_id", flat=True))
+
+
+def editions_for_api() -> QuerySet[Edition]:
+    return (
+        Edition.objects.filter(is_published=True)
+        .select_related("main_venue")
+        .prefetch_related(
+            "figures",
+            Prefetch("organization_roles", queryset=EditionOrganization.objects.select_related("organization")),
+            Prefetch("boards", queryset=Board.objects.order_by("number", "key")),
+        )
+        .annotate(session_count=Count("sessions", filter=Q(sessions__is_published=True), distinct=True))
+        .order_by("-year")
+    )

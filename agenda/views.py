@@ -111,10 +111,11 @@ def edition_detail(request, year):
     if edition is None:
         return no_edition(request, year)
     from agenda.models import Outcome
+    from wic import contrib
     from wic.models import EditionOrganization
 
     figures = list(edition.figures.all())
-    groups = {"summit": _("The summit"), "expo": _("Expo"), "awards": _("Awards and programmes"), "volunteers": _("Volunteers")}
+    groups = {"summit": _("The summit"), **{g.key: g.label for g in contrib.ordered(contrib.FigureGroup)}}
     context = {
         "edition": edition,
         "figure_groups": [(key, label, [f for f in figures if f.group == key]) for key, label in groups.items() if any(f.group == key for f in figures)],

@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from agenda.models import Board
-
+from . import contrib
 from .models import Edition, EditionFigure, EditionOrganization, Member, Organization, OutgoingEmail
 
 
@@ -19,10 +18,13 @@ class EditionOrganizationInline(admin.TabularInline):
     fields = ["organization", "role", "sort_order", "source"]
 
 
-class BoardInline(admin.TabularInline):
-    model = Board
-    extra = 0
-    fields = ["key", "number", "name_zh", "name_en", "tagline_zh", "tagline_en", "source"]
+class ContributedInlinesMixin:
+    """Inlines the apps add to this core model's page (`wic.contrib.AdminInline`), after its own."""
+
+    def get_inlines(self, request, obj):
+        label = self.model._meta.label
+        added = [c.inline for c in contrib.ordered(contrib.AdminInline) if c.model == label]
+        return [*super().get_inlines(request, obj), *added]
 
 
 @admin.register(OutgoingEmail)
@@ -62,13 +64,13 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(ContributedInlinesMixin, admin.ModelAdmin):
     list_display = ["year", "name_zh", "name_en", "ordinal", "start_date", "end_date", "main_venue", "is_demo", "is_published"]
     list_filter = ["is_demo", "is_published"]
     search_fields = ["name_zh", "name_en", "theme_zh", "theme_en", "=year"]
     list_select_related = ["main_venue"]
     ordering = ["-year"]
-    inlines = [EditionOrganizationInline, EditionFigureInline, BoardInline]
+    inlines = [EditionOrganizationInline, EditionFigureInline]
 
 
 @admin.register(EditionFigure)
@@ -79,24 +81,11 @@ class EditionFigureAdmin(admin.ModelAdmin):
     list_select_related = ["edition"]
 
 
-class SessionRoleInline(admin.TabularInline):
-    from agenda.models import SessionOrganization
-
-    model = SessionOrganization
-    fk_name = "organization"
-    extra = 0
-    fields = ["session", "role", "sort_order"]
-    raw_id_fields = ["session"]
-    verbose_name = _("role in a session")
-    verbose_name_plural = _("roles in sessions")
-
-
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ContributedInlinesMixin, admin.ModelAdmin):
     list_display = ["name_zh", "name_en", "abbreviation", "kind", "country", "is_demo"]
     list_filter = ["kind", "is_demo"]
     search_fields = ["name_zh", "name_en", "abbreviation"]
-    inlines = [SessionRoleInline]
 
 
 @admin.register(EditionOrganization)

@@ -1,7 +1,6 @@
-"""The summit-wide endpoints: editions, organizations, tokens."""
+"""The summit-wide endpoints: organizations, tokens (editions are published by the agenda: agenda/api.py)."""
 import django_filters
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -10,8 +9,8 @@ from rest_framework.views import APIView
 
 from .models import Organization
 from .enums import OrganizationKind
-from .selectors import editions_for_api, organizations_for_api
-from .serializers import EditionSerializer, OrganizationSerializer
+from .selectors import organizations_for_api
+from .serializers import OrganizationSerializer
 
 
 class OrganizationFilter(django_filters.FilterSet):
@@ -28,33 +27,6 @@ class OrganizationFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(name_zh__icontains=value) | Q(name_en__icontains=value) | Q(abbreviation__icontains=value)
         )
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Editions of the summit, newest first"),
-    retrieve=extend_schema(
-        summary="One edition, by year",
-        parameters=[OpenApiParameter("year", int, OpenApiParameter.PATH, description="The edition's year, e.g. 2017")],
-    ),
-)
-class EditionViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = EditionSerializer
-    lookup_field = "year"
-    lookup_value_regex = "[^/]+"
-    queryset = editions_for_api()
-    filterset_fields = ["is_demo"]
-
-    def get_queryset(self):
-        return editions_for_api()
-
-    def get_object(self):
-        raw = self.kwargs["year"]
-        if not raw.isdigit() or len(raw) > 4:
-            raise exceptions.NotFound(_("There is no edition for year %(year)s.") % {"year": raw})
-        try:
-            return self.get_queryset().get(year=int(raw))
-        except self.get_queryset().model.DoesNotExist:
-            raise exceptions.NotFound(_("There is no edition for year %(year)s.") % {"year": raw}) from None
 
 
 @extend_schema_view(list=extend_schema(summary="Organizations named by the texts"), retrieve=extend_schema(summary="One organization"))

@@ -7,6 +7,10 @@ class WicConfig(AppConfig):
     verbose_name = _("Summit")
 
     def ready(self):
-        from .audit import register_models
+        from django.core import checks
 
+        from .audit import register_models
+        from .contrib import check_contributions
+
+        checks.register(check_contributions)
         register_models()

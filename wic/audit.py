@@ -13,43 +13,25 @@ from auditlog.registry import auditlog
 from django.apps import apps
 from django.urls import reverse
 
-# app_label.Model -> keyword arguments for auditlog.register
+# The core's models: app_label.Model -> keyword arguments for auditlog.register. The apps add
+# theirs as `wic.contrib.AuditedModel` in their contrib.py.
 RECORDED = {
     "auth.User": {"include_fields": ["username", "is_active", "is_staff", "is_superuser"], "m2m_fields": {"groups"}},
     "wic.Edition": {},
     "wic.Organization": {},
     "wic.Member": {"m2m_fields": {"representatives"}},
-    "agenda.Session": {"exclude_fields": ["sort_key"]},
-    "forums.ForumCall": {},
-    "forums.ForumApplication": {"include_fields": ["state", "board", "decided_at", "decision_message", "submitted_at"]},
-    "forums.Review": {},
-    "registration.Registration": {"include_fields": ["status", "decided_at", "decided_by", "participation", "category"]},
-    "registration.Credential": {"include_fields": ["registration", "secret", "revoked_at", "revoked_by"], "mask_fields": ["secret"]},
-    "registration.CheckinList": {},
-    "registration.Invitation": {},
-    # Volunteers: decisions, team placement, shift attendance (never phone or email).
-    "volunteers.Volunteer": {"include_fields": ["status", "team", "decided_at", "decided_by"]},
-    "volunteers.Team": {},
-    "volunteers.Shift": {},
-    "volunteers.Assignment": {"include_fields": ["status", "checked_in_at", "arrival", "checked_out_at", "departure"]},
-    # Awards: quotas and their use, nominations' states and results.
-    "awards.AwardProgramme": {},
-    "awards.RecommendationQuota": {},
-    "awards.Recommendation": {"include_fields": ["enterprise", "withdrawn_at", "slot", "quota"]},
-    "awards.EnterpriseRepresentative": {},
-    "awards.Nomination": {"include_fields": ["state", "submitted_at", "screening_note", "won_category"]},
-    # Expo: decisions, booth allotments, launches, openings, meetings.
-    "expo.Exhibitor": {"include_fields": ["status", "decided_at", "decided_by", "preferred_zone", "booth_size"], "m2m_fields": {"representatives"}},
-    "expo.Booth": {},
-    "expo.BoothAllotment": {},
-    "expo.Launch": {},
-    "expo.TalentListing": {},
-    "expo.MeetingRequest": {"include_fields": ["status", "start", "end", "decided_at", "decided_by"]},
 }
 
 
+def recorded() -> dict[str, dict]:
+    """Every recorded model: the core's, then the apps' contributions."""
+    from . import contrib
+
+    return {**RECORDED, **{item.label: item.options for item in contrib.items(contrib.AuditedModel)}}
+
+
 def register_models() -> None:
-    for label, options in RECORDED.items():
+    for label, options in recorded().items():
         try:
             model = apps.get_model(label)
         except LookupError:  # an app not installed in this configuration

@@ -79,18 +79,16 @@ class EditionFigure(BilingualMixin, models.Model):
     def is_lower_bound(self) -> bool:
         return self.qualifier == Qualifier.AT_LEAST
 
-    GROUP_PREFIXES = (
-        ("expo", ("exhibitor", "expo_")),
-        ("awards", ("leading_tech", "outstanding_contribution", "youth_leader", "competition_", "case")),
-        ("volunteers", ("volunteer", "interview_rounds")),
-    )
-
     @property
     def group(self) -> str:
-        """Which part of the summit the figure belongs to: summit, expo, awards or volunteers."""
-        for group, prefixes in self.GROUP_PREFIXES:
-            if self.key.startswith(prefixes):
-                return group
+        """Which part of the summit the figure belongs to: "summit", or the key of the
+        `wic.contrib.FigureGroup` an app contributes whose prefix the key starts with (expo,
+        awards, volunteers)."""
+        from . import contrib
+
+        for group in contrib.ordered(contrib.FigureGroup):
+            if self.key.startswith(group.prefixes):
+                return group.key
         return "summit"
 
 

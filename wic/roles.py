@@ -23,8 +23,9 @@ ROLE_LABELS = {
     EXHIBITOR: _("Exhibitor"),
 }
 
-# Apps whose every permission an organizer holds in the admin.
-ORGANIZER_APPS = ("wic", "agenda", "forums", "registration", "volunteers", "awards", "expo", "authtoken")
+# Apps whose every permission an organizer holds in the admin: these of the core, and every app
+# that contributes a `wic.contrib.OrganizerApp` (see organizer_apps()).
+CORE_ORGANIZER_APPS = ("wic", "authtoken")
 # And these besides: people and their roles (the user admin keeps the organizer role, staff status
 # and permissions to superusers), reading the audit trail, and the failed sign-ins (django-axes):
 # seeing who is locked out and unlocking them (deleting the attempt). The sign-in and failure logs
@@ -33,6 +34,12 @@ ORGANIZER_PERMISSIONS = (
     "auth.view_user", "auth.change_user", "auth.view_group", "auditlog.view_logentry",
     "axes.view_accessattempt", "axes.delete_accessattempt",
 )
+
+
+def organizer_apps() -> tuple[str, ...]:
+    from . import contrib
+
+    return CORE_ORGANIZER_APPS + tuple(item.app_label for item in contrib.items(contrib.OrganizerApp))
 
 
 def has_role(user, role: str) -> bool:

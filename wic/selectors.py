@@ -1,23 +1,7 @@
 """Reads of the summit-wide records, each owning its joins so no caller queries per row."""
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import QuerySet
 
-from agenda.models import Board
-
-from .models import Edition, EditionOrganization, Organization
-
-
-def editions_for_api() -> QuerySet[Edition]:
-    return (
-        Edition.objects.filter(is_published=True)
-        .select_related("main_venue")
-        .prefetch_related(
-            "figures",
-            Prefetch("organization_roles", queryset=EditionOrganization.objects.select_related("organization")),
-            Prefetch("boards", queryset=Board.objects.order_by("number", "key")),
-        )
-        .annotate(session_count=Count("sessions", filter=Q(sessions__is_published=True), distinct=True))
-        .order_by("-year")
-    )
+from .models import Organization
 
 
 def organizations_for_api() -> QuerySet[Organization]:

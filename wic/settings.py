@@ -48,13 +48,15 @@ INSTALLED_APPS = [
     "django_countries",
     "auditlog",
     "axes",  # login throttling (settings below, "Secure by default")
+    # The core, then the domain apps; a domain app's contributions (wic/contrib.py) are collected
+    # in this order, after the apps each names in `after`.
     "wic",
     "agenda",
-    "registration",
-    "volunteers",
-    "awards",
-    "expo",
     "forums",
+    "registration",
+    "awards",
+    "volunteers",
+    "expo",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from agenda.api import HallViewSet, SessionViewSet
+from agenda.api import EditionViewSet, HallViewSet, SessionViewSet
 from registration.checkin_api import CheckinView
 from forums.api import ForumApplicationViewSet
 from awards.api import AwardProgrammeViewSet, NominationViewSet, RecommendationViewSet
@@ -17,7 +17,7 @@ from .admin_audit import audit_object_view
 from .admin_dashboard import dashboard_index, dashboard_view
 from .forms import QueuedPasswordResetForm
 from .security import PASSWORD_RESET_RATE, public_write_limit
-from .api import EditionViewSet, ObtainTokenView, OrganizationViewSet
+from .api import ObtainTokenView, OrganizationViewSet
 
 router = DefaultRouter()
 router.register("editions", EditionViewSet, basename="edition")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import contrib
 from .models import Edition
 from .selectors import current_of
 
@@ -38,9 +39,10 @@ def home(request):
     editions = list(Edition.objects.filter(is_published=True).select_related("main_venue").prefetch_related("figures").order_by("-year"))
     current = current_of(editions, today)
     past = [e for e in editions if e is not current]
-    # Links to the expo and awards figures of the current edition, where it has any.
+    # Links to the figures of the current edition by part of the summit (the groups the apps
+    # contribute with on_home), where it has any.
     groups = {f.group for f in current.figures.all()} if current else set()
-    current_groups = [g for g in ("expo", "awards") if g in groups]
+    current_groups = [g for g in contrib.ordered(contrib.FigureGroup) if g.on_home and g.key in groups]
     return render(request, "wic/home.html", {"current": current, "past": past, "today": today, "current_groups": current_groups})
 
 

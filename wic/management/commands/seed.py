@@ -15,10 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             for report in seed_past_editions():
-                self.stdout.write(
-                    f"{report.year}: {report.sessions} sessions, {report.organizations} organizations, "
-                    f"{report.figures} figures, {report.outcomes} outcomes, {report.boards} boards, {report.halls} halls"
-                )
+                self.stdout.write(str(report))
             if options["demo"]:
                 result = seed_demo()
                 shown = result["password"] if settings.DEBUG else "(the value of DEMO_PASSWORD)"

@@ -1,0 +1,141 @@
+"""The agenda's part of the past editions (contributed through agenda/contrib.py as a
+`wic.contrib.Seed`): from the same edition files as the core (`wic/seed_data/<year>.yaml`), the
+venues and their halls, the edition's main venue, the boards, the sessions with their host and
+co-host organizations, and the outcomes. Runs after the core has loaded the editions and the
+organizations; idempotent like the rest of the seed."""
+from wic.seeding import SeedContext, SeedReport, parse_date, parse_time
+
+from . import services as agenda_services
+
+
+def check_seed_data(data: dict, year: int) -> list[str]:
+    """The agenda's references in one edition file: venues, halls, boards, organizations, sources."""
+    problems = []
+    orgs = {o["name_zh"] for o in data.get("organizations") or []}
+    venues = {v["name_zh"]: {h["name_zh"] for h in v.get("halls") or []} for v in data.get("venues") or []}
+    boards = {b["key"] for b in data.get("boards") or []}
+    keys = set()
+    for session in data.get("sessions") or []:
+        key = session["key"]
+        if key in keys:
+            problems.append(f"session key {key!r} is used twice")
+        keys.add(key)
+        for link in session.get("organizations") or []:
+            if link["organization"] not in orgs:
+                problems.append(f"session {key!r} names unknown organization {link['organization']!r}")
+        if session.get("venue") and session["venue"] not in venues:
+            problems.append(f"session {key!r} names unknown venue {session['venue']!r}")
+        if session.get("hall") and session["hall"] not in venues.get(session.get("venue"), set()):
+            problems.append(f"session {key!r} names unknown hall {session['hall']!r}")
+        if session.get("board") and session["board"] not in boards:
+            problems.append(f"session {key!r} names unknown board {session['board']!r}")
+        if not session.get("source"):
+            problems.append(f"session {key!r} names no source text")
+    main_venue = data["edition"].get("main_venue")
+    if main_venue and main_venue not in venues:
+        problems.append(f"edition names unknown main venue {main_venue!r}")
+    return problems
+
+
+def edition_fields(data: dict) -> dict:
+    """The edition's main venue, set by the core when it loads the edition: the file's venues are
+    written first, in the file's order (the same upserts as `_load`, which then changes nothing)."""
+    ed = data["edition"]
+    venues = {}
+    for venue_data in data.get("venues") or []:
+        venues[venue_data["name_zh"]] = agenda_services.venue_upsert(
+            name_zh=venue_data["name_zh"],
+            kind=venue_data.get("kind", "other"),
+            name_en=venue_data.get("name_en", ""),
+            source=venue_data.get("source", ed["source"]),
+        )
+    return {"main_venue": venues.get(ed.get("main_venue"))}
+
+
+def seed_agenda(context: SeedContext) -> None:
+    for year, data in context.data.items():
+        _load(data, context.editions[year], context)
+
+
+def _load(data: dict, edition, context: SeedContext) -> None:
+    ed = data["edition"]
+    report = context.reports.setdefault(edition.year, SeedReport(year=edition.year))
+    venues, halls = {}, {}
+    for venue_data in data.get("venues") or []:
+        venue = agenda_services.venue_upsert(
+            name_zh=venue_data["name_zh"],
+            kind=venue_data.get("kind", "other"),
+            name_en=venue_data.get("name_en", ""),
+            source=venue_data.get("source", ed["source"]),
+        )
+        venues[venue.name_zh] = venue
+        for index, hall_data in enumerate(venue_data.get("halls") or []):
+            hall = agenda_services.hall_upsert(
+                venue=venue,
+                name_zh=hall_data["name_zh"],
+                room=str(hall_data.get("room") or ""),
+                name_en=hall_data.get("name_en", ""),
+                sort_order=index,
+            )
+            halls[(venue.name_zh, hall.name_zh)] = hall
+            report.add("halls")
+    organizations = context.organizations
+    boards = {}
+    for board_data in data.get("boards") or []:
+        boards[board_data["key"]] = agenda_services.board_upsert(
+            edition=edition,
+            key=board_data["key"],
+            name_zh=board_data["name_zh"],
+            number=board_data.get("number"),
+            name_en=board_data.get("name_en") or "",
+            tagline_zh=board_data.get("tagline_zh") or "",
+            source=board_data.get("source") or ed["source"],
+        )
+        report.add("boards")
+    for index, s in enumerate(data.get("sessions") or []):
+        session = agenda_services.session_upsert(
+            edition=edition,
+            key=s["key"],
+            title_zh=s["title_zh"],
+            title_en=s.get("title_en") or "",
+            alt_titles="\n".join(s.get("alt_titles_zh") or []),
+            kind=s["kind"],
+            date=parse_date(s["date"]),
+            start_time=parse_time(s.get("start")),
+            end_time=parse_time(s.get("end")),
+            period=s.get("period") or "",
+            hall=halls.get((s.get("venue"), s.get("hall"))) if s.get("hall") else None,
+            board=boards.get(s.get("board")) if s.get("board") else None,
+            access=s.get("access") or "open",
+            theme_zh=s.get("theme_zh") or "",
+            attendance=s.get("attendance"),
+            attendance_qualifier=s.get("attendance_qualifier") or "",
+            attendance_quote_zh=s.get("attendance_quote_zh") or "",
+            summary_zh=(s.get("summary_zh") or "").strip(),
+            source=s["source"],
+            sort_order=index,
+        )
+        agenda_services.session_set_organizations(
+            session=session,
+            roles=[(organizations[link["organization"]], link["role"]) for link in s.get("organizations") or []],
+        )
+        for o_index, out in enumerate(s.get("outcomes") or []):
+            agenda_services.outcome_upsert(
+                edition=edition,
+                session=session,
+                title_zh=out["title_zh"],
+                kind=out.get("kind") or "other",
+                source=out.get("source") or s["source"],
+                sort_order=o_index,
+            )
+            report.add("outcomes")
+        report.add("sessions")
+    for index, out in enumerate(data.get("outcomes") or []):
+        agenda_services.outcome_upsert(
+            edition=edition,
+            title_zh=out["title_zh"],
+            kind=out.get("kind") or "other",
+            source=out.get("source") or ed["source"],
+            sort_order=index,
+        )
+        report.add("outcomes")

@@ -1,0 +1,22 @@
+"""What the awards app contributes to the core (see wic/contrib.py and docs/architecture.md)."""
+from django.utils.translation import gettext_lazy as _
+
+from wic.contrib import AuditedModel, DashboardPanel, Demo, FigureGroup, OrganizerApp, PersonalData, Seed
+
+from . import dashboard, demo, seeding
+from .personal_data import AwardsPersonalData
+
+CONTRIBUTIONS = [
+    OrganizerApp("awards"),
+    # Quotas and their use, nominations' states and results.
+    AuditedModel("awards.AwardProgramme"),
+    AuditedModel("awards.RecommendationQuota"),
+    AuditedModel("awards.Recommendation", {"include_fields": ["enterprise", "withdrawn_at", "slot", "quota"]}),
+    AuditedModel("awards.EnterpriseRepresentative"),
+    AuditedModel("awards.Nomination", {"include_fields": ["state", "submitted_at", "screening_note", "won_category"]}),
+    PersonalData(AwardsPersonalData(), order=40),
+    DashboardPanel("awards", lambda edition, now: dashboard.awards_panel(edition), "awards/admin/dashboard_panel.html", order=40),
+    FigureGroup("awards", _("Awards and programmes"), ("leading_tech", "outstanding_contribution", "youth_leader", "competition_", "case"), order=20, on_home=True),
+    Seed(load=lambda context: seeding.seed_award_programmes(years=context.years)),
+    Demo(build=demo.seed_demo_awards),
+]

@@ -1,0 +1,111 @@
+"""The personal-data export and erasure of every person in the demo data, compared with a golden
+file written before the apps' handlers moved out of the core (issue 18): the move must not change
+one byte of what `manage.py personal_data export|delete` prints.
+
+The demo is seeded at a fixed instant (time-machine, clock stopped), so every time of its records
+is that instant. What differs from run to run by design is masked, and nothing else: tokens inside
+the links of emails, registration references, the visible end of a masked credential secret, the
+times of the past editions' audit entries (seeded once per test session, at the real time), the
+order of the fields inside an audit entry's changes (auditlog does not keep one) and the primary
+keys there (a PostgreSQL sequence is not rolled back with the test). Regenerate only on purpose:
+`WIC_WRITE_GOLDEN=1 ./test.sh tests/wic/test_personal_data_golden.py`.
+"""
+import io
+import json
+import lzma
+import os
+import re
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import translation
+
+from wic.demo import seed_demo
+
+pytestmark = pytest.mark.django_db
+
+GOLDEN = Path(__file__).parent / "golden" / "personal_data_demo.json.xz"  # 35 MB of JSON, 30 KB packed
+SEEDED_AT = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+# Random by design: the token of a guest's page or a feed in a link, a volunteer's check-in code.
+RANDOM = [
+    (re.compile(r"(/(?:r|g|guest|feed|volunteer|standby|offer|my-agenda|calendar)/)[A-Za-z0-9_\-]{16,}"), r"\1<token>"),
+    (re.compile(r"\b[A-Za-z0-9_\-]{32,}\b"), "<token>"),
+]
+
+
+def _number(value):
+    if isinstance(value, int) and not isinstance(value, bool) or (isinstance(value, str) and value.isascii() and value.isdigit()):
+        return "<n>"
+    if isinstance(value, str) and value.startswith("**"):
+        return "<masked>"
+    return value
+
+
+def _masked(text: str, references: list[str]) -> str:
+    """The export as the command printed it (same JSON layout), with the random parts masked."""
+    data = json.loads(text)
+    frozen = SEEDED_AT.isoformat()
+    for entry in data.get("audit_log", []):
+        if entry["at"] != frozen:
+            entry["at"] = "<seed time>"
+        if isinstance(entry.get("changes"), dict):
+            entry["changes"] = {
+                key: [_number(v) for v in value] if isinstance(value, list) else _number(value) for key, value in sorted(entry["changes"].items())
+            }
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    for pattern, replacement in RANDOM:
+        text = pattern.sub(replacement, text)
+    for reference in references:
+        text = text.replace(reference, "<reference>")
+    return text
+
+
+def _people() -> list[str]:
+    """Every address the demo holds personal data for: accounts, guests, volunteers, contacts."""
+    from awards.models import Nomination
+    from expo.models import Exhibitor
+    from forums.models import ForumApplication
+    from registration.models import Registration
+    from volunteers.models import Volunteer
+
+    found = set(get_user_model().objects.exclude(email="").values_list("email", flat=True))
+    found |= set(Registration.objects.values_list("email", flat=True))
+    found |= set(Volunteer.objects.values_list("email", flat=True))
+    for model in (ForumApplication, Nomination, Exhibitor):
+        found |= set(model.objects.exclude(contact_email="").values_list("contact_email", flat=True))
+    return sorted(a.lower() for a in found if a)
+
+
+def _outputs() -> dict:
+    from registration.models import Registration
+
+    references = list(Registration.objects.values_list("reference", flat=True))
+    outputs = {}
+    with translation.override("en"):
+        for email in _people():
+            export, erase = io.StringIO(), io.StringIO()
+            call_command("personal_data", "export", "--email", email, stdout=export)
+            call_command("personal_data", "delete", "--email", email, "--dry-run", stdout=erase)
+            outputs[email] = {"export": _masked(export.getvalue(), references), "delete --dry-run": erase.getvalue()}
+    return outputs
+
+
+def test_personal_data_of_every_demo_person_is_unchanged(settings):
+    settings.DEMO_PASSWORD = "wic-demo-2026"
+    with time_machine.travel(SEEDED_AT, tick=False):
+        seed_demo()
+        outputs = _outputs()
+    if os.environ.get("WIC_WRITE_GOLDEN"):
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_bytes(lzma.compress((json.dumps(outputs, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()))
+    if os.environ.get("WIC_DUMP_GOLDEN"):  # to diff a failure: the outputs of this run
+        Path(os.environ["WIC_DUMP_GOLDEN"]).write_text(json.dumps(outputs, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    golden = json.loads(lzma.decompress(GOLDEN.read_bytes()))
+    assert sorted(outputs) == sorted(golden)
+    for email in golden:
+        assert outputs[email] == golden[email], email

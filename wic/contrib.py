@@ -1,0 +1,228 @@
+"""The contribution registry: how a domain app adds its part to what the core enumerates.
+
+The core (`wic`) knows no domain app by name. Each app declares what it contributes in its own
+`<app>/contrib.py`, as a list named `CONTRIBUTIONS` of the typed records below; the core collects
+them from the installed apps, in `INSTALLED_APPS` order, the way Django's admin autodiscovers
+`admin.py` and pretix collects its data shredders:
+
+- `DashboardPanel`: a panel of the organizers' edition dashboard (a selector and a template).
+- `HistoryCount`: the figures an app counts per edition for the dashboard's "Editions compared".
+- `PersonalData`: how the app finds, exports and erases one person's data (`wic.personal_data`).
+- `Seed`: the app's part of `manage.py seed` (the past editions), run after the apps it names.
+- `Demo`: the app's part of `manage.py seed --demo`, run after the apps it names.
+- `AuditedModel`: a model the audit trail records, with django-auditlog's options.
+- `OrganizerApp`: an app whose every admin permission the organizer role holds.
+- `AdminInline`: an inline the app adds to a core model's admin page (an edition's boards).
+- `FigureGroup`: a part of the summit that reported figures belong to, by key prefix.
+
+Collected lazily and remembered per set of installed apps, so a test that installs one more app
+(`override_settings(INSTALLED_APPS=...)`) sees its contributions. `manage.py check` validates the
+whole (see `check_contributions`): unknown or circular `after` names, duplicate keys.
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, TypeVar
+
+from django.apps import apps
+from django.utils.module_loading import module_has_submodule
+
+CORE = "wic"
+MODULE = "contrib"
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """One panel of /admin/dashboard/<year>/. `build(edition, now=...)` returns the panel's data
+    (plain dataclasses) in a fixed number of queries; `template` renders it as `panel`. The data
+    is also the dashboard's attribute named `key` (`edition_dashboard(e).registrations`)."""
+
+    key: str
+    build: Callable[..., Any]
+    template: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HistoryMetric:
+    key: str
+    label: Any  # a lazy translation
+    system_label: Any  # what "in the system" counts
+    figure_keys: tuple[str, ...]  # the EditionFigure keys that report it, first found wins
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HistoryCount:
+    """Metrics of "Editions compared" and the one query that counts them for every edition:
+    `count()` returns {edition id: {metric key: value}}."""
+
+    metrics: tuple[HistoryMetric, ...]
+    count: Callable[[], dict[int, dict[str, int]]]
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """The app's handler of one person's data: an object with the methods of
+    `wic.personal_data.PersonalDataHandler` (find, addresses, values, holds, export, roles,
+    own_email_keys, objects, erase) and `counts`, the (model label, action) pairs it reports."""
+
+    handler: Any
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Seed:
+    """`load(context)` loads the app's part of the past editions into `context` (a
+    `wic.seeding.SeedContext`); `check(data, year)`, if given, returns the problems of one edition
+    file (the core refuses the file before anything is written); `edition_fields(data)` gives
+    fields the core sets on the edition when it loads the file (the agenda's main venue). Runs
+    after the core and after the apps named in `after`."""
+
+    load: Callable[[Any], None]
+    check: Callable[[dict, int], list[str]] | None = None
+    after: tuple[str, ...] = ()
+    edition_fields: Callable[[dict], dict] | None = None
+
+
+@dataclass(frozen=True)
+class Demo:
+    """`build(edition, *, password)` adds the app's demo data to the demo edition, after the core
+    (the edition and one account per role) and after the apps named in `after`. An app whose demo
+    needs no account sets `before_accounts` (it then runs before the accounts are made, and after
+    only such apps); `edition_fields()` gives fields the core sets on the demo edition when it
+    makes it (the agenda's main venue)."""
+
+    build: Callable[..., None]
+    after: tuple[str, ...] = ()
+    before_accounts: bool = False
+    edition_fields: Callable[[], dict] | None = None
+
+
+@dataclass(frozen=True)
+class AuditedModel:
+    label: str  # "app_label.Model"
+    options: dict = field(default_factory=dict)  # keyword arguments of auditlog.register
+
+
+@dataclass(frozen=True)
+class OrganizerApp:
+    """The organizer role holds every admin permission of this app (by label)."""
+
+    app_label: str
+
+
+@dataclass(frozen=True)
+class AdminInline:
+    """An inline on the admin page of a core model (`model`: "wic.Edition")."""
+
+    model: str
+    inline: type
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class FigureGroup:
+    """Reported figures whose key starts with one of `prefixes` belong to this part of the summit
+    (the edition page groups them; `on_home` links the group from the home page)."""
+
+    key: str
+    label: Any
+    prefixes: tuple[str, ...]
+    order: int = 100
+    on_home: bool = False
+
+
+@dataclass(frozen=True)
+class Contribution:
+    app: str  # the contributing app's label
+    item: Any
+
+
+T = TypeVar("T")
+
+
+def _installed() -> tuple[tuple[str, str], ...]:
+    return tuple((config.label, config.name) for config in apps.get_app_configs())
+
+
+@cache
+def _collect(installed: tuple[tuple[str, str], ...]) -> tuple[Contribution, ...]:
+    found = []
+    for label, name in installed:
+        config = apps.get_app_config(label)
+        if not module_has_submodule(config.module, MODULE):
+            continue
+        module = importlib.import_module(f"{name}.{MODULE}")
+        for item in getattr(module, "CONTRIBUTIONS", ()):
+            found.append(Contribution(label, item))
+    return tuple(found)
+
+
+def contributions(kind: type[T]) -> list[Contribution]:
+    """Every contribution of this kind, in INSTALLED_APPS order, with the app that made it."""
+    return [c for c in _collect(_installed()) if isinstance(c.item, kind)]
+
+
+def items(kind: type[T]) -> list[T]:
+    return [c.item for c in contributions(kind)]
+
+
+def ordered(kind: type[T]) -> list[T]:
+    """The contributions of a kind with an `order`, by order (then INSTALLED_APPS order)."""
+    return [c.item for c in sorted(contributions(kind), key=lambda c: c.item.order)]
+
+
+def in_dependency_order(kind: type[T], where: Callable[[Any], bool] = lambda item: True) -> list[Contribution]:
+    """Seed or Demo contributions (those `where` keeps) with every app named in `after` first;
+    otherwise in INSTALLED_APPS order. An `after` naming an app that contributes nothing of this
+    kind is ignored here (an app may run after another that has no demo) and reported by the
+    check only when no such app is installed."""
+    pending = [c for c in contributions(kind) if where(c.item)]
+    done: set[str] = set()
+    result = []
+    present = {c.app for c in pending}
+    while pending:
+        for index, contribution in enumerate(pending):
+            if all(dep in done or dep not in present or dep == CORE for dep in contribution.item.after):
+                result.append(contribution)
+                done.add(contribution.app)
+                del pending[index]
+                break
+        else:
+            raise ValueError(f"circular 'after' among {kind.__name__} contributions: {', '.join(c.app for c in pending)}")
+    return result
+
+
+def check_contributions(app_configs: Iterable | None = None, **kwargs) -> list:
+    """System check (wic.E010-E013): every `after` names an installed app, no cycles, dashboard
+    panel keys and figure group keys unique, admin inlines name a model."""
+    from django.core.checks import Error
+
+    errors = []
+    installed = {label for label, _name in _installed()}
+    for kind in (Seed, Demo):
+        for contribution in contributions(kind):
+            for dep in contribution.item.after:
+                if dep not in installed:
+                    errors.append(Error(f"{contribution.app}: {kind.__name__} runs after {dep!r}, which is not an installed app.", id="wic.E010"))
+        try:
+            in_dependency_order(kind)
+        except ValueError as error:
+            errors.append(Error(str(error), id="wic.E011"))
+    for kind, attribute in ((DashboardPanel, "key"), (FigureGroup, "key"), (AuditedModel, "label")):
+        seen: dict[str, str] = {}
+        for contribution in contributions(kind):
+            key = getattr(contribution.item, attribute)
+            if key in seen:
+                errors.append(Error(f"{kind.__name__} {key!r} is contributed by {seen[key]} and {contribution.app}.", id="wic.E012"))
+            seen[key] = contribution.app
+    for contribution in contributions(AdminInline):
+        try:
+            apps.get_model(contribution.item.model)
+        except (LookupError, ValueError):
+            errors.append(Error(f"{contribution.app}: AdminInline names unknown model {contribution.item.model!r}.", id="wic.E013"))
+    return errors
