@@ -1,5 +1,6 @@
 """What the benchmarks share: starting and stopping the app's processes on loopback, and percentiles."""
 import http.client
+import json
 import math
 import os
 import secrets
@@ -144,23 +145,13 @@ def drop_database(name: str) -> None:
 
 
 def production_env(tmp: Path, sqlite: bool) -> tuple[dict, str | None]:
-    """The environment of the app's processes (manage.py, gunicorn) for a benchmark: production
-    settings (DJANGO_DEBUG=0, a random secret key, SSL redirect off, persistent connections) on a
-    fresh PostgreSQL database, or a SQLite file in `tmp`. Returns (env, the PostgreSQL database's
-    name or None); the caller drops the database (drop_database)."""
-    shim = (
-        "from wic.settings import *  # noqa: F401,F403  (production settings, same middleware)\n"
-        f"STATIC_ROOT = {str(tmp / 'staticfiles')!r}\n"
-    )
-    if sqlite:
-        # Bench-only: with the app's default SQLite options, concurrent writes from several
-        # workers failed with 500s (74 of 200 warm-up scans in one run; SQLite's write lock). Take
-        # the write lock at BEGIN, wait for it, and use WAL so reads do not block on the writer.
-        shim += (
-            'DATABASES["default"].setdefault("OPTIONS", {}).update('
-            '{"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})\n'
-        )
-    (tmp / "bench_settings.py").write_text(shim)
+    """The environment of the app's processes (manage.py, gunicorn) for a benchmark: the app's own
+    production settings as a deployment gets them (wic.settings, DJANGO_DEBUG=0, a random secret
+    key, SSL redirect off, persistent connections, static files in `tmp`), on a fresh PostgreSQL
+    database or a SQLite file in `tmp`. Nothing is tuned for the bench: a SQLite file gets the
+    options wic/settings.py gives every SQLite DATABASE_URL (WAL, IMMEDIATE transactions, a busy
+    timeout). Returns (env, the PostgreSQL database's name or None); the caller drops the
+    database (drop_database)."""
     dbname = None
     if sqlite:
         database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
@@ -169,18 +160,33 @@ def production_env(tmp: Path, sqlite: bool) -> tuple[dict, str | None]:
         database_url = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{dbname}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_"))}
     env.update({
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT)]),
+        "DJANGO_SETTINGS_MODULE": "wic.settings",
+        "PYTHONPATH": str(ROOT),
         "DATABASE_URL": database_url,
-        "DATABASE_CONN_MAX_AGE": "60",
+        "DATABASE_CONN_MAX_AGE": "60",  # the production default, spelled out
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_STATIC_ROOT": str(tmp / "staticfiles"),
         "DJANGO_LOG_LEVEL": "WARNING",
         "PYTHONDONTWRITEBYTECODE": "1",
     })
     return env, dbname
+
+
+def database_line(sqlite: bool, env: dict) -> str:
+    """What the bench runs on, for its output: the database and, for SQLite, the options the app's
+    settings gave it (read back from wic.settings in a subprocess with the bench's environment)."""
+    if not sqlite:
+        return "PostgreSQL (the app's settings)"
+    code = "import json; from wic import settings; print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    result = subprocess.run([tool("python"), "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    options = json.loads(result.stdout) if result.returncode == 0 else {}
+    return (
+        f"SQLite with the app's settings (transaction_mode {options.get('transaction_mode')}, busy timeout {options.get('timeout')} s, "
+        f"{options.get('init_command', '').strip()}); no bench-only tuning"
+    )
 
 
 def start_gunicorn(tmp: Path, env: dict, workers: int, threads: int) -> tuple[subprocess.Popen, int, Path]:

@@ -23,8 +23,8 @@ it a scratch database: the bench leaves page entries there, 24-hour TTL, and doe
 
 The load generator shares the machine with gunicorn: on 2 cores it takes CPU from the workers,
 so compare the ratios between rows, not the absolute figures. Nothing is written inside the
-repository: the database, collected static files and a settings shim (wic.settings with
-STATIC_ROOT moved into the temp dir) live in a temp dir that is deleted at the end.
+repository: the database and the collected static files (DJANGO_STATIC_ROOT) live in a temp dir
+that is deleted at the end. The settings are the app's own (wic.settings), nothing bench-only.
 """
 import argparse
 import itertools
@@ -239,15 +239,14 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="wic-bench-agenda-"))
     proc = None
     try:
-        (tmp / "bench_settings.py").write_text(
-            "from wic.settings import *  # noqa: F401,F403  (production settings, same middleware)\n"
-            f"STATIC_ROOT = {str(tmp / 'staticfiles')!r}\n"
-        )
+        # The app's own production settings, as a deployment gets them (SQLite with the options
+        # wic/settings.py gives it); only the paths point into the temp dir.
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_"))}
         env.update(
             {
-                "DJANGO_SETTINGS_MODULE": "bench_settings",
-                "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT)]),
+                "DJANGO_SETTINGS_MODULE": "wic.settings",
+                "PYTHONPATH": str(ROOT),
+                "DJANGO_STATIC_ROOT": str(tmp / "staticfiles"),
                 "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
                 "DJANGO_DEBUG": "0",
                 "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),

@@ -28,8 +28,10 @@ a new loopback TCP connection). Phases, all from the same --clients threads:
               latency counts from when each scan was due
   healthz     GET /healthz (a database round trip), the same number of requests, for comparison
 
-With --sqlite the settings shim sets SQLite to BEGIN IMMEDIATE, a 20 s busy timeout and WAL: with
-the app's default SQLite options a third of the concurrent warm-up scans failed with 500s.
+With --sqlite the app runs on a SQLite file with its own settings (WAL, BEGIN IMMEDIATE, the busy
+timeout of DATABASE_SQLITE_TIMEOUT; nothing bench-only, the output names the options). Before
+wic/settings.py set them a third of the concurrent warm-up scans failed with 500s. Answers 500 and
+above (a 503 `database_busy` included) are counted over every phase and printed ("5xx answers").
 
 Only valid secrets are sent (unknown ones count toward a per-user failed-scan lock-out). Any
 non-200 status or unexpected result counts as an error. The load generator runs on the same
@@ -67,11 +69,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from registration.models import CheckinList, Credential, Registration
 from registration.services import CREDENTIAL_LENGTH, random_code
 from wic import roles
 from wic.models import Edition
+from wic.tokens import token_create
 
 GUESTS, USERS, YEAR, SECRETS_FILE = {guests}, {users}, {year}, {secrets_file!r}
 today = timezone.localdate()  # TIME_ZONE is Asia/Shanghai
@@ -100,7 +102,7 @@ with transaction.atomic():
     for n in range(USERS):
         user = get_user_model().objects.create_user(f"bench-gate-{{n}}")  # no usable password
         user.groups.add(group)
-        tokens.append(Token.objects.create(user=user).key)
+        tokens.append(token_create(user=user)[1])  # a scan token: gate staff get no other kind
 with open(SECRETS_FILE, "w") as f:
     f.write("\n".join(codes) + "\n")
 print("BENCH-DATA " + json.dumps({{
@@ -111,7 +113,9 @@ print("BENCH-DATA " + json.dumps({{
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import add_server_options, clean_up, figure, percentile, production_env, request, run, start_gunicorn, tool  # noqa: E402
+from _server import add_server_options, clean_up, database_line, figure, percentile, production_env, request, run, start_gunicorn, tool  # noqa: E402
+
+SERVER_ERRORS = [0]  # answers 500 and above, every phase and the warm-up
 
 
 @dataclass
@@ -180,6 +184,8 @@ def load(phase: Phase | None, port: int, jobs: list, tokens: list[str], list_id:
                         result = "unparsable"
                 ok = status == 200 and (secret is None or result == expect)
                 with lock:
+                    if status is not None and status >= 500:
+                        SERVER_ERRORS[0] += 1
                     if result:
                         results[result] += 1
                     if ok:
@@ -204,7 +210,7 @@ def load(phase: Phase | None, port: int, jobs: list, tokens: list[str], list_id:
     elapsed = time.perf_counter() - t0
     if phase is None:
         if errors[0]:
-            raise RuntimeError(f"warm-up: {errors[0]} failed scan(s), e.g. {samples[:2]}")
+            raise RuntimeError(f"warm-up: {errors[0]} failed scan(s), {SERVER_ERRORS[0]} of them 5xx, e.g. {samples[:2]}")
         return
     phase.latencies += latencies
     phase.elapsed += elapsed
@@ -241,6 +247,7 @@ def report(phases: list[Phase], rate: float) -> bool:
     figure("checkin", f"p99 at {rate:.0f}/s offered", paced_p99, "ms", f"< {GOAL_P99_MS:.0f} {'MET' if latency_met else 'NOT MET'}")
     figure("checkin", "/healthz beside it", healthz_rps, "req/s")
     figure("checkin", "first scans vs /healthz", rps / healthz_rps * 100 if healthz_rps else 0.0, "%")
+    figure("checkin", "5xx answers", SERVER_ERRORS[0], "count", f"0 {'MET' if SERVER_ERRORS[0] == 0 else 'NOT MET'}")
     print(
         f"\nthroughput: {rps:.0f} scans/s with {closed.requests} first scans back to back "
         f"(closed loop, p99 {closed_p99:.0f} ms); goal >= {GOAL_RPS:.0f}: {'MET' if throughput_met else 'NOT MET'}."
@@ -248,6 +255,7 @@ def report(phases: list[Phase], rate: float) -> bool:
         f"p99 {paced_p99:.1f} ms; goal p99 < {GOAL_P99_MS:.0f} ms: {'MET' if latency_met else 'NOT MET'}."
         "\n(In a closed loop, latency is clients / throughput by Little's law: 50 clients with p99 under 50 ms would"
         " need well over 1,000 scans/s, more than /healthz does on 2 cores; so latency is measured at the goal's rate.)"
+        f"\n5xx answers: {SERVER_ERRORS[0]} (every phase, warm-up included)"
     )
     return throughput_met and latency_met
 
@@ -291,6 +299,7 @@ def main() -> int:
         if data["day"] != today:
             raise RuntimeError(f"gate list day {data['day']} is not today in Beijing ({today})")
 
+        print(f"  database: {database_line(args.sqlite, env)}", flush=True)
         proc, port, log = start_gunicorn(tmp, env, args.workers, args.threads)
 
         warm, measured = codes[: args.warmup], codes[args.warmup: args.warmup + args.scans]

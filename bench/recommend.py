@@ -38,10 +38,14 @@ recommends distinct enterprises. Phases:
               match the 201s answered
   healthz     GET /healthz (a database round trip), as many requests as the accepted phase, for comparison
 
-Any other status or code is an error; errors or violations make the exit status 1. The load
-generator runs on the same 2 cores as gunicorn and PostgreSQL and takes CPU from them. With
---sqlite the settings shim sets BEGIN IMMEDIATE, a 20 s busy timeout and WAL, as bench/checkin.py
-does (SQLite serializes the writers, so the race is not one there).
+Any other status or code is an error; errors or violations make the exit status 1. Answers 500
+and above are also counted apart, over every phase warm-up included, and printed as "5xx answers"
+(a FIGURE whose goal is 0). The load generator runs on the same 2 cores as gunicorn and PostgreSQL
+and takes CPU from them. With --sqlite the app runs on a SQLite file with its own settings as a
+deployment gets them (WAL, BEGIN IMMEDIATE, the busy timeout of DATABASE_SQLITE_TIMEOUT; nothing
+bench-only, the output says which options): SQLite serializes the writers, so the race is not one
+there, and a write that waits past the busy timeout answers 503 `database_busy`, a 5xx.
+`--sqlite --workers 2 --threads 4` is the embedded default under run.sh's production branch.
 
     .venv/bin/python bench/recommend.py [--clients 50] [--quota 20] [--left 3] [--over 3] [--racers N] [--warmup 1] [--workers 4] [--sqlite]
 """
@@ -71,10 +75,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from awards import services
 from wic import roles
 from wic.models import Edition, Member, Organization
+from wic.tokens import token_create
 
 YEAR, MEMBERS, ENTERPRISES = P["year"], P["members"], P["enterprises"]
 QUOTAS = {"council": 10, "senior": 10, "member": 5, "individual": 5, "associate": 1, "nonprofit": 1}  # tests/awards/conftest.py
@@ -103,11 +107,11 @@ with transaction.atomic():
     Member.representatives.through.objects.bulk_create(
         [Member.representatives.through(member_id=m.pk, user_id=u.pk) for m, u in zip(members, users)]
     )
-    tokens = Token.objects.bulk_create([Token(user=u, key=Token.generate_key()) for u in users])
+    tokens = [token_create(user=u)[1] for u in users]
 print("BENCH-DATA " + json.dumps({
     "programme": programme.pk,
     "members": [m.pk for m in members],
-    "tokens": [t.key for t in tokens],
+    "tokens": tokens,
     "quota": services.quota_for(programme=programme, member=members[0]),
     "enterprises": [o.pk for o in orgs[MEMBERS:]],
     "representatives": [services.member_for_user(user=u).pk for u in users[:3]],
@@ -131,7 +135,7 @@ print("BENCH-CHECK " + json.dumps({
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import add_server_options, clean_up, figure, percentile, production_env, request, run, start_gunicorn, tool  # noqa: E402
+from _server import add_server_options, clean_up, database_line, figure, percentile, production_env, request, run, start_gunicorn, tool  # noqa: E402
 
 
 def shell_code(script: str, params: dict) -> str:
@@ -236,13 +240,18 @@ def load(phase: Phase, port: int, plans: list[list[Step]], timeout: float) -> No
     phase.error_samples += samples[: max(0, 3 - len(phase.error_samples))]
 
 
+def server_errors(phases: list[Phase]) -> int:
+    """Answers 500 and above (a 503 `database_busy` included) over the phases."""
+    return sum(n for p in phases for answer, n in p.outcomes.items() if answer[:1] == "5")
+
+
 def figures(p: Phase) -> tuple[float, float, float]:
     lat = sorted(p.latencies)
     rps = len(lat) / p.elapsed if p.elapsed else 0.0
     return rps, (statistics.median(lat) * 1000 if lat else math.nan), percentile(lat, 0.99) * 1000
 
 
-def report(phases: list[Phase], violations: int, problems: list[str]) -> None:
+def report(phases: list[Phase], violations: int, problems: list[str], server_5xx: int) -> None:
     accepted, races, healthz = phases
     print(f"\n{'phase':<34} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  answers")
     for p in phases:
@@ -261,6 +270,7 @@ def report(phases: list[Phase], violations: int, problems: list[str]) -> None:
     figure("recommend", "recommendations p99, closed loop", p99, "ms")
     figure("recommend", "over-quota races", race_rps, "req/s")
     figure("recommend", "quota violations", violations, "count", f"0 {'MET' if violations == 0 else 'NOT MET'}")
+    figure("recommend", "5xx answers", server_5xx, "count", f"0 {'MET' if server_5xx == 0 else 'NOT MET'}")
     figure("recommend", "/healthz beside it", healthz_rps, "req/s")
     figure("recommend", "recommendations vs /healthz", rps / healthz_rps * 100 if healthz_rps else 0.0, "%")
     print(
@@ -269,6 +279,7 @@ def report(phases: list[Phase], violations: int, problems: list[str]) -> None:
         f"\nover quota: {race_rps:.0f} requests/s, p99 {race_p99:.1f} ms, "
         f"{races.outcomes.get('201', 0)} x 201 and {races.outcomes.get('409 ' + QUOTA_EXCEEDED, 0)} x 409 {QUOTA_EXCEEDED}."
         f"\nquota violations: {violations}"
+        f"\n5xx answers: {server_5xx} (every phase, warm-up included)"
     )
 
 
@@ -326,6 +337,7 @@ def main() -> int:
         members, tokens, enterprises, quota = data["members"], data["tokens"], data["enterprises"], data["quota"]
         assert quota == args.quota and data["representatives"] == members[:3], "setup does not match the parameters"
 
+        print(f"  database: {database_line(args.sqlite, env)}", flush=True)
         proc, port, log = start_gunicorn(tmp, env, args.workers, args.threads)
 
         # Member n recommends enterprises[(n * stride + i) % E] for i = 0, 1, ...: distinct for one
@@ -353,6 +365,7 @@ def main() -> int:
         load(warm_healthz, port, [[Step(None, None, [None] * 4)] for _ in range(args.clients)], args.timeout)
         for p in (warm, warm_healthz):
             if p.errors:
+                print(f"\n5xx answers: {server_errors([warm, warm_healthz])} (warm-up)", flush=True)
                 raise RuntimeError(f"{p.label}: {p.errors} failed request(s), e.g. {p.error_samples[:2]}")
 
         accepted = Phase("accepted (201)", ("201",))
@@ -380,7 +393,8 @@ def main() -> int:
         wrong = {m: races.created[m] for m in members if races.created[m] != args.left}
         if wrong:
             problems.append(f"{len(wrong)} member(s) got other than {args.left} x 201 in the races, e.g. {list(wrong.items())[:3]}")
-        report([accepted, races, healthz], violations, problems)
+        server_5xx = server_errors([warm, warm_healthz, accepted, races, healthz])
+        report([accepted, races, healthz], violations, problems, server_5xx)
         print(
             f"1-minute load average {load_before:.2f} before the load, {os.getloadavg()[0]:.2f} after "
             f"({os.cpu_count()} CPUs); other work on the machine skews the figures."

@@ -6,7 +6,8 @@ Two things the stock AutoSchema leaves out, found by fuzzing the API against its
 - The errors the shared plumbing answers with on every endpoint, whatever the view: 400 for input
   or a filter that does not validate, 401 for missing or bad credentials, 403 for a role the user
   lacks (or a session request without its CSRF token), 404 for an id that does not exist or a
-  page past the end, 429 when throttled. Each is documented with the one error body
+  page past the end, 429 when throttled, 503 `database_busy` for a write that could not get the
+  database's lock in time. Each is documented with the one error body
   `wic.api_base.exception_handler` writes (`Error`: code, message, detail, errors per field).
   A view's own description of a code (with its domain codes) is kept; only a missing body is added.
 - A read-only text field whose model field may be blank answers "" when empty, which is not an
@@ -35,6 +36,7 @@ GENERIC_ERRORS = {
     403: "Not allowed (`permission_denied`)",
     404: "No such object, or no such page (`not_found`)",
     429: "Too many requests (`throttled`)",
+    503: "The database could not take the write in time (`database_busy`, wic.database_busy): the write was rolled back; send it again after `Retry-After` seconds",
 }
 # Permissions that refuse only the anonymous (401, never 403) or nobody.
 OPEN_PERMISSIONS = (permissions.AllowAny, permissions.IsAuthenticated, permissions.IsAuthenticatedOrReadOnly)
@@ -71,6 +73,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append(404)
         if self.view.get_throttles():
             codes.append(429)
+        if self.method in UNSAFE_METHODS:
+            codes.append(503)
         return codes
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):

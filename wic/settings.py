@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "wic.audit.AuditlogMiddleware",  # who made a change, for the audit trail (auditlog's, not on scans)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wic.database_busy.DatabaseBusyMiddleware",  # a view's lock timeout -> 503 database_busy, not 500
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the 429 page
 ]
 
@@ -109,6 +110,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.envi
     # it is; only wic.db.prepared_cursor()'s are (the gate scan's fixed statements). 0 turns them
     # off, for a pooler in transaction mode that cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default under several gunicorn workers and threads: SQLite has one writer at a
+    # time. IMMEDIATE takes the write lock when a transaction begins (a deferred one that reads
+    # and then writes fails at once with "database is locked" when another wrote meanwhile, the
+    # busy timeout cannot help it), the timeout makes a writer wait for the lock instead of
+    # failing, and WAL lets reads go on while one writes. A write still waiting after the timeout
+    # answers 503 `database_busy` (wic.database_busy). On :memory: (the tests) WAL is a no-op.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("DATABASE_SQLITE_TIMEOUT") or 10),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -1,6 +1,10 @@
-/* Gate check-in: type or scan a code, the answer fills the screen. Scans made while offline are
-   queued in localStorage with their nonce and time and sent when the network returns; the
-   server's nonce handling makes resending safe. */
+/* Gate check-in: type or scan a code, the answer fills the screen. Scans made while offline, and
+   scans the server answered 503 (`database_busy`: its database was too busy to take the write),
+   are queued in localStorage with their nonce and time and sent when the network returns or
+   after the server's Retry-After; the server's nonce handling makes resending safe. A live scan
+   is sent without its time: the server stamps it under its lock, so of simultaneous scans at
+   several gates only the first is green; a queued scan keeps the time it was made (the earliest
+   scan of a guest counts). */
 (function () {
   "use strict";
   var script = document.currentScript || document.querySelector("script[data-api]");
@@ -52,7 +56,21 @@
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf },
       body: JSON.stringify(scan)
-    }).then(function (r) { return r.json().then(function (body) { return { status: r.status, body: body }; }); });
+    }).then(function (r) {
+      if (r.status === 503) {  // busy (or a proxy's "unavailable"): not an answer, try again later
+        var wait = parseInt(r.headers.get("Retry-After"), 10);
+        var busy = new Error("busy");
+        busy.retryAfter = wait > 0 ? wait : 5;
+        throw busy;
+      }
+      return r.json().then(function (body) { return { status: r.status, body: body }; });
+    });
+  }
+  var retryTimer = null;  // a sooner upload than the 15 s timer's, after a 503's Retry-After
+  function retryLater(error) {
+    if (error && error.retryAfter && !retryTimer) {
+      retryTimer = setTimeout(function () { retryTimer = null; flush(); }, error.retryAfter * 1000);
+    }
   }
 
   // The answer as text nodes, one line each (nothing the server sends is parsed as HTML), over the
@@ -64,7 +82,7 @@
   function show(result, body) {
     clearTimeout(hideTimer);
     out.hidden = false;
-    out.className = "scan-result result-" + result + (result === "ok" ? " green" : result === "already_checked_in" ? " amber" : result === "pending" ? " grey" : " red");
+    out.className = "scan-result result-" + result + (result === "ok" ? " green" : result === "already_checked_in" ? " amber" : (result === "pending" || result === "busy") ? " grey" : " red");
     out.textContent = "";
     function line(tag, text, className) {
       var el = document.createElement(tag);
@@ -95,7 +113,7 @@
     }
     if (body && body.code && !body.result) { line("span", body.message || body.code, "line"); }
     line("span", labels.dismiss, "line dismiss");
-    if (result === "ok" || result === "pending") { hideTimer = setTimeout(hide, 4000); }
+    if (result === "ok" || result === "pending" || result === "busy") { hideTimer = setTimeout(hide, 4000); }
   }
 
   var flushing = false;  // one upload at a time: the "online" event and the timer may both fire
@@ -115,7 +133,7 @@
         refusedBox.appendChild(li);
       }
       flush();
-    }).catch(function () { flushing = false; /* still offline */ });
+    }).catch(function (error) { flushing = false; retryLater(error); /* still offline or busy: the scan stays queued */ });
   }
 
   form.addEventListener("submit", function (event) {
@@ -130,8 +148,10 @@
     if (!scan.secret) { return; }
     input.value = "";
     input.focus();
-    send(scan).then(function (res) { show(res.body.result || "invalid", res.body); })
-      .catch(function () { var q = queue(); q.push(scan); saveQueue(q); show("pending"); });
+    var live = {};  // everything but the phone's clock: the server stamps a live scan
+    Object.keys(scan).forEach(function (key) { if (key !== "scanned_at") { live[key] = scan[key]; } });
+    send(live).then(function (res) { show(res.body.result || "invalid", res.body); })
+      .catch(function (error) { var q = queue(); q.push(scan); saveQueue(q); show(error && error.retryAfter ? "busy" : "pending"); retryLater(error); });
   });
   window.addEventListener("online", flush);
   setInterval(flush, 15000);
