@@ -57,3 +57,32 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 proc_name = "wic"
+
+# gunicorn's control socket (`gunicornc`: worker counts, reload, shutdown) defaults to one fixed
+# path per user ($XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl): a second gunicorn of
+# the same user (a second deployment, a benchmark) takes it over, and `gunicornc` then drives the
+# wrong server. Off unless GUNICORN_CONTROL_SOCKET names this server's own path; systemd's
+# signals (SIGHUP reloads, SIGTERM stops) need none.
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET", "").strip()
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"].strip()
+    control_socket_mode = 0o600  # its owner only
+
+# A body gunicorn would have to read past to serve the next request on the connection. After a
+# response it drains at most 64 KiB of a body the app did not read (a 413 refuses a large one
+# unread), then closes the connection; the answer must then say "Connection: close", not
+# keep-alive. A request with a larger body, or one of unknown size (chunked), therefore gets
+# its connection closed after the answer, whatever the answer is.
+KEEPALIVE_MAX_BODY = 64 * 1024
+
+
+def pre_request(worker, req):
+    length = next((value for name, value in req.headers if name == "CONTENT-LENGTH"), None)
+    chunked = any(name == "TRANSFER-ENCODING" and "chunked" in value.lower() for name, value in req.headers)
+    try:
+        too_big = chunked or (length is not None and int(length) > KEEPALIVE_MAX_BODY)
+    except ValueError:
+        too_big = True
+    if too_big:
+        req.force_close()
+    worker.log.debug("%s %s", req.method, req.path)

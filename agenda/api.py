@@ -48,10 +48,13 @@ class EditionViewSet(viewsets.ReadOnlyModelViewSet):
         return editions_for_api()
 
     def get_object(self):
+        from wic.inputs import year_or_none
+
         raw = self.kwargs["year"]
-        if not raw.isdigit() or len(raw) > 4:
+        year = year_or_none(raw)
+        if year is None:
             raise exceptions.NotFound(_("There is no edition for year %(year)s.") % {"year": raw})
         try:
-            return self.get_queryset().get(year=int(raw))
+            return self.get_queryset().get(year=year)
         except self.get_queryset().model.DoesNotExist:
             raise exceptions.NotFound(_("There is no edition for year %(year)s.") % {"year": raw}) from None

@@ -27,12 +27,15 @@ def halls_for_listing() -> QuerySet[Hall]:
 
 
 def edition_by_year(year: str):
-    """The published edition of `year` (a string from the URL), or None for a non-numeric or unknown year."""
+    """The published edition of `year` (a string from the URL), or None for a year that is not
+    1 to 4 ASCII digits (wic.inputs.year_or_none) or has no published edition."""
+    from wic.inputs import year_or_none
     from wic.models import Edition
 
-    if not year.isdigit() or len(year) > 4:
+    number = year_or_none(year)
+    if number is None:
         return None
-    return Edition.objects.filter(year=int(year), is_published=True).select_related("main_venue").first()
+    return Edition.objects.filter(year=number, is_published=True).select_related("main_venue").first()
 
 
 def agenda_options(edition):

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from wic import inputs  # noqa: F401  (registers the <id:...> path converter: ASCII digits, bounded)
+
 from . import views
 
 app_name = "agenda"
@@ -11,8 +13,8 @@ urlpatterns = [
     path("editions/<str:year>/agenda.ics", views.agenda_ics, name="ics"),
     path("editions/<str:year>/schedule.json", views.schedule_json, name="schedule-json"),
     path("editions/<str:year>/schedule.xml", views.schedule_xml, name="schedule-xml"),
-    path("editions/<str:year>/sessions/<int:pk>/", views.session_detail, name="session"),
-    path("editions/<str:year>/sessions/<int:pk>/star/", views.star, name="star"),
+    path("editions/<str:year>/sessions/<id:pk>/", views.session_detail, name="session"),
+    path("editions/<str:year>/sessions/<id:pk>/star/", views.star, name="star"),
     path("editions/<str:year>/my-agenda/", views.my_agenda, name="my-agenda"),
     path("editions/<str:year>/my-agenda/merge/", views.stars_merge, name="stars-merge"),
     path("editions/<str:year>/my-agenda/feed/", views.feed_create, name="feed-create"),

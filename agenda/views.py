@@ -17,7 +17,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from wic import degraded
 from wic.errors import DomainError
+from wic.inputs import ascii_int, json_loads, year_or_none
 from wic.models import Edition
 
 from . import cache as agenda_cache
@@ -69,18 +71,23 @@ def public_cache(kind: str, cors: bool = False, params: tuple[str, ...] = ()):
         @wraps(view)
         def wrapper(request, year, *args, **kwargs):
             _keep_only(request, params)
-            if request.method != "GET" or request.user.is_authenticated:
+            # Not a year: the view answers 404 uncached (a year from the URL is in the cache keys,
+            # and each new one would leave a version key behind for good).
+            if request.method != "GET" or request.user.is_authenticated or year_or_none(year) is None:
                 response = view(request, year, *args, **kwargs)
                 response["Cache-Control"] = "private, no-cache"
                 return response
             key = agenda_cache.page_key(kind, year, get_language() or "", request.get_full_path())
-            entry = cache.get(key)
+            entry = cache.get(key) if key is not None else None
             if entry is None:
                 response = view(request, year, *args, **kwargs)
                 if response.status_code != 200:
                     return response
                 entry = {"content": response.content, "type": response["Content-Type"]}
-                cache.set(key, entry, agenda_cache.TTL)
+                if key is None:  # the cache is down: served uncached, counted
+                    degraded.record("agenda_uncached", request.path)
+                else:
+                    cache.set(key, entry, agenda_cache.TTL)
             etag = agenda_cache.etag_for(entry["content"])
             headers = {"ETag": etag, "Cache-Control": "public, no-cache", **PUBLIC_HEADERS}
             if cors:
@@ -218,9 +225,10 @@ def _parse_ids(raw: str) -> list[int] | None:
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit() or len(part) > 12:
+        number = ascii_int(part, 12)
+        if number is None:
             return None
-        ids.append(int(part))
+        ids.append(number)
     return ids[:MAX_ANONYMOUS_STARS]
 
 
@@ -272,8 +280,10 @@ def stars_merge(request, year):
     if edition is None:
         return JsonResponse({"code": "not_found", "message": _("There is no edition for year %(year)s.") % {"year": year}}, status=404)
     try:
-        payload = json.loads(request.body or b"{}")
-        ids = [int(i) for i in payload.get("sessions", [])]
+        payload = json_loads(request.body or b"{}")
+        ids = [ascii_int(i) for i in payload.get("sessions", [])]
+        if None in ids:
+            raise ValueError("not an id")
     except (ValueError, TypeError, AttributeError):
         return JsonResponse({"code": "invalid", "message": _("Send {\"sessions\": [session ids]}.")}, status=400)
     try:

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from wic.admin_export import ExportMixin
 from wic.errors import DomainError
+from wic.inputs import ascii_int
 
 from . import services
 from .enums import NominationState
@@ -154,7 +155,8 @@ class ScoreInline(admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         nomination_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
-        if nomination_id and str(nomination_id).isdigit():
+        nomination_id = ascii_int(nomination_id)
+        if nomination_id is not None:
             nomination = Nomination.objects.filter(pk=nomination_id).first()
             if nomination is not None and db_field.name == "reviewer":
                 field.queryset = AwardReviewer.objects.filter(programme=nomination.programme).select_related("user")

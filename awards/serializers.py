@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from wic.inputs import country_code
 from wic.models import Member, Organization
 
 from .enums import Direction
@@ -91,7 +92,10 @@ class RecommendationInputSerializer(serializers.Serializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
     enterprise_name_zh = serializers.CharField(max_length=200, required=False, allow_blank=True)
     enterprise_name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    enterprise_country = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    # A code django-countries knows (anything else was stored as given): `unknown_country` otherwise.
+    enterprise_country = serializers.CharField(
+        max_length=2, required=False, allow_blank=True, validators=[country_code], help_text=_("ISO 3166-1 alpha-2 code, e.g. CN.")
+    )
     member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all(), required=False, allow_null=True)
 
     def validate(self, attrs):

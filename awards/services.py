@@ -203,16 +203,19 @@ def recommendation_create(
 
 def enterprise_for_recommendation(*, name_zh: str, name_en: str = "", country: str = "", actor=None, is_demo: bool = False) -> Organization:
     """The enterprise a member names: the organization of that Chinese name if there is one (left
-    as it is), else a new enterprise."""
-    name_zh = (name_zh or "").strip()
-    if not name_zh:
+    as it is), else a new enterprise, unconfirmed (not public until an organizer confirms it).
+    Names as wic.services.organization_name_clean says (`name_required`, `invalid_name`...)."""
+    if not (name_zh or "").strip():
         raise DomainError("name_required", _("Name the enterprise in Chinese."), field="name_zh")
+    name_zh = wic_services.organization_name_clean(name_zh, field="name_zh")
+    name_en = wic_services.organization_name_clean(name_en, field="name_en", required=False)
     existing = Organization.objects.filter(name_zh=name_zh).first()
     if existing is not None:
         return existing
     source = f"awards recommendation by user {actor.pk}" if actor is not None and actor.pk else "awards recommendation"
     return wic_services.organization_upsert(
-        name_zh=name_zh, name_en=(name_en or "").strip(), kind=OrganizationKind.ENTERPRISE, country=country or "", source=source, is_demo=is_demo
+        name_zh=name_zh, name_en=name_en, kind=OrganizationKind.ENTERPRISE, country=country or "", source=source, is_demo=is_demo,
+        verified=False,  # named by a member: public once an organizer confirms it
     )
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from agenda.selectors import edition_by_year
 from agenda.views import no_edition
 from wic.errors import DomainError
+from wic.inputs import ascii_int
 from wic.models import Member
 from wic.roles import is_organizer
 
@@ -63,7 +64,7 @@ def home(request):
 
 def _member_from_post(request) -> Member:
     raw = request.POST.get("member")
-    return services.member_for_user(user=request.user, member_id=int(raw) if raw and raw.isdigit() else None)
+    return services.member_for_user(user=request.user, member_id=ascii_int(raw) if raw else None)
 
 
 @login_required

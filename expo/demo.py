@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from wic import roles
 from wic.models import Organization
@@ -90,8 +91,9 @@ def _bulk_expo(edition, zones) -> None:
     booths = list(Booth.objects.filter(edition=edition).order_by("zone__sort_order", "sort_order"))
     names = [(f"演示参展商{n:03d}", f"Demo Exhibitor {n:03d}") for n in range(1, EXHIBITORS + 1)]
     existing = set(Organization.objects.filter(name_zh__in=[zh for zh, _en in names]).values_list("name_zh", flat=True))
+    confirmed = timezone.now()  # the demo's own organizations, public like the seed's
     Organization.objects.bulk_create(
-        [Organization(name_zh=zh, name_en=en, kind="enterprise", is_demo=True, source="demo") for zh, en in names if zh not in existing]
+        [Organization(name_zh=zh, name_en=en, kind="enterprise", is_demo=True, source="demo", verified_at=confirmed) for zh, en in names if zh not in existing]
     )
     organizations = {o.name_zh: o for o in Organization.objects.filter(name_zh__in=[zh for zh, _en in names])}
     Exhibitor.objects.bulk_create(

@@ -4,6 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+# Years 1900..9000 (wic.inputs.YEARS): a meeting at 9999-12-31 overflowed when its end was computed.
+from wic.inputs import FormDateTimeField
+
 from .enums import MEETING_MINUTES, BoothSize, ExpoField
 
 
@@ -62,13 +65,13 @@ class OpeningForm(forms.Form):
 class LaunchForm(forms.Form):
     title_zh = forms.CharField(label=_("Title (Chinese)"), max_length=300, required=False)
     title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
-    start = forms.DateTimeField(label=_("Starts (Beijing time)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
-    end = forms.DateTimeField(label=_("Ends (Beijing time)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    start = FormDateTimeField(label=_("Starts (Beijing time)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    end = FormDateTimeField(label=_("Ends (Beijing time)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     description_zh = forms.CharField(label=_("Description (Chinese)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class MeetingForm(forms.Form):
-    start = forms.DateTimeField(label=_("When (Beijing time)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    start = FormDateTimeField(label=_("When (Beijing time)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     minutes = forms.TypedChoiceField(label=_("Length (minutes)"), choices=[(m, m) for m in MEETING_MINUTES], coerce=int, initial=30)
     message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
 

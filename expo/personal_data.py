@@ -3,14 +3,17 @@ contributed through expo/contrib.py).
 
 Erasure, model by model:
 - expo.Exhibitor: kept (an organization's entry), with the contact's name, email and phone blanked
-  where the person is the contact.
+  where the person is the contact. On the entries the person is the contact or a representative
+  of, the person's values (username, names, address) are replaced by "[erased]" in the entry's
+  `source` and in its organization's (wic.Organization) `source`: applications before issue 19
+  wrote "application by <username>" there. Counted with the entries ("expo.Exhibitor anonymized").
 - expo.MeetingRequest: the person's own requests deleted.
 """
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from wic.personal_data import PersonalDataHandler, contact_roles, deleted, iso
+from wic.personal_data import ERASED, PersonalDataHandler, contact_roles, deleted, iso
 
 from .models import Exhibitor, MeetingRequest
 
@@ -54,7 +57,17 @@ class ExpoPersonalData(PersonalDataHandler):
         return [(MeetingRequest, list(part.meetings.values_list("pk", flat=True)))]
 
     def erase(self, part, person, counts):
-        counts["expo.Exhibitor"]["anonymized"] = part.contacts.update(contact_name="", contact_email="", contact_phone="")
+        changed = set(part.contacts.values_list("pk", flat=True))
+        part.contacts.update(contact_name="", contact_email="", contact_phone="")
+        for exhibitor in part.exhibitors.select_related("organization"):
+            if person.mentions(exhibitor.source):
+                Exhibitor.objects.filter(pk=exhibitor.pk).update(source=person.pattern.sub(ERASED, exhibitor.source))
+                changed.add(exhibitor.pk)
+            organization = exhibitor.organization
+            if person.mentions(organization.source):
+                type(organization).objects.filter(pk=organization.pk).update(source=person.pattern.sub(ERASED, organization.source))
+                changed.add(exhibitor.pk)
+        counts["expo.Exhibitor"]["anonymized"] = len(changed)
         counts["expo.MeetingRequest"]["deleted"] = deleted(MeetingRequest.objects.filter(guest_id__in=person.account_ids))
 
 

@@ -20,6 +20,7 @@ from agenda.services import beijing_datetime as beijing  # noqa: F401 - an aware
 from wic import services as wic_services
 from wic.enums import OrganizationKind, OrganizationRole
 from wic.errors import ConflictError, DomainError
+from wic.inputs import ascii_int
 from wic.models import Edition, Organization
 from wic.roles import is_organizer
 
@@ -109,17 +110,20 @@ def clean_country(value: str) -> str:
     return code
 
 
-def _organization_for(name_zh: str, name_en: str, country: str, source: str, is_demo: bool = False) -> Organization:
-    """The organization of that name, created if new. An existing organization is used as it is:
-    an application does not rewrite the records of the texts."""
-    name_zh, name_en = (name_zh or "").strip(), (name_en or "").strip()
+def _organization_for(name_zh: str, name_en: str, country: str, source: str, is_demo: bool = False, verified: bool = True) -> Organization:
+    """The organization of that name, created if new (unconfirmed when `verified` is False: an
+    applicant named it). An existing organization is used as it is: an application does not
+    rewrite the records of the texts. Names as wic.services.organization_name_clean says."""
+    name_zh = wic_services.organization_name_clean(name_zh, field="organization_name_zh", required=False)
+    name_en = wic_services.organization_name_clean(name_en, field="organization_name_en", required=False)
     existing = Organization.objects.filter(name_zh=name_zh or name_en).first()
     if existing is None and name_en:
         existing = Organization.objects.filter(name_en__iexact=name_en).order_by("pk").first()
     if existing is not None:
         return existing
     return wic_services.organization_upsert(
-        name_zh=name_zh or name_en, name_en=name_en, kind=OrganizationKind.ENTERPRISE, country=country, source=source, is_demo=is_demo
+        name_zh=name_zh or name_en, name_en=name_en, kind=OrganizationKind.ENTERPRISE, country=country, source=source, is_demo=is_demo,
+        verified=verified,
     )
 
 
@@ -168,15 +172,16 @@ def _check_application(edition: Edition, data: dict) -> dict:
     zone = cleaned.get("preferred_zone")
     if zone not in (None, ""):
         zone_id = zone.pk if isinstance(zone, Zone) else zone
-        zone = Zone.objects.filter(pk=zone_id, edition=edition).first() if str(zone_id).isdigit() else None
+        zone_id = ascii_int(zone_id if isinstance(zone_id, int) else str(zone_id))
+        zone = Zone.objects.filter(pk=zone_id, edition=edition).first() if zone_id is not None else None
         if zone is None:
             raise DomainError("invalid_zone", _("The %(year)s expo has no such zone.") % {"year": edition.year}, field="preferred_zone")
     cleaned["preferred_zone"] = zone or None
     return cleaned
 
 
-def _write_exhibitor(*, edition: Edition, cleaned: dict, status: str, source: str, is_demo: bool = False) -> Exhibitor:
-    organization = _organization_for(cleaned.get("organization_name_zh"), cleaned.get("organization_name_en"), cleaned["country"], source, is_demo)
+def _write_exhibitor(*, edition: Edition, cleaned: dict, status: str, source: str, is_demo: bool = False, verified: bool = True) -> Exhibitor:
+    organization = _organization_for(cleaned.get("organization_name_zh"), cleaned.get("organization_name_en"), cleaned["country"], source, is_demo, verified)
     if Exhibitor.objects.filter(edition=edition, organization=organization).exists():
         raise _duplicate(edition, organization)
     exhibitor = Exhibitor(
@@ -205,6 +210,9 @@ def _write_exhibitor(*, edition: Edition, cleaned: dict, status: str, source: st
     return exhibitor
 
 
+APPLICATION_SOURCE = "expo application"  # the `source` of exhibitors and organizations written by exhibitor_apply
+
+
 @transaction.atomic
 def exhibitor_apply(*, edition: Edition, user, data: dict, language: str = "zh-hans") -> Exhibitor:
     """A signed-in user applies for an organization to exhibit; they become its representative.
@@ -218,7 +226,11 @@ def exhibitor_apply(*, edition: Edition, user, data: dict, language: str = "zh-h
     if edition.end_date < timezone.localdate():
         raise DomainError("applications_closed", _("Edition %(year)s is over; the expo takes no more applications.") % {"year": edition.year})
     cleaned = _check_application(edition, data)
-    exhibitor = _write_exhibitor(edition=edition, cleaned=cleaned, status=ExhibitorStatus.PENDING, source=f"application by {user.get_username()}")
+    # The source names the way in, never the person: it is shown with the exhibitor (API) and the
+    # organization, and outlives an erasure of the applicant's data (issue 19).
+    exhibitor = _write_exhibitor(
+        edition=edition, cleaned=cleaned, status=ExhibitorStatus.PENDING, source=APPLICATION_SOURCE, verified=False
+    )
     exhibitor.language = language or "zh-hans"
     exhibitor.save(update_fields=["language"])
     exhibitor.representatives.add(user)
@@ -242,7 +254,7 @@ def exhibitor_create(*, edition: Edition, data: dict, status: str = ExhibitorSta
 @transaction.atomic
 def exhibitor_decide(*, exhibitor: Exhibitor, status: str, actor, message: str = "") -> Exhibitor:
     """Approve or decline a pending application (`invalid_transition` otherwise). Deciding the same
-    way twice changes nothing. The applicant's email is enqueued once the transaction commits."""
+    way twice changes nothing. The applicant's email is recorded in the same transaction and sent once it commits."""
     exhibitor = Exhibitor.objects.select_for_update(of=("self",)).select_related("organization", "edition").get(pk=exhibitor.pk)
     if exhibitor.status == status:
         return exhibitor
@@ -258,10 +270,9 @@ def exhibitor_decide(*, exhibitor: Exhibitor, status: str, actor, message: str =
     if message:
         exhibitor.decision_message = message
     exhibitor.save(update_fields=["status", "decided_at", "decided_by", "decision_message", "updated"])
-    from .tasks import send_exhibitor_decision
+    from .notifications import exhibitor_decision_announce
 
-    exhibitor_id = exhibitor.pk
-    transaction.on_commit(lambda: send_exhibitor_decision.delay(exhibitor_id, status))
+    exhibitor_decision_announce(exhibitor_id=exhibitor.pk, status=status)
     return exhibitor
 
 
@@ -582,10 +593,9 @@ def meeting_request(*, exhibitor: Exhibitor, guest, start: datetime, minutes: in
     if MeetingRequest.objects.filter(exhibitor=exhibitor, guest=guest, status=MeetingStatus.PENDING, start__lt=end, end__gt=start).exists():
         raise ConflictError("duplicate_request", _("You have already asked %(name)s for a meeting at this time.") % {"name": exhibitor.organization.name_zh}, field="start")
     meeting = MeetingRequest.objects.create(exhibitor=exhibitor, guest=guest, start=start, end=end, message=message or "", language=language or "zh-hans")
-    from .tasks import send_meeting_requested
+    from .notifications import meeting_requested_announce
 
-    meeting_id = meeting.pk
-    transaction.on_commit(lambda: send_meeting_requested.delay(meeting_id))
+    meeting_requested_announce(meeting_id=meeting.pk)
     return meeting
 
 
@@ -595,7 +605,7 @@ def meeting_decide(*, meeting: MeetingRequest, actor, accept: bool) -> MeetingRe
     `invalid_transition`, 409). Accepting is refused when either side already has an accepted
     meeting that overlaps (`guest_busy`, `exhibitor_busy`), under the same locks as a request and,
     on PostgreSQL, exclusion constraints. Deciding the same way twice changes nothing; the
-    guest's email is enqueued once the transaction commits."""
+    guest's email is recorded in the same transaction and sent once it commits."""
     meeting = MeetingRequest.objects.select_related("exhibitor__organization").get(pk=meeting.pk)
     _check_representative(actor, meeting.exhibitor)
     _lock_sides(meeting.guest_id, meeting.exhibitor_id)
@@ -620,10 +630,9 @@ def meeting_decide(*, meeting: MeetingRequest, actor, accept: bool) -> MeetingRe
         if isinstance(error, OperationalError) and not _is_deadlock(error):
             raise
         raise ConflictError("exhibitor_busy", _("%(name)s already has a meeting at this time.") % {"name": meeting.exhibitor.organization.name_zh}) from None
-    from .tasks import send_meeting_decision
+    from .notifications import meeting_decision_announce
 
-    meeting_id = meeting.pk
-    transaction.on_commit(lambda: send_meeting_decision.delay(meeting_id, target))
+    meeting_decision_announce(meeting_id=meeting.pk, status=target)
     return meeting
 
 

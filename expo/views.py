@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from agenda.selectors import edition_by_year
 from agenda.views import no_edition, not_found
 from wic.errors import DomainError
+from wic.inputs import ascii_int, year_or_none
 
 from . import permissions, selectors, services
 from .enums import ExpoField
@@ -64,7 +65,8 @@ def directory(request, year):
         return missing
     zones = list(Zone.objects.filter(edition=edition).order_by("sort_order", "key"))
     zone = request.GET.get("zone", "")
-    zone = int(zone) if zone.isdigit() and any(z.pk == int(zone) for z in zones) else None
+    zone = ascii_int(zone)
+    zone = zone if zone is not None and any(z.pk == zone for z in zones) else None
     field = request.GET.get("field", "")
     field = field if field in ExpoField.values else ""
     country = request.GET.get("country", "").upper()[:2]
@@ -290,7 +292,7 @@ def meetings(request, year):
 def meeting_act(request, year, pk, action):
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("expo:meetings", kwargs={"year": year}))
-    meeting = MeetingRequest.objects.filter(pk=pk, exhibitor__edition__year=year if str(year).isdigit() else -1).first()
+    meeting = MeetingRequest.objects.filter(pk=pk, exhibitor__edition__year=year_or_none(year) or -1).first()
     if meeting is None or action not in ("accept", "decline", "cancel"):
         return not_found(request, _("No meeting request has this address."))
     try:

@@ -20,6 +20,7 @@ from wic.admin_export import ExportMixin
 from agenda.admin import BoardListFilter
 from agenda.models import Board, Hall, Venue
 from wic.errors import DomainError
+from wic.inputs import ascii_int, year_or_none
 from wic.models import Edition
 
 from . import selectors, services
@@ -393,8 +394,9 @@ class ForumApplicationAdmin(ExportMixin, admin.ModelAdmin):
             raise PermissionDenied
         edition = _placement_edition(request)
         venue = None
-        if request.GET.get("venue", "").isdigit():
-            venue = Venue.objects.filter(pk=int(request.GET["venue"])).first()
+        venue_id = ascii_int(request.GET.get("venue", ""))
+        if venue_id is not None:
+            venue = Venue.objects.filter(pk=venue_id).first()
         if request.method == "POST":
             self._place(request, edition)
             return HttpResponseRedirect(request.get_full_path())
@@ -456,9 +458,10 @@ def _placement_edition(request) -> Edition:
     """The edition named by ?edition=<year>, else the edition of the latest call, else the latest."""
     year = request.GET.get("edition", "")
     if year:
-        if not year.isdigit():
+        number = year_or_none(year)
+        if number is None:
             raise Http404("unknown edition")
-        edition = Edition.objects.select_related("main_venue").filter(year=int(year)).first()
+        edition = Edition.objects.select_related("main_venue").filter(year=number).first()
         if edition is None:
             raise Http404("unknown edition")
         return edition

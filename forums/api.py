@@ -5,8 +5,10 @@ the state machine, who may edit, submit, withdraw or review) is forums.services'
 
 Visibility: the list shows the user's own applications (organizers, i.e. staff users, see all).
 One application can be read by its applicant, by the reviewers of its edition and by organizers;
-anyone else gets 404, as if it did not exist. Reviewing is the reviewer's act: whether the user
-may review is the service's answer (403 `not_a_reviewer`, `conflict_of_interest`)."""
+anyone else gets 404, as if it did not exist, for reading and for every action (reviewing
+too). Reviewing is the reviewer's act: whether a user who may read the application may review it
+is the service's answer (403 `not_a_reviewer`, `conflict_of_interest`). Reviewers read the
+application without its contact's name, email and phone (null), as on their review page."""
 import django_filters
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
@@ -113,9 +115,9 @@ class ForumApplicationViewSet(
         user = self.request.user
         if getattr(self, "swagger_fake_view", False) or not user.is_authenticated:
             return queryset.none()
-        if self.action == "review":
-            # Whether the user may review is the service's to say (not_a_reviewer, conflict_of_interest).
-            return queryset
+        # Reviewing too: an application the user may not read does not exist for them (404, never a
+        # 403 that would confirm it exists, nor a 409 naming a draft's state). Whether a user who
+        # may read it may also review it is the service's to say (not_a_reviewer, conflict_of_interest).
         return applications_visible_to(user, queryset, listing=self.action == "list")
 
     def get_serializer_class(self):
@@ -178,8 +180,9 @@ class ForumApplicationViewSet(
     @extend_schema(
         summary="Score an application",
         description="A reviewer of the edition scores every criterion of the call, 1 to 5, with an optional comment. "
-        "Refused to non-reviewers (`not_a_reviewer`, 403), on an application the reviewer's organization hosts "
-        "(`conflict_of_interest`, 403) and unless submitted or under review (`invalid_transition`, 409). "
+        "An application the user may not read (someone else's, a draft, another edition's) is 404 as for a free id; "
+        "refused to a user who reads it but is no reviewer of its edition (`not_a_reviewer`, 403), on an application the "
+        "reviewer's organization hosts (`conflict_of_interest`, 403) and unless submitted or under review (`invalid_transition`, 409). "
         "The first review puts a submitted application under review. Answers with the application.",
         parameters=[ID_PARAMETER],
         request=ReviewInputSerializer,

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from agenda.models import Board
 from wic.enums import OrganizationRole
+from wic.inputs import BoundedDateField, ascii_int
 from wic.models import Organization
 
 from .enums import ApplicationState, ForumFormat, HalfDay
@@ -81,10 +82,18 @@ class ApplicationTransitionSerializer(serializers.ModelSerializer):
         fields = ["from_state", "to_state", "at", "message"]
 
 
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
+
+
 class ForumApplicationSerializer(serializers.ModelSerializer):
-    """An application as its applicant, its reviewers and the organizers see it. Times are Beijing time (+08:00)."""
+    """An application as its applicant, its reviewers and the organizers see it. Times are Beijing
+    time (+08:00). The contact (name, email, phone) is the applicant's and the organizers' to read:
+    null for a reviewer, whose review page shows none of it either."""
 
     edition = serializers.IntegerField(source="call.edition.year", read_only=True)
+    contact_name = serializers.CharField(read_only=True, allow_null=True, help_text=_("Null for reviewers."))
+    contact_email = serializers.CharField(read_only=True, allow_null=True, help_text=_("Null for reviewers."))
+    contact_phone = serializers.CharField(read_only=True, allow_null=True, help_text=_("Null for reviewers."))
     call = serializers.IntegerField(source="call_id", read_only=True)
     state = state_field()
     board = serializers.IntegerField(source="board_id", read_only=True, allow_null=True)
@@ -101,6 +110,19 @@ class ForumApplicationSerializer(serializers.ModelSerializer):
             "submitted_at", "decided_at", "decision_message", "session", "transitions",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not _sees_contact(self.context.get("request"), instance):
+            data.update(dict.fromkeys(CONTACT_FIELDS))
+        return data
+
+
+def _sees_contact(request, application) -> bool:
+    from wic.roles import is_organizer
+
+    user = getattr(request, "user", None)
+    return bool(user is not None and (application.applicant_id == user.pk or is_organizer(user)))
 
 
 # Writing
@@ -125,7 +147,7 @@ class ForumApplicationWriteSerializer(serializers.Serializer):
     theme_en = serializers.CharField(max_length=300, required=False, allow_blank=True)
     board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all(), required=False, allow_null=True)
     format = serializers.ChoiceField(choices=ForumFormat.choices, required=False, allow_blank=True)
-    preferred_date = serializers.DateField(required=False, allow_null=True)
+    preferred_date = BoundedDateField(required=False, allow_null=True)
     preferred_half_day = serializers.ChoiceField(choices=HalfDay.choices, required=False, allow_blank=True)
     expected_attendance = serializers.IntegerField(min_value=1, max_value=100000, required=False, allow_null=True)
     planned_speakers = serializers.CharField(required=False, allow_blank=True)
@@ -185,7 +207,7 @@ class ReviewInputSerializer(serializers.Serializer):
     scores = serializers.DictField(child=ScoreSerializer())
 
     def validate_scores(self, scores):
-        bad = sorted(key for key in scores if not str(key).isdigit())
+        bad = sorted(str(key) for key in scores if ascii_int(str(key)) is None)
         if bad:
             raise serializers.ValidationError(_("Criteria are named by their id; got %(keys)s.") % {"keys": ", ".join(bad)}, code="invalid")
         return scores

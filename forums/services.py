@@ -144,8 +144,8 @@ def application_transition(*, application: ForumApplication, to_state: str, acto
     """Move an application along TRANSITIONS; anything else is `invalid_transition`.
 
     Effects: every change is logged (who, when, message). A decision (accepted, waitlisted,
-    rejected) stamps `decided_at` and enqueues the applicant's email once the transaction
-    commits. Accepting creates the agenda session (unscheduled, unpublished) with the hosts and
+    rejected) stamps `decided_at` and records the applicant's email in the same transaction
+    (sent once it commits). Accepting creates the agenda session (unscheduled, unpublished) with the hosts and
     co-hosts; organizations the applicant named are created then. Withdrawing is the applicant's
     own act; the other moves are the organizers'.
     """
@@ -171,10 +171,9 @@ def application_transition(*, application: ForumApplication, to_state: str, acto
     application.save()
     _log(application, current, to_state, actor, message)
     if to_state in DECISIONS:
-        from .tasks import send_decision_email
+        from .notifications import application_decision_announce
 
-        application_id, state = application.pk, to_state
-        transaction.on_commit(lambda: send_decision_email.delay(application_id, state))
+        application_decision_announce(application_id=application.pk, state=to_state)
     return application
 
 

@@ -173,7 +173,7 @@ class CredentialAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Draw the badges again (PDF)"), permissions=["change"])
     def draw_badges(self, request, queryset):
-        from django.db import transaction
+        from wic import queueing
 
         from .tasks import render_badge
 
@@ -182,7 +182,7 @@ class CredentialAdmin(admin.ModelAdmin):
             credential.badge.storage.delete(credential.badge.name)
         Credential.objects.filter(pk__in=ids).update(badge="")
         for pk in ids:
-            transaction.on_commit(lambda pk=pk: render_badge.delay(pk))
+            queueing.enqueue_on_commit(render_badge, pk)  # broker down: drawn when the guest asks for it
         self.message_user(request, ngettext("%(n)d badge is being drawn.", "%(n)d badges are being drawn.", len(ids)) % {"n": len(ids)}, messages.SUCCESS)
 
 

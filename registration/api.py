@@ -5,7 +5,7 @@ registration per email and edition) is registration.services'. Decisions are mad
 the API neither edits nor deletes a registration."""
 import django_filters
 from django.db.models import QuerySet
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
@@ -13,20 +13,22 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from wic.api_base import IsOrganizer
+from wic.security import FailOpenThrottleMixin
 from wic.models import Edition
 
 from . import services
 from .enums import RegistrationStatus
 from .models import Registration
-from .serializers import RegistrationCreatedSerializer, RegistrationInputSerializer, RegistrationSerializer
+from .serializers import RegistrationInputSerializer, RegistrationReceivedSerializer, RegistrationSerializer
 
 
 def registrations_for_api() -> QuerySet[Registration]:
     return Registration.objects.select_related("edition").order_by("-created", "-id")
 
 
-class RegistrationRateThrottle(AnonRateThrottle):
-    """Anonymous registrations per client address; the rate is set here, not in settings."""
+class RegistrationRateThrottle(FailOpenThrottleMixin, AnonRateThrottle):
+    """Anonymous registrations per client address; the rate is set here, not in settings. Open
+    when the cache cannot count (wic.security.FailOpenThrottleMixin)."""
 
     scope = "registration"
     rate = "30/hour"
@@ -48,7 +50,6 @@ ERRORS = {
     401: OpenApiResponse(description="Not authenticated (`not_authenticated`)"),
     403: OpenApiResponse(description="Organizers only (`permission_denied`)"),
     404: OpenApiResponse(description="No such registration"),
-    409: OpenApiResponse(description="The email is already registered for the edition (`duplicate_registration`; its page link is mailed to the registered address)"),
     429: OpenApiResponse(description="Too many registrations from this address (`throttled`)"),
 }
 
@@ -66,11 +67,12 @@ ERRORS = {
     ),
     create=extend_schema(
         summary="Register as a guest",
-        description="Open to anyone, throttled per address. Refused when the edition is over (`registration_closed`), "
-        "without consent (`consent_required`) or when the email is already registered for the edition "
-        "(`duplicate_registration`, 409). Answers with the reference and the guest's own page.",
+        description="Open to anyone, throttled per address. Refused when the edition is over (`registration_closed`) "
+        "or without consent (`consent_required`). Answers 202 the same whether the address was new or already registered "
+        "for the edition, so the answer tells nobody who registered: the link to the guest's own page (with the reference "
+        "and the status) is mailed to the address, at most once an hour.",
         request=RegistrationInputSerializer,
-        responses={201: RegistrationCreatedSerializer, 400: ERRORS[400], 409: ERRORS[409], 429: ERRORS[429]},
+        responses={202: RegistrationReceivedSerializer, 400: ERRORS[400], 429: ERRORS[429]},
         auth=[],
     ),
 )
@@ -101,7 +103,6 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         serializer = RegistrationInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         edition, data = serializer.service_arguments()
-        registration = services.registration_create(
-            edition=edition, data=data, user=request.user, language=getattr(request, "LANGUAGE_CODE", None) or get_language()
-        )
-        return Response(RegistrationCreatedSerializer(registration, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+        services.registration_request(edition=edition, data=data, user=request.user, language=getattr(request, "LANGUAGE_CODE", None) or get_language())
+        received = {"edition": edition.year, "email": data["email"].strip(), "message": gettext("We have sent the link to the registration's page to this address.")}
+        return Response(RegistrationReceivedSerializer(received).data, status=status.HTTP_202_ACCEPTED)

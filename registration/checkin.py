@@ -8,6 +8,16 @@ same nonce returns the first answer and writes nothing. Every scan is kept, refu
 Offline scans arrive late with the time they were made (`scanned_at`). The first scan by time
 wins: when an upload is earlier than the admission already recorded on its list, the upload
 becomes the admission and the later one is marked `already_checked_in`, with `reconciled_at` set.
+A scan sent without a time (a live scan: the check-in page sends its time only with the scans it
+queued offline) is stamped by the server under the lock, and never takes part in that rule: it is
+the admission only when there is none yet. So however simultaneous scans of one credential at
+several gates interleave, exactly one of them is answered `ok` (the burst test on PostgreSQL);
+stamped before the lock, a scan that waited on it could carry an earlier time than the admission
+committed meanwhile and take its place, answering `ok` a second time.
+
+A nonce names one scan: a retry with the same nonce, list and secret gets the first answer again
+and writes nothing; the same nonce with another list or secret is `nonce_reused` (409), never
+the guest of the first scan.
 
 Round trips per scan on PostgreSQL: BEGIN, one SELECT of the list and the credential (locked FOR
 UPDATE, with the invitation as a subquery), SELECT of the list's admission, INSERT, COMMIT. A
@@ -27,6 +37,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from wic.db import prepared_cursor
+from wic.errors import ConflictError
 
 from .enums import RegistrationStatus
 from .models import Checkin, CheckinList, Credential, Invitation, Registration
@@ -34,6 +45,9 @@ from .models import Checkin, CheckinList, Credential, Invitation, Registration
 RESULTS = ("ok", "already_checked_in", "revoked", "not_invited", "not_approved", "wrong_day", "invalid")
 # Switched off only by the concurrency test's negative control, to show the test catches the race.
 LOCK_CREDENTIAL = True
+# Switched off only by the burst test's negative control: the server's time taken before the lock,
+# and taking part in "earliest wins" like an offline scan's (the behaviour issue 19 found).
+STAMP_UNDER_LOCK = True
 
 
 @dataclass
@@ -197,10 +211,16 @@ def _first_admission(checkin_list_id, credential_id) -> FirstScan | None:
     return FirstScan(*row[1:]) if row else None
 
 
-def _replayed(nonce: str) -> ScanAnswer | None:
+def _replayed(nonce: str, list_id: int, secret: str, type: str) -> ScanAnswer | None:
+    """The first answer to this nonce, if it was seen: only to the same scan (list, secret and
+    type), else `nonce_reused` (409): a nonce is not a key to another scan's guest."""
     previous = Checkin.objects.filter(nonce=nonce).select_related("credential__registration").first()
     if previous is None:
         return None
+    if (previous.checkin_list_id, previous.raw_secret, previous.type) != (list_id, secret, type):
+        from django.utils.translation import gettext as _
+
+        raise ConflictError("nonce_reused", _("This nonce was already used for another scan; send each scan with a new nonce."), field="nonce")
     first = _first_admission(previous.checkin_list_id, previous.credential_id) if previous.result == "already_checked_in" else None
     return ScanAnswer(previous.result, previous, first)
 
@@ -214,20 +234,28 @@ def checkin_scan(
     `checkin_list` is the list or its id (the API passes the id: the list is read in the same
     statement as the credential either way); CheckinList.DoesNotExist when no list has that id.
 
-    Effects: one Checkin row (none when the nonce was seen before: the first answer is returned);
-    an earlier offline scan demotes a later admission on the same list (see the module docstring).
+    `scanned_at` is the time an offline scan was made; without it the server stamps the scan
+    under the lock, and it never displaces an admission (see the module docstring).
+
+    Effects: one Checkin row (none when the nonce was seen before: the first answer is returned;
+    `nonce_reused` when that nonce was another scan's); an earlier offline scan demotes a later
+    admission on the same list (see the module docstring).
     """
     list_id = checkin_list.pk if isinstance(checkin_list, CheckinList) else checkin_list
-    scanned_at = scanned_at or timezone.now()
+    live = scanned_at is None
+    if live and not STAMP_UNDER_LOCK:
+        scanned_at, live = timezone.now(), False  # the negative control: issue 19's behaviour
     secret = (secret or "").strip().upper()[:100]
     try:
         with transaction.atomic():
             checkin_list, credential = _list_and_credential(list_id, secret, lock=LOCK_CREDENTIAL)
+            if live:
+                scanned_at = timezone.now()  # under the credential's lock: after the admission it waited for
             # Read after the lock, in its own statement: under READ COMMITTED a subquery in the
             # locking SELECT would see the snapshot from before the wait, not the admission the
             # other gate just committed (the concurrency test caught exactly that).
             admitted = _admission(list_id, credential.pk) if credential is not None else None
-            result, first = _decide(checkin_list, credential, type, scanned_at, admitted)
+            result, first = _decide(checkin_list, credential, type, scanned_at, admitted, live=live)
             if result == "ok" and type == Checkin.ENTRY and admitted is not None:
                 # An earlier scan uploaded later (offline): it takes the admission's place.
                 Checkin.objects.filter(pk=admitted[0]).update(result="already_checked_in", reconciled_at=timezone.now())
@@ -238,9 +266,10 @@ def checkin_scan(
     except IntegrityError:
         # The nonce was seen before (a retry), or, with the lock switched off, the admission
         # constraint caught a second admission: answer as the first scan did.
-        replay = _replayed(nonce)
+        replay = _replayed(nonce, list_id, secret, type)
         if replay is not None:
             return replay
+        scanned_at = scanned_at or timezone.now()
         credential = Credential.objects.select_related("registration").filter(secret=secret).first()
         checkin = Checkin.objects.create(
             checkin_list_id=list_id, credential=credential, raw_secret=secret, nonce=nonce, type=type,
@@ -250,7 +279,7 @@ def checkin_scan(
     return ScanAnswer(result, checkin, first)
 
 
-def _decide(checkin_list, credential, type, scanned_at, admitted) -> tuple[str, FirstScan | None]:
+def _decide(checkin_list, credential, type, scanned_at, admitted, *, live: bool = False) -> tuple[str, FirstScan | None]:
     if credential is None or (type == Checkin.EXIT and checkin_list.kind != CheckinList.GATE):
         return "invalid", None
     if credential.revoked_at is not None:
@@ -263,6 +292,7 @@ def _decide(checkin_list, credential, type, scanned_at, admitted) -> tuple[str, 
         return "not_invited", None
     if type == Checkin.EXIT:
         return "ok", None
-    if admitted is not None and admitted[1] <= scanned_at:
+    # A live scan never displaces the admission; an offline one does when it was made earlier.
+    if admitted is not None and (live or admitted[1] <= scanned_at):
         return "already_checked_in", FirstScan(*admitted[1:])
     return "ok", None

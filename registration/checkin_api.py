@@ -1,4 +1,5 @@
-"""POST /api/v1/checkins/: a gate's scan. Gate staff (the `gate` role) and organizers only."""
+"""POST /api/v1/checkins/: a gate's scan. Gate staff (the `gate` role) and organizers only; the one
+endpoint that accepts a scan token (wic.tokens), the kind gate staff are given."""
 from datetime import datetime
 from datetime import timezone as dt_timezone
 from functools import cache
@@ -6,47 +7,56 @@ from functools import cache
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.authtoken.models import Token
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
-from wic import roles
+from wic import degraded, roles
 from wic.db import prepared_cursor
+from wic.inputs import BoundedDateTimeField
+from wic.models import ApiToken
+from wic.security import FailOpenThrottleMixin
+from wic.tokens import ApiTokenAuthentication, token_digest, token_expired
 
-from .checkin import RESULTS, checkin_scan
+from .checkin import RESULTS, _aware, checkin_scan
 from .models import Checkin, CheckinList
 from .permissions import IsGateStaff
 
 
 class GateTokenScheme(OpenApiAuthenticationExtension):
     """The scan endpoint's token scheme in the OpenAPI schema (a name of its own: it is a subclass
-    of DRF's TokenAuthentication, which is `tokenAuth`)."""
+    of DRF's TokenAuthentication, which is `tokenAuth`). Scan tokens are accepted here only."""
 
     target_class = "registration.checkin_api.GateTokenAuthentication"
     name = "gateTokenAuth"
     priority = 1
 
     def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "header", "name": "Authorization", "description": 'A gate staff account\'s token, prefixed "Token "'}
+        return {"type": "apiKey", "in": "header", "name": "Authorization", "description": 'A gate staff account\'s token (a scan token), prefixed "Token "'}
+
+
+_TOKEN_FIELDS = ["id", "prefix", "scope", "created", "expires_at"]
 
 
 @cache
 def _token_sql() -> str:
-    """The token, its user and whether the user holds the gate role, in one statement."""
+    """The token (found by the digest of its key), its user and whether the user holds the gate
+    role, in one statement."""
     q = connection.ops.quote_name
     user_columns = ", ".join(f"u.{q(f.column)}" for f in _user_fields())
+    token_columns = ", ".join(f"t.{q(name)}" for name in _TOKEN_FIELDS)
     membership = Group.user_set.through._meta.db_table
     return (
-        f"SELECT t.{q('key')}, t.created, {user_columns}, EXISTS (SELECT 1 FROM {q(membership)} m "
+        f"SELECT {token_columns}, {user_columns}, EXISTS (SELECT 1 FROM {q(membership)} m "
         f"JOIN {q(Group._meta.db_table)} g ON g.id = m.group_id WHERE m.user_id = u.id AND g.name = %s) "
-        f"FROM {q(Token._meta.db_table)} t JOIN {q(get_user_model()._meta.db_table)} u ON u.id = t.user_id WHERE t.{q('key')} = %s"
+        f"FROM {q(ApiToken._meta.db_table)} t JOIN {q(get_user_model()._meta.db_table)} u ON u.id = t.user_id WHERE t.{q('digest')} = %s"
     )
 
 
@@ -54,23 +64,33 @@ def _user_fields():
     return get_user_model()._meta.concrete_fields
 
 
-class GateTokenAuthentication(TokenAuthentication):
+class GateTokenAuthentication(ApiTokenAuthentication):
     """Token authentication that learns in the same query whether the user holds the gate role,
     so a scan costs one round trip less (the scan endpoint is the hottest path on opening day).
-    The statement is written once per process (see registration.checkin on why)."""
+    The statement is written once per process (see registration.checkin on why). Unlike the
+    API's other endpoints (wic.tokens.ApiTokenAuthentication), it accepts scan tokens too."""
 
     def authenticate_credentials(self, key):
+        from django.utils.translation import gettext as _
+
         with prepared_cursor() as cursor:
-            cursor.execute(_token_sql(), [roles.GATE, key])
+            cursor.execute(_token_sql(), [roles.GATE, token_digest(key)])
             row = cursor.fetchone()
         if row is None:
-            raise exceptions.AuthenticationFailed("Invalid token.")
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        n = len(_TOKEN_FIELDS)
+        values = dict(zip(_TOKEN_FIELDS, row[:n]))
+        values["created"], values["expires_at"] = _aware(values["created"]), _aware(values["expires_at"])
+        if values["expires_at"] <= timezone.now():
+            raise token_expired()
         fields = _user_fields()
-        user = get_user_model().from_db(connection.alias, [f.attname for f in fields], list(row[2: 2 + len(fields)]))
+        user = get_user_model().from_db(connection.alias, [f.attname for f in fields], list(row[n: n + len(fields)]))
         if not user.is_active:
-            raise exceptions.AuthenticationFailed("User inactive or deleted.")
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         user.holds_gate_role = bool(row[-1])
-        token = Token.from_db(connection.alias, [f.attname for f in Token._meta.concrete_fields], [{"key": row[0], "user_id": user.pk, "created": row[1]}[f.attname] for f in Token._meta.concrete_fields])
+        values["user_id"] = user.pk
+        names = [f.attname for f in ApiToken._meta.concrete_fields if f.attname in values]  # from_db wants the model's order
+        token = ApiToken.from_db(connection.alias, names, [values[name] for name in names])
         token.user = user
         return user, token
 
@@ -104,7 +124,9 @@ class CheckinListField(serializers.Field):
         return serializers.ValidationError({self.field_name: [serializers.ErrorDetail(message, code="does_not_exist")]})
 
 
-class ScanThrottle(UserRateThrottle):
+class ScanThrottle(FailOpenThrottleMixin, UserRateThrottle):
+    """600 scans a minute per account; open when the cache cannot count (a gate keeps admitting)."""
+
     scope = "checkin-scan"
     rate = "600/minute"
 
@@ -120,7 +142,11 @@ class ScanSerializer(serializers.Serializer):
             "list": CheckinListField(),
             "secret": serializers.CharField(max_length=100, trim_whitespace=True),
             "nonce": serializers.CharField(max_length=64),
-            "scanned_at": serializers.DateTimeField(required=False),
+            "scanned_at": BoundedDateTimeField(  # years 1900..9000: 0001-01-01 overflowed in UTC
+                required=False,
+                help_text="Only for a scan made offline and sent later: when it was made (the earliest scan of a guest counts). "
+                "Leave it out for a live scan: the server stamps it, and it never displaces an admission.",
+            ),
             "type": serializers.ChoiceField(choices=[Checkin.ENTRY, Checkin.EXIT], default=Checkin.ENTRY),
             "gate": serializers.CharField(max_length=100, required=False, allow_blank=True, default=""),
             "device": serializers.CharField(max_length=100, required=False, allow_blank=True, default=""),
@@ -190,7 +216,10 @@ class CheckinView(APIView):
         from django.core.cache import cache
         from django.utils.translation import gettext as _
 
-        failures = cache.get(_failed_key(request.user), 0)
+        with degraded.cache_watch() as failed:
+            failures = cache.get(_failed_key(request.user), 0)
+        if failed():  # the cache is down: the limit on unknown codes cannot count, the gate keeps scanning
+            degraded.record("rate_limits_open", "failed-scan limit: the cache could not count")
         if failures >= FAILED_SCAN_LIMIT:
             message = _("Too many unknown codes from this account; wait %(seconds)s seconds before scanning again.") % {"seconds": FAILED_SCAN_WINDOW}
             response = Response(

@@ -1,9 +1,7 @@
 """Guest registrations in the API. The serializers check the shape of the input (types, choices,
 an ISO 3166 country, an edition that exists); every rule lives in registration.services."""
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from wic.models import Edition
@@ -11,11 +9,6 @@ from wic.models import Edition
 from .enums import GuestCategory, Participation
 from .models import Registration
 from .services import FIELDS
-
-
-def page_url(registration: Registration) -> str:
-    """The guest's own page (its path carries the page secret)."""
-    return reverse("registration:page", kwargs={"year": registration.edition.year, "token": registration.token})
 
 
 class RegistrationInputSerializer(serializers.Serializer):
@@ -42,20 +35,13 @@ class RegistrationInputSerializer(serializers.Serializer):
         return edition, {key: value for key, value in data.items() if key in FIELDS}
 
 
-class RegistrationCreatedSerializer(serializers.ModelSerializer):
-    """The answer to a registration: the reference to quote and the guest's own page."""
+class RegistrationReceivedSerializer(serializers.Serializer):
+    """The answer to a registration, the same for a new address and one already registered: the
+    guest's page, its reference and status go to the address by email, never in this answer."""
 
-    edition = serializers.IntegerField(source="edition.year", read_only=True)
-    page_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Registration
-        fields = ["reference", "status", "edition", "name", "participation", "page_url"]
-        read_only_fields = fields
-
-    @extend_schema_field(serializers.CharField())
-    def get_page_url(self, obj) -> str:
-        return page_url(obj)
+    edition = serializers.IntegerField(read_only=True, help_text=_("The edition (year)."))
+    email = serializers.EmailField(read_only=True, help_text=_("The address the link to the registration's page is sent to."))
+    message = serializers.CharField(read_only=True)
 
 
 class RegistrationSerializer(serializers.ModelSerializer):

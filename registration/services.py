@@ -6,11 +6,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wic import queueing
 from wic.errors import ConflictError, DomainError
 from wic.models import Edition
 
 from .enums import DECISIONS, RegistrationStatus
 from .models import Credential, Registration
+from .notifications import registration_decision_announce, registration_link_send
 from .tasks import render_badge
 
 # Like pretix: an alphabet without look-alike characters (no 0/O, 1/I/L).
@@ -25,26 +27,36 @@ def random_code(length: int) -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(length))
 
 
-def _duplicate_error(existing: Registration) -> ConflictError:
-    """Point to the existing registration without telling a stranger anything about it: its page
-    link goes (again) to the registered address only."""
-    from .tasks import send_registration_link
+class DuplicateRegistration(ConflictError):
+    """The address is already registered for the edition; `existing` is that registration."""
 
-    existing_id = existing.pk
-    transaction.on_commit(lambda: send_registration_link.delay(existing_id))
-    return ConflictError(
-        "duplicate_registration",
-        _("%(email)s is already registered for this edition. We have sent the link to that registration's page to this address.")
-        % {"email": existing.email},
-        field="email",
-    )
+    def __init__(self, existing: Registration):
+        super().__init__("duplicate_registration", _("%(email)s is already registered for this edition.") % {"email": existing.email}, field="email")
+        self.existing = existing
+
+
+@transaction.atomic
+def registration_request(*, edition: Edition, data: dict, user=None, language: str = "zh-hans") -> None:
+    """A registration from the public form or API, answered the same whether or not the address was
+    registered already, so that nobody learns from the answer who registered: the guest's page is
+    never shown in the answer, its link is mailed to the address (`registration_link_send`: once,
+    and at most once an hour however often someone registers the address again). A new address is
+    registered (`registration_create`, with its refusals: `registration_closed`,
+    `consent_required`, `invalid`); the registration and its email are written in one transaction."""
+    try:
+        registration = registration_create(edition=edition, data=data, user=user, language=language)
+    except DuplicateRegistration as duplicate:
+        registration = duplicate.existing
+    registration_link_send(registration_id=registration.pk)
 
 
 def registration_create(*, edition: Edition, data: dict, user=None, language: str = "zh-hans") -> Registration:
     """Register a guest. Refused when the edition is over (`registration_closed`), without consent
-    to the privacy notice (`consent_required`), or when the email is already registered for the
-    edition (`duplicate_registration`, naming the existing reference), a database constraint
-    backing the last rule against simultaneous requests."""
+    to the privacy notice (`consent_required`), with a field of the wrong shape (`invalid`), or
+    when the email is already registered for the edition (`duplicate_registration`), a database
+    constraint backing the last rule against simultaneous requests. The fields are checked before
+    the duplicate, so a refusal never depends on whether the address is registered. Sends no
+    email: the public form and API go through `registration_request`."""
     if edition.end_date < timezone.localdate():
         raise DomainError("registration_closed", _("Edition %(year)s is over; registration is closed.") % {"year": edition.year})
     unknown = set(data) - set(FIELDS)
@@ -53,15 +65,15 @@ def registration_create(*, edition: Edition, data: dict, user=None, language: st
     if not data.get("consent"):
         raise DomainError("consent_required", _("Please agree to the privacy notice to register."), field="consent")
     email = (data.get("email") or "").strip()
-    existing = Registration.objects.filter(edition=edition, email__iexact=email).first()
-    if existing:
-        raise _duplicate_error(existing)
     registration = Registration(edition=edition, user=user if user and user.is_authenticated else None, language=language, **{**data, "email": email})
     try:
         registration.clean_fields(exclude=["reference", "token"])
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
         raise DomainError("invalid", f"{field}: {' '.join(messages)}", field=field) from None
+    existing = Registration.objects.filter(edition=edition, email__iexact=email).first()
+    if existing:
+        raise DuplicateRegistration(existing)
     for _attempt in range(3):  # a clash of random codes is next to impossible; draw again if it happens
         registration.reference = random_code(8)
         registration.token = random_code(32)  # 32 symbols of 31: about 158 bits
@@ -72,14 +84,15 @@ def registration_create(*, edition: Edition, data: dict, user=None, language: st
         except IntegrityError:
             existing = Registration.objects.filter(edition=edition, email__iexact=email).first()
             if existing:
-                raise _duplicate_error(existing) from None
+                raise DuplicateRegistration(existing) from None
     raise DomainError("try_again", _("Please try again."), status=503)
 
 
 @transaction.atomic
 def registration_decide(*, registration: Registration, status: str, actor) -> Registration:
-    """Approve, wait-list or reject (`invalid_transition` for anything else); the guest's email
-    is enqueued once the transaction commits."""
+    """Approve, wait-list or reject (`invalid_transition` for anything else). The guest's email is
+    recorded in the same transaction (a transactional outbox) and sent once it commits; a broker
+    that is down delays it (the outbox sweep), never the decision."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if status not in DECISIONS.get(registration.status, ()):
         raise ConflictError(
@@ -93,10 +106,7 @@ def registration_decide(*, registration: Registration, status: str, actor) -> Re
     registration.save(update_fields=["status", "decided_at", "decided_by"])
     if status == RegistrationStatus.APPROVED and registration.participation == "on_site":
         credential_issue(registration=registration)
-    from .tasks import send_registration_decision
-
-    registration_id = registration.pk
-    transaction.on_commit(lambda: send_registration_decision.delay(registration_id, status))
+    registration_decision_announce(registration_id=registration.pk, status=status)
     return registration
 
 
@@ -126,8 +136,7 @@ def credential_issue(*, registration: Registration) -> Credential:
     if active is not None:
         return active
     credential = Credential.objects.create(registration=registration, secret=random_code(CREDENTIAL_LENGTH))
-    credential_id = credential.pk
-    transaction.on_commit(lambda: render_badge.delay(credential_id))
+    queueing.enqueue_on_commit(render_badge, credential.pk)  # broker down: drawn when the guest asks for it
     return credential
 
 

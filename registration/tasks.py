@@ -1,43 +1,23 @@
-import uuid
-from smtplib import SMTPException
-
+"""Celery tasks of guest registration: thin wrappers taking primary keys. The services record the
+guest's emails themselves, in their own transaction (registration/notifications.py); the two
+send_* tasks remain for messages a broker still holds from before, and do the same."""
 from celery import shared_task
-from django.db import transaction
-
-from wic import outbox
 
 
-@shared_task(name="registration.send_decision", acks_late=True, autoretry_for=(SMTPException, ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+@shared_task(name="registration.send_decision", acks_late=True)
 def send_registration_decision(registration_id: int, status: str) -> bool:
     """Tell the guest of a decision, in their language, once (`notified_status`)."""
-    from .models import Registration
+    from .notifications import registration_decision_announce
 
-    with transaction.atomic():
-        registration = Registration.objects.select_for_update().select_related("edition").get(pk=registration_id)
-        if registration.status != status or registration.notified_status == status:
-            return False
-        outbox.queue(
-            key=f"registration.decision:{registration.pk}:{status}:{registration.decided_at.isoformat() if registration.decided_at else ''}",
-            event="registration.decision", to=[registration.email], language=registration.language, template="registration/email/decision",
-            context={"registration": registration, "edition": registration.edition},
-        )
-        registration.notified_status = status
-        registration.save(update_fields=["notified_status"])
-    return True
+    return registration_decision_announce(registration_id=registration_id, status=status)
 
 
-@shared_task(name="registration.send_link", bind=True, acks_late=True, autoretry_for=(SMTPException, ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
-def send_registration_link(self, registration_id: int) -> bool:
-    """Send the guest the link to their registration page (after a second registration attempt);
-    once per run of this task (its id is the key, so a retry of the task does not send twice)."""
-    from .models import Registration
+@shared_task(name="registration.send_link", acks_late=True)
+def send_registration_link(registration_id: int) -> bool:
+    """Send the guest the link to their registration page, at most once an hour."""
+    from .notifications import registration_link_send
 
-    registration = Registration.objects.select_related("edition").get(pk=registration_id)
-    outbox.queue(
-        key=f"registration.link:{registration.pk}:{self.request.id or uuid.uuid4()}", event="registration.link", to=[registration.email],
-        language=registration.language, template="registration/email/link", context={"registration": registration, "edition": registration.edition},
-    )
-    return True
+    return registration_link_send(registration_id=registration_id)
 
 
 @shared_task(name="registration.render_badge", acks_late=True)

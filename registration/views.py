@@ -5,7 +5,9 @@ from django.utils.translation import gettext as _
 
 from agenda.selectors import edition_by_year
 from agenda.views import no_edition, not_found
+from wic import queueing
 from wic.errors import DomainError
+from wic.inputs import year_or_none
 from wic.security import public_write_limit
 
 from . import services
@@ -25,20 +27,28 @@ def register(request, year):
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in services.FIELDS}
             try:
-                registration = services.registration_create(edition=edition, data=data, user=request.user, language=get_language())
+                services.registration_request(edition=edition, data=data, user=request.user, language=get_language())
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, f"{error.message} [{error.code}]")
                 status = error.status
-            else:
-                return redirect("registration:page", year=edition.year, token=registration.token)
+            else:  # the same answer whether or not the address was registered: the link goes by email
+                return redirect("registration:sent", year=edition.year)
         else:
             status = 400
     closed = edition.end_date < timezone.localdate()
     return render(request, "registration/register.html", {"edition": edition, "form": form, "closed": closed}, status=status)
 
 
+def register_sent(request, year):
+    """After registering: the link to the registration's page is on its way by email."""
+    edition = edition_by_year(year)
+    if edition is None:
+        return no_edition(request, year)
+    return render(request, "registration/register_sent.html", {"edition": edition})
+
+
 def guest_page(request, year, token):
-    registration = Registration.objects.filter(token=token, edition__year=year if str(year).isdigit() else -1).select_related("edition").first()
+    registration = Registration.objects.filter(token=token, edition__year=year_or_none(year) or -1).select_related("edition").first()
     if registration is None:
         return not_found(request, _("No registration has this address."))
     credential = registration.credentials.filter(revoked_at__isnull=True).first()
@@ -62,12 +72,12 @@ def guest_badge(request, year, token):
 
     from .tasks import render_badge
 
-    registration = Registration.objects.filter(token=token, edition__year=year if str(year).isdigit() else -1).first()
+    registration = Registration.objects.filter(token=token, edition__year=year_or_none(year) or -1).first()
     credential = registration.credentials.filter(revoked_at__isnull=True).first() if registration else None
     if credential is None:
         return not_found(request, _("This registration has no credential, so there is no badge."))
     if not credential.badge:
-        render_badge.delay(credential.pk)
+        queueing.enqueue(render_badge, credential.pk)  # a broker that is down: "being prepared", asked again later
         credential.refresh_from_db(fields=["badge"])
     if not credential.badge:
         response = HttpResponse(_("Your badge is being prepared. Please reload this page in a minute."), status=202, content_type="text/plain; charset=utf-8")

@@ -2,6 +2,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import factory
+from django.utils import timezone
 
 from agenda.models import Board, Hall, Outcome, Session, SessionOrganization, Venue
 from wic.models import Edition, EditionFigure, EditionOrganization, Member, Organization
@@ -27,6 +28,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     name_zh = factory.Sequence(lambda n: f"测试机构{n}")
     name_en = factory.Sequence(lambda n: f"Test Org {n}")
     kind = "enterprise"
+    verified_at = factory.LazyFunction(timezone.now)  # confirmed, as the seed's are
 
 
 class VenueFactory(factory.django.DjangoModelFactory):

@@ -160,8 +160,8 @@ def interview_record(*, volunteer: Volunteer, round: int, score: int, note: str 
 def volunteer_decide(*, volunteer: Volunteer, status: str, actor) -> Volunteer:
     """Accept, put on standby or decline (`invalid_transition` otherwise). Accepting needs every
     interview round recorded (`interviews_incomplete`); leaving "accepted" is refused while the
-    volunteer still holds shifts (`has_shifts`). The volunteer's email is enqueued on commit and
-    sent once per decision."""
+    volunteer still holds shifts (`has_shifts`). The volunteer's email is recorded in the same
+    transaction, once per decision, and sent once it commits."""
     volunteer = Volunteer.objects.select_for_update().select_related("programme").get(pk=volunteer.pk)
     if status not in DECISIONS.get(volunteer.status, ()):
         label = VolunteerStatus(status).label if status in VolunteerStatus.values else status
@@ -179,10 +179,9 @@ def volunteer_decide(*, volunteer: Volunteer, status: str, actor) -> Volunteer:
     volunteer.decided_at = timezone.now()
     volunteer.decided_by = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     volunteer.save(update_fields=["status", "decided_at", "decided_by"])
-    from .tasks import send_volunteer_decision
+    from .notifications import volunteer_decision_announce
 
-    volunteer_id = volunteer.pk
-    transaction.on_commit(lambda: send_volunteer_decision.delay(volunteer_id, status))
+    volunteer_decision_announce(volunteer_id=volunteer.pk, status=status)
     return volunteer
 
 
@@ -595,14 +594,14 @@ def standby_candidates(shift: Shift) -> list[Volunteer]:
 
 def standby_offers_create(*, shift: Shift, places: int) -> list[StandbyOffer]:
     """Offer `places` freed places on `shift` to up to `standby_offers_per_place` standby
-    volunteers each, by email (on commit)."""
+    volunteers each, by email (recorded in the caller's transaction, sent once it commits)."""
     programme = shift.post.programme
     candidates = standby_candidates(shift)[: places * programme.standby_offers_per_place]
     offers = StandbyOffer.objects.bulk_create([StandbyOffer(shift=shift, volunteer=v) for v in candidates])
-    from .tasks import send_standby_offer
+    from .notifications import standby_offer_announce
 
-    ids = [o.pk for o in offers]  # bulk_create sets primary keys on PostgreSQL and SQLite
-    transaction.on_commit(lambda: [send_standby_offer.delay(pk) for pk in ids])
+    for offer in offers:  # bulk_create sets primary keys on PostgreSQL and SQLite
+        standby_offer_announce(offer_id=offer.pk)
     return offers
 
 

@@ -4,52 +4,25 @@
 
     CELERY_BEAT_SCHEDULE = {"volunteers-mark-no-shows": {"task": "volunteers.mark_no_shows", "schedule": 60.0}}
 """
-from smtplib import SMTPException
-
 from celery import shared_task
-from django.db import transaction
-
-from wic import outbox
-
-RETRY = {"acks_late": True, "autoretry_for": (SMTPException, ConnectionError, TimeoutError), "retry_backoff": True, "max_retries": 5}
 
 
-@shared_task(name="volunteers.send_decision", **RETRY)
+@shared_task(name="volunteers.send_decision", acks_late=True)
 def send_volunteer_decision(volunteer_id: int, status: str) -> bool:
-    """Tell the applicant of a decision, in their language, once per decision (`notified_status`)."""
-    from .models import Volunteer
+    """Tell the applicant of a decision, in their language, once per decision (`notified_status`).
+    The services record this email themselves (volunteers/notifications.py); the task remains for
+    messages a broker still holds from before."""
+    from .notifications import volunteer_decision_announce
 
-    with transaction.atomic():
-        volunteer = Volunteer.objects.select_for_update().select_related("programme__edition").get(pk=volunteer_id)
-        if volunteer.status != status or volunteer.notified_status == status:
-            return False
-        outbox.queue(
-            key=f"volunteers.decision:{volunteer.pk}:{status}:{volunteer.decided_at.isoformat() if volunteer.decided_at else ''}",
-            event="volunteers.decision", to=[volunteer.email], language=volunteer.language, template="volunteers/email/decision",
-            context={"volunteer": volunteer, "programme": volunteer.programme, "edition": volunteer.programme.edition},
-        )
-        volunteer.notified_status = status
-        volunteer.save(update_fields=["notified_status"])
-    return True
+    return volunteer_decision_announce(volunteer_id=volunteer_id, status=status)
 
 
-@shared_task(name="volunteers.send_standby_offer", **RETRY)
+@shared_task(name="volunteers.send_standby_offer", acks_late=True)
 def send_standby_offer(offer_id: int) -> bool:
-    """Email a standby volunteer the offer of a freed place, once (`emailed`)."""
-    from .models import StandbyOffer
+    """Email a standby volunteer the offer of a freed place, once (`emailed`); see send_volunteer_decision."""
+    from .notifications import standby_offer_announce
 
-    with transaction.atomic():
-        offer = StandbyOffer.objects.select_for_update().select_related("volunteer", "shift__post__programme__edition").get(pk=offer_id)
-        if offer.emailed or offer.status != "offered":
-            return False
-        volunteer = offer.volunteer
-        outbox.queue(
-            key=f"volunteers.standby_offer:{offer.pk}", event="volunteers.standby_offer", to=[volunteer.email], language=volunteer.language,
-            template="volunteers/email/standby", context={"offer": offer, "volunteer": volunteer, "shift": offer.shift},
-        )
-        offer.emailed = True
-        offer.save(update_fields=["emailed"])
-    return True
+    return standby_offer_announce(offer_id=offer_id)
 
 
 @shared_task(name="volunteers.mark_no_shows")

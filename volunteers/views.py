@@ -16,6 +16,7 @@ from agenda.selectors import edition_by_year
 from agenda.views import no_edition, not_found
 from wic.display import qr_svg
 from wic.errors import DomainError
+from wic.inputs import ascii_int
 from wic.security import public_write_limit
 
 from . import selectors, services
@@ -252,7 +253,7 @@ def lead_check(request):
     via = CheckVia.LEAD_PICK if request.POST.get("via") == "pick" else CheckVia.LEAD_SCAN
     try:
         if purpose.startswith("module:"):
-            module = TrainingModule.objects.filter(pk=purpose.split(":", 1)[1] if purpose.split(":", 1)[1].isdigit() else -1, programme__teams__in=teams).first()
+            module = TrainingModule.objects.filter(pk=ascii_int(purpose.split(":", 1)[1]) or -1, programme__teams__in=teams).first()
             if module is None:
                 raise DomainError("invalid", _("Choose a training module of your programme."))
             volunteer = services.attendance_record_by_code(module=module, code=code, actor=request.user)
@@ -274,12 +275,12 @@ def lead_attendance(request):
     teams, refusal = _lead_teams(request)
     if refusal is not None:
         return refusal
-    module = TrainingModule.objects.filter(pk=request.POST.get("module") if str(request.POST.get("module", "")).isdigit() else -1, programme__teams__in=teams).distinct().first()
+    module = TrainingModule.objects.filter(pk=ascii_int(request.POST.get("module", "")) or -1, programme__teams__in=teams).distinct().first()
     if module is None:
         messages.error(request, _("Choose a training module of your programme."))
         return redirect("volunteers:lead")
-    shown = {int(x) for x in request.POST.getlist("shown") if x.isdigit()}
-    present = {int(x) for x in request.POST.getlist("present") if x.isdigit()}
+    shown = {n for n in map(ascii_int, request.POST.getlist("shown")) if n is not None}
+    present = {n for n in map(ascii_int, request.POST.getlist("present")) if n is not None}
     members = [v for v in Volunteer.objects.filter(team__in=teams, pk__in=shown)]
     try:
         added, removed = services.attendance_set(module=module, volunteers=members, present_ids=present, actor=request.user)

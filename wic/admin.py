@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import contrib
-from .models import Edition, EditionFigure, EditionOrganization, Member, Organization, OutgoingEmail
+from .models import ApiToken, Edition, EditionFigure, EditionOrganization, Member, Organization, OutgoingEmail
 
 
 class EditionFigureInline(admin.TabularInline):
@@ -29,7 +29,7 @@ class ContributedInlinesMixin:
 
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):
-    """The log of every email sent: read-only; a failed one can be sent again."""
+    """The log of every email sent: read-only; a failed one, or one queued for long, can be sent again."""
 
     list_display = ["created", "event", "recipients", "subject", "language", "status", "attempts", "sent_at"]
     list_filter = ["status", "event", "language"]
@@ -48,19 +48,25 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Send the failed ones again"), permissions=["change"])
+    @admin.action(description=_("Send again: the failed ones, and those queued for long"), permissions=["change"])
     def send_again(self, request, queryset):
+        """Failed rows, and rows still queued after OUTBOX_SWEEP_AFTER (the sweep's own rule: a
+        broker that was down, a worker that died), are handed to the workers again; sent rows and
+        rows queued a moment ago are left alone. A broker that is down still refuses nothing here:
+        the rows stay queued for the sweep (wic.queueing)."""
         from django.contrib import messages
-        from django.db import transaction
+        from django.db.models import Q
         from django.utils.translation import ngettext
 
+        from . import outbox, queueing
         from .tasks import deliver_email
 
-        failed = list(queryset.filter(status=OutgoingEmail.FAILED).values_list("pk", flat=True))
-        OutgoingEmail.objects.filter(pk__in=failed).update(status=OutgoingEmail.QUEUED)
-        for pk in failed:
-            transaction.on_commit(lambda pk=pk: deliver_email.delay(pk))
-        self.message_user(request, ngettext("%(count)d email queued again.", "%(count)d emails queued again.", len(failed)) % {"count": len(failed)}, messages.SUCCESS)
+        again = Q(status=OutgoingEmail.FAILED) | Q(status=OutgoingEmail.QUEUED, created__lt=outbox.stale_before())
+        chosen = list(queryset.filter(again).values_list("pk", flat=True))
+        OutgoingEmail.objects.filter(pk__in=chosen).update(status=OutgoingEmail.QUEUED)
+        for pk in chosen:
+            queueing.enqueue_on_commit(deliver_email, pk)
+        self.message_user(request, ngettext("%(count)d email queued again.", "%(count)d emails queued again.", len(chosen)) % {"count": len(chosen)}, messages.SUCCESS)
 
 
 @admin.register(Edition)
@@ -83,9 +89,31 @@ class EditionFigureAdmin(admin.ModelAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(ContributedInlinesMixin, admin.ModelAdmin):
-    list_display = ["name_zh", "name_en", "abbreviation", "kind", "country", "is_demo"]
-    list_filter = ["kind", "is_demo"]
+    """Organizations named by applications and recommendations wait here, unconfirmed, until an
+    organizer confirms them (then they are public in the API); those added here are confirmed."""
+
+    list_display = ["name_zh", "name_en", "abbreviation", "kind", "country", "is_demo", "verified_at"]
+    list_filter = [("verified_at", admin.EmptyFieldListFilter), "kind", "is_demo"]
     search_fields = ["name_zh", "name_en", "abbreviation"]
+    readonly_fields = ["verified_at"]
+    actions = ["confirm"]
+
+    def save_model(self, request, obj, form, change):
+        from django.utils import timezone
+
+        if not change and obj.verified_at is None:
+            obj.verified_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Confirm: make them public"), permissions=["change"])
+    def confirm(self, request, queryset):
+        from django.contrib import messages
+        from django.utils.translation import ngettext
+
+        from .services import organizations_confirm
+
+        count = organizations_confirm(organizations=queryset)
+        self.message_user(request, ngettext("%(count)d organization confirmed.", "%(count)d organizations confirmed.", count) % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(EditionOrganization)
@@ -168,3 +196,32 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_add_permission(self, request):
         return request.user.is_superuser and super().has_add_permission(request)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens, for superusers only (the model has no permissions a role could hold): who has
+    one, its scope and expiry, never its key (only a digest is kept). Revoking is deleting; tokens
+    are made by their own user through the API, never here."""
+
+    list_display = ["prefix", "user", "scope", "created", "expires_at"]
+    list_filter = ["scope"]
+    search_fields = ["user__username", "prefix"]
+    list_select_related = ["user"]
+    fields = ["user", "prefix", "scope", "created", "expires_at"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

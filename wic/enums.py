@@ -44,3 +44,10 @@ class MemberTier(models.TextChoices):
     INDIVIDUAL = "individual", _("Individual member")
     ASSOCIATE = "associate", _("Associate member")
     NONPROFIT = "nonprofit", _("Non-profit member")
+
+
+class TokenScope(models.TextChoices):
+    """What an API token may do (wic.ApiToken)."""
+
+    ALL = "all", _("Everything its account may do")
+    SCAN = "scan", _("Gate scans only")

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .enums import MemberTier, OrganizationKind, OrganizationRole, Qualifier
+from .enums import MemberTier, OrganizationKind, OrganizationRole, Qualifier, TokenScope
 from .i18n import BilingualMixin
 
 
@@ -95,7 +95,10 @@ class EditionFigure(BilingualMixin, models.Model):
 class Organization(BilingualMixin, models.Model):
     """A government body, international organization, company, university... named by the texts.
 
-    `name_zh` is unique: the seed names one body with one canonical Chinese name.
+    `name_zh` is unique: the seed names one body with one canonical Chinese name. An organization
+    someone named in an application or a recommendation is unconfirmed (`verified_at` empty) and
+    stays out of the public API until an organizer confirms it; the seed's and the organizers' are
+    confirmed when they are made. Names are checked by `wic.services.organization_name_clean`.
     """
 
     name_zh = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
@@ -105,6 +108,9 @@ class Organization(BilingualMixin, models.Model):
     country = CountryField(_("country or region"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     source = models.CharField(_("source text"), max_length=200, blank=True)
+    verified_at = models.DateTimeField(
+        _("confirmed"), null=True, blank=True, help_text=_("When an organizer confirmed it; unconfirmed organizations are not public.")
+    )
 
     class Meta:
         ordering = ["name_zh"]
@@ -200,3 +206,30 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {', '.join(self.to)}"
+
+
+class ApiToken(models.Model):
+    """An API token, sent as `Authorization: Token <key>`. The key is shown once, when the token is
+    made (`wic.tokens.token_create`); only its SHA-256 `digest` is stored, with its first
+    characters (`prefix`) to tell tokens apart. It works until `expires_at`
+    (settings.API_TOKEN_LIFETIME) or until it is revoked (deleted). A `scan` token is accepted by
+    the gate's scan endpoint only.
+
+    There are no model permissions (`default_permissions = ()`): no role can be given the token
+    admin; superusers see and revoke tokens there, nobody adds one there."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(_("SHA-256 of the key"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("key begins with"), max_length=8, editable=False)
+    scope = models.CharField(_("scope"), max_length=10, choices=TokenScope.choices, default=TokenScope.ALL)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        default_permissions = ()
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user_id})"

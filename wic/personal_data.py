@@ -13,7 +13,7 @@ that it happened, with the counts and nothing personal. Each app says what it de
 anonymizes, model by model, in the docstring of its own handler (`<app>/personal_data.py`,
 contributed through `<app>/contrib.py` as a `wic.contrib.PersonalData`); the core's own records:
 
-- authtoken.Token, sessions.Session: deleted.
+- wic.ApiToken (the API tokens), sessions.Session: deleted.
 - wic.OutgoingEmail: deleted when addressed to the person or written about the person's own
   records (each app names the email keys of its records); in any other email the person's
   address, names and phone are replaced by "[erased]".
@@ -56,7 +56,7 @@ from django.utils.translation import gettext as _
 
 from . import contrib
 from .errors import DomainError
-from .models import OutgoingEmail
+from .models import ApiToken, OutgoingEmail
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 ERASED = "[erased]"
@@ -392,7 +392,7 @@ def _audit_log(person: Person) -> list[dict]:
 
 # The core's own counts, after the apps' (each handler's `counts`, in the handlers' order).
 CORE_COUNT_KEYS = (
-    ("authtoken.Token", "deleted"),
+    ("wic.ApiToken", "deleted"),
     ("sessions.Session", "deleted"),
     ("wic.OutgoingEmail", "deleted"),
     ("wic.OutgoingEmail", "anonymized"),
@@ -461,10 +461,7 @@ def _erase(person: Person, pattern: re.Pattern, counts: dict) -> None:
         handler.erase(person.parts[app], person, counts)
 
     # What an account holds by itself.
-    if apps.is_installed("rest_framework.authtoken"):
-        from rest_framework.authtoken.models import Token
-
-        counts["authtoken.Token"]["deleted"] = deleted(Token.objects.filter(user_id__in=account_ids))
+    counts["wic.ApiToken"]["deleted"] = deleted(ApiToken.objects.filter(user_id__in=account_ids))
     counts["sessions.Session"]["deleted"] = _delete_sessions(account_ids)
     if apps.is_installed("axes"):
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog

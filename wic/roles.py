@@ -24,8 +24,9 @@ ROLE_LABELS = {
 }
 
 # Apps whose every permission an organizer holds in the admin: these of the core, and every app
-# that contributes a `wic.contrib.OrganizerApp` (see organizer_apps()).
-CORE_ORGANIZER_APPS = ("wic", "authtoken")
+# that contributes a `wic.contrib.OrganizerApp` (see organizer_apps()). Not the API tokens
+# (wic.ApiToken has no permissions to hold): each user makes their own, superusers revoke any.
+CORE_ORGANIZER_APPS = ("wic",)
 # And these besides: people and their roles (the user admin keeps the organizer role, staff status
 # and permissions to superusers), reading the audit trail, and the failed sign-ins (django-axes):
 # seeing who is locked out and unlocking them (deleting the attempt). The sign-in and failure logs

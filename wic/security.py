@@ -1,5 +1,10 @@
 """Secure by default (issue 10): the client's address, the answer to a locked-out sign-in
-(django-axes), and the rate limit on the public forms (django-ratelimit).
+(django-axes), the rate limit on the public forms (django-ratelimit), and the API's throttles
+failing open.
+
+Rate limits and throttles count in the cache. When the cache cannot count (Redis is down), they
+let the request through rather than refuse it (issue 19), and each such decision is counted as
+`rate_limits_open` (wic.degraded, shown by /healthz) with a warning in the log now and then.
 
 The Content-Security-Policy itself is settings.SECURE_CSP, sent by Django's CSP middleware."""
 import ipaddress
@@ -11,6 +16,8 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import ngettext
+
+from . import degraded
 
 # Public forms anyone may post without signing in: as many per address and hour as the API's
 # anonymous registrations (registration.api.RegistrationRateThrottle, 30/hour; a test keeps the
@@ -64,8 +71,14 @@ def lockout_wait() -> timedelta:
     return settings.AXES_COOLOFF_TIME
 
 
-def lockout_message() -> str:
+def lockout_message(request=None) -> str:
     minutes = _minutes(lockout_wait().total_seconds())
+    if getattr(request, "axes_address_locked", False):  # LockoutHandler: the address alone reached its limit
+        return ngettext(
+            "Too many failed sign-ins from your address. Try again in %(minutes)d minute.",
+            "Too many failed sign-ins from your address. Try again in %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}
     return ngettext(
         "Too many failed sign-ins for this username from your address. Try again in %(minutes)d minute.",
         "Too many failed sign-ins for this username from your address. Try again in %(minutes)d minutes.",
@@ -73,12 +86,12 @@ def lockout_message() -> str:
     ) % {"minutes": minutes}
 
 
-def lockout_json():
+def lockout_json(request=None):
     """The API's answer (code `login_locked`, HTTP 429), for the token endpoint."""
     from rest_framework.response import Response
 
     seconds = int(lockout_wait().total_seconds())
-    message = lockout_message()
+    message = lockout_message(request)
     return Response(
         {"code": "login_locked", "message": message, "detail": message, "retry_after": seconds},
         status=429,
@@ -90,7 +103,7 @@ def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: HTTP 429 naming the wait, on the admin's sign-in page in the admin's
     look, on the site's otherwise, as JSON under /api/."""
     seconds = int(lockout_wait().total_seconds())
-    message = lockout_message()
+    message = lockout_message(request)
     if request.path.startswith("/api/"):
         response = JsonResponse({"code": "login_locked", "message": message, "detail": message, "retry_after": seconds}, status=429)
     elif request.path.startswith("/" + settings.ADMIN_URL):
@@ -116,7 +129,11 @@ def public_write_limit(group: str, rate: str = PUBLIC_FORM_RATE):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method == "POST":
-                usage = get_usage(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+                with degraded.cache_watch() as failed:
+                    usage = get_usage(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+                if failed():  # RATELIMIT_FAIL_OPEN: the request goes through uncounted
+                    degraded.record("rate_limits_open", f"rate limit {group}: the cache could not count")
+                    usage = None
                 if usage is not None and usage["should_limit"]:
                     return too_many_requests(request, usage["time_left"])
             return view(request, *args, **kwargs)
@@ -136,3 +153,18 @@ def too_many_requests(request, seconds_left: int):
     response = render(request, "429.html", {"message": message, "code": "rate_limited"}, status=429)
     response["Retry-After"] = str(max(1, int(seconds_left)))
     return response
+
+
+class FailOpenThrottleMixin:
+    """For a DRF throttle (before the throttle class in the bases): when the cache cannot give or
+    keep the request history, the request is allowed and counted as `rate_limits_open`. (DRF's
+    throttles read the history with cache.get, which the degrading cache answers with the
+    default, so they would let the request through anyway, but silently.)"""
+
+    def allow_request(self, request, view):
+        with degraded.cache_watch() as failed:
+            allowed = super().allow_request(request, view)
+        if failed():
+            degraded.record("rate_limits_open", f"throttle {type(self).__name__}: the cache could not count")
+            return True
+        return allowed

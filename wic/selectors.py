@@ -5,7 +5,9 @@ from .models import Organization
 
 
 def organizations_for_api() -> QuerySet[Organization]:
-    return Organization.objects.order_by("name_zh")
+    """The public list: confirmed organizations only (one an applicant or a member named stays out
+    until an organizer confirms it)."""
+    return Organization.objects.filter(verified_at__isnull=False).order_by("name_zh")
 
 
 def current_of(editions: list, today, *, start=lambda e: e.start_date, end=lambda e: e.end_date):

@@ -35,6 +35,34 @@ def edition_upsert(*, year: int, name_zh: str, start_date: date, end_date: date,
     return edition
 
 
+ORGANIZATION_NAME_MAX = Organization._meta.get_field("name_zh").max_length
+# Control characters, and the invisible ones that make one name look like another (format
+# characters such as zero-width spaces and bidirectional overrides), line and paragraph
+# separators, private-use and unassigned code points, surrogates.
+_UNPRINTABLE_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
+
+
+def organization_name_clean(value, *, field: str = "name_zh", required: bool = True) -> str:
+    """An organization's name as given by someone, stripped: not blank (when required), at most
+    ORGANIZATION_NAME_MAX characters, with letters or digits in it and no control or invisible
+    characters. `name_required`, `name_too_long`, `invalid_name`."""
+    import unicodedata
+
+    text = ("" if value is None else str(value)).strip()
+    if not text:
+        if required:
+            raise DomainError("name_required", _("Give the organization's name."), field=field)
+        return ""
+    if len(text) > ORGANIZATION_NAME_MAX:
+        raise DomainError(
+            "name_too_long", _("An organization's name has at most %(max)d characters; this one has %(count)d.") % {"max": ORGANIZATION_NAME_MAX, "count": len(text)},
+            field=field,
+        )
+    if any(unicodedata.category(c) in _UNPRINTABLE_CATEGORIES for c in text) or not any(c.isalnum() for c in text):
+        raise DomainError("invalid_name", _("An organization's name must be readable text: letters or digits, no control or invisible characters."), field=field)
+    return text
+
+
 def organization_upsert(
     *,
     name_zh: str,
@@ -44,11 +72,20 @@ def organization_upsert(
     country: str = "",
     source: str = "",
     is_demo: bool = False,
+    verified: bool = True,
 ) -> Organization:
-    """Create or update the organization with this canonical Chinese name."""
+    """Create or update the organization with this canonical Chinese name. Names are checked
+    (`organization_name_clean`). `verified=False` for one named by an applicant or a member's
+    representative: created unconfirmed, out of the public API until an organizer confirms it
+    (`organizations_confirm`); an existing organization keeps its confirmation either way, and
+    `verified=True` (the seed, the demo, the organizers) confirms one that was not."""
+    from django.utils import timezone
+
     _check_choice(kind, OrganizationKind, "kind")
+    name_zh = organization_name_clean(name_zh, field="name_zh")
+    name_en = organization_name_clean(name_en, field="name_en", required=False)
     organization, _created = Organization.objects.update_or_create(
-        name_zh=name_zh.strip(),
+        name_zh=name_zh,
         defaults={
             "kind": kind,
             "name_en": name_en,
@@ -57,8 +94,35 @@ def organization_upsert(
             "source": source,
             "is_demo": is_demo,
         },
+        create_defaults={
+            "kind": kind, "name_en": name_en, "abbreviation": abbreviation, "country": country, "source": source, "is_demo": is_demo,
+            "verified_at": timezone.now() if verified else None,
+        },
     )
+    if verified and organization.verified_at is None:
+        organizations_confirm(organizations=Organization.objects.filter(pk=organization.pk))
+        organization.refresh_from_db(fields=["verified_at"])
     return organization
+
+
+def organizations_confirm(*, organizations) -> int:
+    """Confirm the unconfirmed ones of `organizations` (a queryset): they become public in the API.
+    Each confirmation is an entry of the audit trail, with who confirmed (the field is left out of
+    the organization's automatic entries, so its creation reads as it always did). How many were
+    confirmed."""
+    from auditlog.diff import get_field_value
+    from auditlog.models import LogEntry
+    from django.utils import timezone
+
+    now = timezone.now()
+    field = Organization._meta.get_field("verified_at")
+    count = 0
+    for organization in organizations.filter(verified_at__isnull=True):
+        organization.verified_at = now
+        organization.save(update_fields=["verified_at"])
+        LogEntry.objects.log_create(organization, action=LogEntry.Action.UPDATE, changes={"verified_at": [None, str(get_field_value(organization, field))]})
+        count += 1
+    return count
 
 
 def edition_organization_set(

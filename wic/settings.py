@@ -40,8 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "rest_framework",
-    "rest_framework.authtoken",
+    "rest_framework",  # API tokens are wic.ApiToken (hashed, expiring, scoped: wic/tokens.py), not DRF's authtoken
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -61,11 +60,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "wic.methods.RefuseTrace",  # 405 for TRACE/TRACK before any view (cross-site tracing)
     "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "wic.inputs.RefuseUnreadableInput",  # 400 for a NUL or lone surrogate in the path, query, cookies, headers, form
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "wic.audit.AuditlogMiddleware",  # who made a change, for the audit trail (auditlog's, not on scans)
@@ -128,7 +129,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis's backend, degrading to "nothing cached" (counted, warned) when Redis
+            # fails: losing the cache costs speed, not requests (wic/cache.py, docs/deploy.md).
+            "BACKEND": "wic.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
         }
@@ -143,19 +146,32 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# The outbox sweep (wic.outbox.sweep): an email still "queued" OUTBOX_SWEEP_AFTER seconds after
+# it was recorded (the broker was down after the decision committed, or the worker that took it
+# died before acknowledging it) is handed to the workers again, every OUTBOX_SWEEP_INTERVAL
+# seconds. Keep OUTBOX_SWEEP_AFTER above a delivery's retries (about a minute in all); a row
+# handed over twice is still sent once. It stands in for the visibility timeout below, which
+# stays long (docs/deploy.md, "Email: the outbox and its sweep").
+OUTBOX_SWEEP_AFTER = int(os.environ.get("OUTBOX_SWEEP_AFTER") or 600)
+OUTBOX_SWEEP_INTERVAL = int(os.environ.get("OUTBOX_SWEEP_INTERVAL") or 300)
 # `celery -A wic beat`: periodic tasks. No-shows are marked 15 minutes after a shift starts.
-CELERY_BEAT_SCHEDULE = {"volunteers-mark-no-shows": {"task": "volunteers.mark_no_shows", "schedule": 60.0}}
+CELERY_BEAT_SCHEDULE = {
+    "volunteers-mark-no-shows": {"task": "volunteers.mark_no_shows", "schedule": 60.0},
+    "wic-sweep-outbox": {"task": "wic.sweep_outbox", "schedule": float(OUTBOX_SWEEP_INTERVAL)},
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Redis hands a task that a worker took but never acknowledged (acks_late: the worker died mid-task)
 # to another worker after this many seconds (CELERY_VISIBILITY_TIMEOUT, default 6 hours). Keep it
 # longer than any countdown we schedule (retries wait at most 10 minutes), or a delayed task is
-# redelivered early; the crash test (tests/wic/test_worker_crash.py) sets a few seconds.
+# redelivered early; the crash test (tests/wic/test_worker_crash.py) sets a few seconds. An email
+# does not wait for it: the outbox sweep above sends it again after OUTBOX_SWEEP_AFTER.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT") or 6 * 3600)}
 # Queues (docs/deploy.md): "mail" is SMTP delivery (slow, retried with backoff: a mail server
-# outage backs up only this queue); "notifications" decides who is told what (the send_* tasks
-# record the email in wic.outbox, then queue wic.deliver_email on "mail") and runs the no-show
-# beat task; "default" is the rest (badge PDFs). A worker started without -Q consumes all three.
+# outage backs up only this queue); "notifications" runs the beat tasks (no-shows, the outbox
+# sweep) and the send_* tasks (the services now record their emails themselves, in the decision's
+# transaction; the tasks remain for messages queued before); "default" is the rest (badge PDFs).
+# A worker started without -Q consumes all three.
 CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("mail", "notifications", "default")]
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
@@ -163,6 +179,7 @@ CELERY_TASK_ROUTES = {
     "wic.deliver_email": {"queue": "mail"},
     "*.send_*": {"queue": "notifications"},
     "volunteers.mark_no_shows": {"queue": "notifications"},
+    "wic.sweep_outbox": {"queue": "notifications"},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -258,11 +275,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "secretariat@wi
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "wic.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # DRF's three, with JSON bounded (nesting depth, NUL and lone surrogates: wic/inputs.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "wic.inputs.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "wic.api_base.Pagination",
     "PAGE_SIZE": 50,
     # drf-spectacular's, plus the error responses every endpoint can give (wic/api_schema.py).
@@ -338,12 +361,16 @@ REST_FRAMEWORK["NUM_PROXIES"] = PROXY_COUNT  # never the raw X-Forwarded-For a c
 
 # django-axes: 5 failed sign-ins for one username from one address lock that pair out for 15
 # minutes (the site's login, the admin's, the API token). Username AND address: a venue's guests
-# share one NAT address, so locking an address would lock the hall out, and locking a username
-# alone would let anyone lock any organizer out from anywhere.
+# share one NAT address, so locking an address at 5 would lock the hall out, and locking a
+# username alone would let anyone lock any organizer out from anywhere.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And the address alone, across every username it tries, at a limit of its own (wic.lockout): one
+# address cannot try a password on every username it knows. High enough for a venue's NAT.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT") or "50")
+AXES_HANDLER = "wic.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True  # a successful sign-in forgets the earlier failures
 # A try while locked out starts the 15 minutes again (axes' default), so the page's "try again in
 # 15 minutes" is exact and guessing on through the lockout gains nothing.
@@ -358,6 +385,12 @@ AXES_DISABLE_ACCESS_LOG = True
 # Posted passwords are always masked in AccessAttempt.post_data ("password" plus
 # AXES_PASSWORD_FORM_FIELD); the defaults also mask username and ip_address in its logs.
 
+# API tokens (hashed, scoped: wic/tokens.py) work this long after they are made; then their user
+# asks for a new one.
+API_TOKEN_LIFETIME = timedelta(days=int(os.environ.get("API_TOKEN_LIFETIME_DAYS") or "30"))
+if API_TOKEN_LIFETIME <= timedelta(0):
+    raise ImproperlyConfigured("API_TOKEN_LIFETIME_DAYS must be a positive number of days.")
+
 # django-ratelimit (wic.security.public_write_limit): the counters live in the default cache.
 RATELIMIT_IP_META_KEY = "wic.security.client_ip"
 RATELIMIT_FAIL_OPEN = True  # a cache that cannot count does not turn guests away
@@ -366,6 +399,9 @@ RATELIMIT_FAIL_OPEN = True  # a cache that cannot count does not turn guests awa
 # exactly there, so the app is only installed, and its check only runs, with Redis.
 if REDIS_URL:
     INSTALLED_APPS.append("django_ratelimit")
+    # Its W001 ("backend not officially supported") knows backends by dotted name only: the cache's
+    # wic.cache.DegradingRedisCache is django-redis's RedisCache (a subclass), which it supports.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 LOGGING = {
     "version": 1,

@@ -41,10 +41,15 @@ def deliver_email(self, email_id: int) -> bool:
     """Send one recorded email (wic.outbox). The row is locked while it is sent, so two runs of the
     task never both send it, and a row already sent is left alone: a retried or repeated task never
     sends twice. On an SMTP or network error the attempt is recorded and the task retries after
-    2, 4, 8... seconds (at most 10 minutes apart); after the last retry the row is marked failed."""
+    2, 4, 8... seconds (at most 10 minutes apart); after the last retry the row is marked failed.
+
+    Run eagerly (no REDIS_URL: inside the request that queued it, CELERY_TASK_EAGER_PROPAGATES on),
+    the retry does not wait: it raises out of the task, and wic.queueing, which handed the task
+    over, lets the request answer; the row stays queued for the sweep or the admin's "send again".
+    Counted in attempts there, the row is marked failed after MAX_RETRIES + 1 of them."""
     from .models import OutgoingEmail
 
-    error = None
+    error, exhausted = None, False
     with transaction.atomic():
         email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None or email.status == OutgoingEmail.SENT:
@@ -58,12 +63,22 @@ def deliver_email(self, email_id: int) -> bool:
         except DELIVERY_ERRORS as exc:
             error = exc
             email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            email.status = OutgoingEmail.FAILED if self.request.retries >= MAX_RETRIES else OutgoingEmail.QUEUED
+            exhausted = self.request.retries >= MAX_RETRIES or (self.request.is_eager and email.attempts > MAX_RETRIES)
+            email.status = OutgoingEmail.FAILED if exhausted else OutgoingEmail.QUEUED
         else:
             email.status, email.sent_at, email.last_error = OutgoingEmail.SENT, timezone.now(), ""
         email.save(update_fields=["attempts", "last_error", "status", "sent_at"])
     if error is not None:
-        if self.request.retries >= MAX_RETRIES:
+        if exhausted:
             return False
         raise self.retry(exc=_loggable(error), countdown=min(600, 2 ** (self.request.retries + 1)))
     return True
+
+
+@shared_task(name="wic.sweep_outbox")
+def sweep_outbox() -> int:
+    """Beat task (every OUTBOX_SWEEP_INTERVAL seconds): hand the emails still queued after
+    OUTBOX_SWEEP_AFTER seconds to the workers again (wic.outbox.sweep). Returns how many."""
+    from . import outbox
+
+    return outbox.sweep()

@@ -12,12 +12,13 @@ from awards.api import AwardProgrammeViewSet, NominationViewSet, RecommendationV
 from registration.api import RegistrationViewSet
 from expo.api import ExhibitorViewSet
 
+from . import inputs  # noqa: F401  (registers the <id:...> and <year:...> path converters)
 from . import views
 from .admin_audit import audit_object_view
 from .admin_dashboard import dashboard_index, dashboard_view
 from .forms import QueuedPasswordResetForm
 from .security import PASSWORD_RESET_RATE, public_write_limit
-from .api import ObtainTokenView, OrganizationViewSet
+from .api import ObtainTokenView, OrganizationViewSet, RevokeTokenView
 
 router = DefaultRouter()
 router.register("editions", EditionViewSet, basename="edition")
@@ -56,12 +57,13 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("api/v1/auth/token/<id:pk>/", RevokeTokenView.as_view(), name="api-token-revoke"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script at ?script, so the page has no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="wic/api_docs.html"), name="api-docs"),
     path(f"{settings.ADMIN_URL}dashboard/", admin.site.admin_view(dashboard_index), name="admin-dashboard-index"),
-    path(f"{settings.ADMIN_URL}dashboard/<int:year>/", admin.site.admin_view(dashboard_view), name="admin-dashboard"),
+    path(f"{settings.ADMIN_URL}dashboard/<year:year>/", admin.site.admin_view(dashboard_view), name="admin-dashboard"),
     path(f"{settings.ADMIN_URL}audit/<str:app_label>/<str:model_name>/<str:pk>/", admin.site.admin_view(audit_object_view), name="admin-audit-object"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -14,7 +14,15 @@ from .selectors import current_of
 @never_cache
 @require_GET
 def healthz(request):
-    """200 {"status": "ok"} after a database round trip (and a Redis ping where Redis is configured); 503 with the reason otherwise."""
+    """200 {"status": "ok"} after a database round trip and a Redis ping where Redis is configured;
+    503 with the reason when the database is down. A Redis that does not answer is 200 with
+    `"status": "degraded"` and `"failed": "redis"`: the app serves every page without its cache,
+    only slower, and a load balancer that takes servers out on a 503 must not take every server
+    out for a cache outage (docs/deploy.md, "When the cache is down"). Every body carries
+    `degraded`: this process's counters of what degraded (wic.degraded: cache failures, rate
+    limits that let requests through uncounted, agenda pages served uncached)."""
+    from . import degraded
+
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -22,7 +30,7 @@ def healthz(request):
             cursor.fetchone()
         checks["database"] = "ok"
     except Exception as error:  # any driver error means "down"
-        return JsonResponse({"status": "error", "failed": "database", "reason": str(error)[:200]}, status=503)
+        return JsonResponse({"status": "error", "failed": "database", "reason": str(error)[:200], "degraded": degraded.snapshot()}, status=503)
     if settings.REDIS_URL:
         try:
             from django_redis import get_redis_connection
@@ -30,8 +38,9 @@ def healthz(request):
             get_redis_connection("default").ping()
             checks["redis"] = "ok"
         except Exception as error:
-            return JsonResponse({"status": "error", "failed": "redis", "reason": str(error)[:200]}, status=503)
-    return JsonResponse({"status": "ok", "checks": checks})
+            checks["redis"] = "down"
+            return JsonResponse({"status": "degraded", "failed": "redis", "reason": str(error)[:200], "checks": checks, "degraded": degraded.snapshot()})
+    return JsonResponse({"status": "ok", "checks": checks, "degraded": degraded.snapshot()})
 
 
 def home(request):

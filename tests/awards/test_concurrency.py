@@ -11,7 +11,6 @@ import time
 import pytest
 import requests
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
 from awards import services as award_services
 from awards.models import Recommendation
@@ -19,6 +18,7 @@ from tests.awards.conftest import make_member, make_programme
 from tests.conftest import requires_postgres
 from tests.factories import EditionFactory, OrganizationFactory
 from wic.seeding import seed_past_editions
+from wic.tokens import token_create
 
 CLIENTS = 20
 
@@ -42,7 +42,7 @@ def _setup(django_user_model):
     for _index in range(4):
         award_services.recommendation_create(programme=programme, member=member, enterprise=OrganizationFactory(kind="enterprise"), actor=user)
     targets = [OrganizationFactory(kind="enterprise") for _ in range(CLIENTS)]
-    token = Token.objects.create(user=user).key
+    token = token_create(user=user)[1]
     return programme, member, targets, token
 
 

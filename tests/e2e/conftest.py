@@ -75,12 +75,28 @@ def _tail(path: Path, lines: int = 40) -> str:
         return "(no server log)"
 
 
+SERVER: dict = {}  # "db": the server's SQLite file, for what only an email would tell (a registration's page)
+
+
+def server_registration_page(email: str) -> str:
+    """The path of the guest's page that the registration email links to, read from the server's
+    database (the answer to a registration never shows it)."""
+    import sqlite3
+
+    with sqlite3.connect(SERVER["db"]) as db:
+        year, token = db.execute(
+            "SELECT e.year, r.token FROM registration_registration r JOIN wic_edition e ON e.id = r.edition_id WHERE lower(r.email) = lower(?)", (email,)
+        ).fetchone()
+    return f"/editions/{year}/registration/{token}/"
+
+
 @pytest.fixture(scope="session")
 def e2e_server(tmp_path_factory):
     """Base URL of the app served by `manage.py runserver` on a free loopback port, with the past
     editions seeded into a throwaway SQLite file. Stopped at the end of the session."""
     workdir = tmp_path_factory.mktemp("e2e")
     env = _server_env(workdir / "e2e.sqlite3")
+    SERVER["db"] = workdir / "e2e.sqlite3"
     _manage(["migrate", "--noinput", "-v0"], env)
     _manage(["seed", "--demo"], env)  # the past editions, plus the demo edition, accounts and open call
 

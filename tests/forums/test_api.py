@@ -10,13 +10,13 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from agenda.models import Board
 from forums.models import ApplicationTransition, ForumApplication, ForumCall, Review, ReviewCriterion, Reviewer
 from tests.factories import OrganizationFactory, make_organizer
 from wic.models import Edition
+from wic.tokens import token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +41,8 @@ def make_user(username, **extra):
 def client_for(user) -> APIClient:
     """A client authenticated with the user's API token, as outside programs are."""
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = token_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
@@ -331,6 +331,24 @@ def test_reviewer_reads_but_the_list_stays_their_own(owner, call, host, edition)
     assert_error(reviewer.post(item_url(body["id"], "withdraw")), 403, "not_your_application")
 
 
+def test_reviewer_reads_no_contact_of_the_applicant_which_the_applicant_and_organizers_do(owner, call, host, edition, criterion):
+    """Issue 19: reviewers got the contact's email and phone through the API, though their review
+    page shows none of the contact. Null for them; the applicant and the organizers read them."""
+    body = submitted(owner, call, host)
+    user = make_user("reviewer")
+    Reviewer.objects.create(edition=edition, user=user)
+    reviewer = client_for(user)
+    contact = {"contact_name": "李四", "contact_email": "lisi@example.org", "contact_phone": "0571-00000000"}
+    hidden = dict.fromkeys(contact)
+    read = reviewer.get(item_url(body["id"])).json()
+    reviewed = reviewer.post(item_url(body["id"], "review"), review_payload(criterion), format="json").json()
+    assert ({k: read[k] for k in contact}, {k: reviewed[k] for k in contact}) == (hidden, hidden)
+    assert read["title_zh"] == body["title_zh"]
+    assert {k: owner.get(item_url(body["id"])).json()[k] for k in contact} == contact
+    organizer = client_for(make_organizer("organizer-contact"))
+    assert {k: organizer.get(item_url(body["id"])).json()[k] for k in contact} == contact
+
+
 def test_reviewer_of_another_edition_does_not_see_it(owner, call, host):
     body = submitted(owner, call, host)
     user = make_user("reviewer")
@@ -356,14 +374,22 @@ def review_payload(criterion, score=4, comment="主题契合"):
     return {"scores": {str(criterion.pk): {"score": score, "comment": comment}}}
 
 
-def test_review_by_a_non_reviewer_is_403(owner, call, host, criterion):
+def test_review_by_someone_who_may_not_read_the_application_is_404_as_for_none(owner, call, host, criterion):
+    """Issue 19: a 403 `not_a_reviewer` for an application, against 404 for an id that is free,
+    told anyone which applications exist. Who may not read it gets the 404 of a free id."""
     body = submitted(owner, call, host)
     stranger = client_for(make_user("stranger"))
-    assert_error(stranger.post(item_url(body["id"], "review"), review_payload(criterion), format="json"), 403, "not_a_reviewer")
-    # A reviewer of another edition is not a reviewer of this one.
-    other = make_user("reviewer2017")
+    other = make_user("reviewer2017")  # a reviewer of another edition is not a reviewer of this one
     Reviewer.objects.create(edition=Edition.objects.get(year=2017), user=other)
-    assert_error(client_for(other).post(item_url(body["id"], "review"), review_payload(criterion), format="json"), 403, "not_a_reviewer")
+    free_id = ForumApplication.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    answers = [
+        client.post(item_url(pk, "review"), review_payload(criterion), format="json")
+        for client in (stranger, client_for(other)) for pk in (body["id"], free_id)
+    ]
+    assert [(r.status_code, r.json()) for r in answers] == [(404, answers[1].json())] * 4
+    assert answers[1].json()["code"] == "not_found"
+    # Who may read it and is no reviewer of its edition (its own applicant) is told so.
+    assert_error(owner.post(item_url(body["id"], "review"), review_payload(criterion), format="json"), 403, "not_a_reviewer")
     assert not Review.objects.exists()
     assert ForumApplication.objects.get(pk=body["id"]).state == "submitted"
 
@@ -405,12 +431,15 @@ def test_review_must_score_every_criterion(owner, call, host, criterion, edition
     assert_error(response, 400, "incomplete", "scores")
 
 
-def test_review_of_a_draft_is_409(owner, call, host, criterion, edition):
+def test_review_of_a_draft_is_404_and_names_no_state(owner, call, host, criterion, edition):
+    """Issue 19: a reviewer got 409 "this one is draft" for an unsubmitted draft, which does not
+    exist for reviewers anywhere else (404 on reading it)."""
     body = create_draft(owner, call, host)
     user = make_user("reviewer")
     Reviewer.objects.create(edition=edition, user=user)
     response = client_for(user).post(item_url(body["id"], "review"), review_payload(criterion), format="json")
-    assert_error(response, 409, "invalid_transition")
+    assert_error(response, 404, "not_found")
+    assert "draft" not in response.content.decode().lower()
 
 
 # Bad input: 400 naming the field

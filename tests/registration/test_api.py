@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
+from django.utils import timezone
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -22,10 +26,10 @@ def edition():
 def staff_client(api_client):
     """An organizer's API client with a token, as outside programs use (the user is read afresh on
     every request, as in production, so query counts include reading the organizer role)."""
-    from rest_framework.authtoken.models import Token
+    from wic.tokens import token_create
 
     user = make_organizer("staff-test", email="staff@example.org")
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token_create(user=user)[1]}")
     return api_client
 
 
@@ -36,27 +40,38 @@ def body(**extra):
     }
 
 
-def test_register_answers_with_reference_and_page(api_client, edition):
-    response = api_client.post(URL, body(needs_visa_letter=True), format="json", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 201, response.json()
-    data = response.json()
+def test_register_answers_202_and_mails_the_page_link_instead(api_client, edition, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(URL, body(needs_visa_letter=True), format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 202, response.json()
     registration = Registration.objects.get()
-    assert data == {
-        "reference": registration.reference, "status": "pending", "edition": 2099, "name": "Ada Lovelace",
-        "participation": "on_site", "page_url": f"/editions/2099/registration/{registration.token}/",
-    }
+    assert response.json() == {"edition": 2099, "email": "ada@example.org", "message": "We have sent the link to the registration's page to this address."}
     assert (registration.country, registration.needs_visa_letter, registration.user_id, registration.language) == ("GB", True, None, "en")
+    [sent] = mail.outbox
+    assert (sent.to, sent.subject) == (["ada@example.org"], "Your registration for the 2099 summit")
+    assert f"/editions/2099/registration/{registration.token}/" in sent.body and registration.reference in sent.body
 
 
-def test_duplicate_email_in_other_case_is_409_and_tells_nothing_of_the_existing_one(api_client, edition):
-    first = api_client.post(URL, body(), format="json").json()
-    response = api_client.post(URL, body(email="ADA@Example.ORG", name="Someone else"), format="json")
-    assert response.status_code == 409
-    data = response.json()
-    assert data["code"] == "duplicate_registration"
-    assert first["reference"] not in data["message"]
-    assert data["errors"]["email"][0]["code"] == "duplicate_registration"
-    assert Registration.objects.count() == 1
+def test_registering_an_address_again_answers_exactly_as_a_new_one_and_mails_at_most_once_an_hour(api_client, edition, django_capture_on_commit_callbacks):
+    """Issue 19: the answer told anyone that an address was registered (409), and each attempt mailed
+    its owner. Now the answer is the new registration's, and the owner gets the link once an hour."""
+    import time_machine
+
+    with django_capture_on_commit_callbacks(execute=True):
+        new = api_client.post(URL, body(), format="json", HTTP_ACCEPT_LANGUAGE="en")
+        again = api_client.post(URL, body(email="ADA@Example.ORG", name="Someone else"), format="json", HTTP_ACCEPT_LANGUAGE="en")
+        other = api_client.post(URL, body(email="other@example.org"), format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert (new.status_code, again.status_code, other.status_code) == (202, 202, 202)
+    assert {**again.json(), "email": "x"} == {**new.json(), "email": "x"} == {**other.json(), "email": "x"}
+    assert again.json()["email"] == "ADA@Example.ORG"  # what was sent, nothing of the registration
+    assert Registration.objects.filter(email__iexact="ada@example.org").get().name == "Ada Lovelace"
+    assert [m.to for m in mail.outbox] == [["ada@example.org"], ["other@example.org"]]  # the attempt within the hour mailed nobody
+    with time_machine.travel(timezone.now() + timedelta(minutes=61)), django_capture_on_commit_callbacks(execute=True):
+        api_client.post(URL, body(), format="json")
+        api_client.post(URL, body(), format="json")
+    assert [m.to for m in mail.outbox] == [["ada@example.org"], ["other@example.org"], ["ada@example.org"]]
+    assert Registration.objects.count() == 2
 
 
 @pytest.mark.parametrize("consent", [False, None])

@@ -6,7 +6,7 @@ from registration import services
 from registration.models import Registration
 from tests.factories import EditionFactory
 from wic.errors import DomainError
-from wic.models import Edition
+from wic.models import Edition, OutgoingEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +34,35 @@ def test_register_gives_a_reference_and_an_unguessable_page_secret(future):
     assert not set("01OIL") & set(services.ALPHABET)
 
 
-def test_duplicate_email_is_refused_pointing_to_the_existing_one(future, django_capture_on_commit_callbacks):
+def test_duplicate_email_is_refused_naming_nothing_of_the_existing_one(future, django_capture_on_commit_callbacks):
     first = services.registration_create(edition=future, data=guest())
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError) as error:
         services.registration_create(edition=future, data=guest(email="MARIA@example.org", name="Another"))
     assert (error.value.code, error.value.status, error.value.field) == ("duplicate_registration", 409, "email")
-    assert first.reference not in error.value.message  # nothing about the existing one is told to the caller...
-    assert [m.to for m in mail.outbox] == [["maria@example.org"]]  # ...its page link goes to its own address
-    assert f"/registration/{first.token}/" in mail.outbox[0].body
+    assert first.reference not in error.value.message
+    assert mail.outbox == []  # the service registers; mailing the link is registration_request's
     # The same email may register for another edition.
     other = EditionFactory(year=2098)
     assert services.registration_create(edition=other, data=guest()).edition == other
+
+
+def test_registration_request_mails_the_link_for_a_new_and_an_existing_address_once_an_hour(future, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.registration_request(edition=future, data=guest()) is None
+        assert services.registration_request(edition=future, data=guest(email="MARIA@example.org", name="Another")) is None
+    registration = Registration.objects.get()
+    assert registration.name == "Maria Silva"
+    [sent] = mail.outbox
+    assert sent.to == ["maria@example.org"] and f"/registration/{registration.token}/" in sent.body
+    assert list(OutgoingEmail.objects.values_list("event", "status")) == [("registration.link", "sent")]
+
+
+def test_a_field_of_the_wrong_shape_is_refused_before_the_duplicate_is_looked_for(future):
+    services.registration_create(edition=future, data=guest())
+    for email in ("maria@example.org", "new@example.org"):  # the same refusal, registered or not
+        with pytest.raises(DomainError) as error:
+            services.registration_request(edition=future, data=guest(email=email, category="royalty"))
+        assert (error.value.code, error.value.field) == ("invalid", "category")
 
 
 def test_the_database_backs_the_one_per_email_rule(future):
@@ -98,21 +116,28 @@ def form_post(**overrides):
     return {k: v for k, v in data.items() if v != ""}
 
 
-def test_register_page_creates_and_redirects_to_the_guest_page(client, future):
-    response = client.post("/editions/2099/register/", form_post(), HTTP_ACCEPT_LANGUAGE="en")
+def test_register_page_creates_and_sends_the_guest_page_by_email(client, future, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/editions/2099/register/", form_post(), HTTP_ACCEPT_LANGUAGE="en")
     registration = Registration.objects.get(email="maria@example.org")
-    assert (response.status_code, response["Location"]) == (302, f"/editions/2099/registration/{registration.token}/")
-    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    assert (response.status_code, response["Location"]) == (302, "/editions/2099/register/sent/")
+    sent = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    assert sent.status_code == 200 and "Check your email" in sent.content.decode()
+    assert registration.reference not in sent.content.decode() and registration.token not in sent.content.decode()
+    [email] = mail.outbox
+    link = f"/editions/2099/registration/{registration.token}/"
+    assert link in email.body
+    page = client.get(link, HTTP_ACCEPT_LANGUAGE="en")
     assert page["Cache-Control"] == "private, no-store"
     html = page.content.decode()
     assert registration.reference in html and "Pending" in html and "Brazil" in html
 
 
-def test_register_page_duplicate_and_bad_input_show_clear_errors(client, future):
-    client.post("/editions/2099/register/", form_post())
+def test_register_page_answers_a_registered_address_as_a_new_one_and_shows_clear_errors(client, future):
+    new = client.post("/editions/2099/register/", form_post())
     duplicate = client.post("/editions/2099/register/", form_post(email="Maria@example.org"), HTTP_ACCEPT_LANGUAGE="en")
-    assert duplicate.status_code == 409
-    assert "[duplicate_registration]" in duplicate.content.decode()
+    assert (duplicate.status_code, duplicate["Location"]) == (new.status_code, new["Location"]) == (302, "/editions/2099/register/sent/")
+    assert OutgoingEmail.objects.filter(event="registration.link").count() == 1  # the second attempt, within the hour, mailed nobody
     bad = client.post("/editions/2099/register/", form_post(country="XX", email="x@example.org"), HTTP_ACCEPT_LANGUAGE="en")
     assert bad.status_code == 400 and "country" in bad.context["form"].errors
     no_consent = client.post("/editions/2099/register/", form_post(consent=False, email="y@example.org"), HTTP_ACCEPT_LANGUAGE="en")

@@ -26,6 +26,8 @@ where a state would take a process to reach, e.g. a submitted application of a p
                        The attendee asked both for a meeting.
     attendee           in the attendee group, registered as a guest, asked EX1 and EX2 for a
                        meeting.
+    every role         has an API token of its own (`tokens`; the gate's is a scan token), the
+                       attendee's id is `attendee_token`.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -52,6 +54,7 @@ from volunteers.models import StandbyOffer
 from wic import roles
 from wic.demo import ensure_role_groups
 from wic.models import Member
+from wic.tokens import token_create
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 YEAR, OTHER_YEAR = 2088, 2087
@@ -77,6 +80,7 @@ class World:
     # kind -> {"all": ids of the world's objects of that kind, role: the ids that role owns}
     owned: dict = field(default_factory=dict)
     secret: str = ""  # the attendee's credential, for the gate's scan
+    tokens: dict = field(default_factory=dict)  # role -> the key of its API token (gate staff: a scan token)
 
 
 def _user(username: str, group: str | None, **fields):
@@ -114,6 +118,10 @@ def build_world() -> World:
     _volunteers(world, edition, now, lead_b, volunteer_b)
     _awards(world, edition, now, member_b)
     _expo(world, edition, exhibitor_b)
+    for role, user in users.items():
+        token, world.tokens[role] = token_create(user=user)
+        if role == roles.ATTENDEE:
+            ids["attendee_token"] = token.pk
     return world
 
 

@@ -205,7 +205,7 @@ def test_openapi_schema_and_docs(client):
         ({"page": "abc"}, 404, "not_found"),
         ({"hall": "abc"}, 400, "invalid"),
         ({"host": "99999999999999999999"}, 400, "invalid"),
-        ({"search": "\x00"}, 400, "invalid"),
+        ({"search": "\x00"}, 400, "invalid_characters"),  # refused at the edge (wic.inputs.RefuseUnreadableInput)
     ],
 )
 def test_sessions_bad_input_gets_a_coded_error_not_a_500(api_client, query, status, code):

@@ -104,7 +104,7 @@ def flatmap_body(context, body):
 
 def build_world() -> dict:
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
+    from wic.tokens import token_create
 
     from awards import services as award_services
     from awards.models import AwardReviewer
@@ -119,7 +119,7 @@ def build_world() -> dict:
 
     now = timezone.now()
     organizer = make_organizer("fuzz-organizer", password=None, email="fuzz-organizer@example.org")
-    token = Token.objects.create(user=organizer)
+    _token, token = token_create(user=organizer)
     applicant = get_user_model().objects.create_user("fuzz-applicant", email="fuzz-applicant@example.org", password=None)
 
     edition = edition_with_everything()
@@ -196,7 +196,7 @@ def build_world() -> dict:
         "preferred_zone": zone.pk, "booth_size": 9, "answers": {}, "host": host.pk, "criteria": [c.pk for c in criteria],
     }
     WORLD["refs_in"] = {"nominations": {"category": categories[0].pk}}
-    return {"token": token.key}
+    return {"token": token}
 
 
 @pytest.fixture(scope="module")

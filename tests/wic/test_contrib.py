@@ -35,7 +35,7 @@ def test_the_apps_contribute_in_installed_apps_order_with_their_dependencies_fir
     assert [p.key for p in contrib.ordered(contrib.DashboardPanel)] == ["registrations", "forums", "volunteers", "awards", "expo"]
     assert [m.key for m in history_metrics()] == ["guests", "countries", "sub_forums", "volunteers", "exhibitors"]
     assert [g.key for g in contrib.ordered(contrib.FigureGroup)] == ["expo", "awards", "volunteers"]
-    assert organizer_apps() == ("wic", "authtoken", "agenda", "forums", "registration", "awards", "volunteers", "expo")
+    assert organizer_apps() == ("wic", "agenda", "forums", "registration", "awards", "volunteers", "expo")
 
 
 def test_the_erasure_counts_keep_their_order():
@@ -44,7 +44,7 @@ def test_the_erasure_counts_keep_their_order():
         ("registration.Checkin", "anonymized"), ("volunteers.Volunteer", "anonymized"), ("volunteers.Interview", "anonymized"),
         ("volunteers.ChangeRequest", "anonymized"), ("volunteers.Team", "anonymized"), ("forums.ForumApplication", "anonymized"),
         ("awards.Nomination", "anonymized"), ("expo.Exhibitor", "anonymized"), ("expo.MeetingRequest", "deleted"),
-        ("agenda.Star", "deleted"), ("agenda.AgendaFeed", "deleted"), ("authtoken.Token", "deleted"), ("sessions.Session", "deleted"),
+        ("agenda.Star", "deleted"), ("agenda.AgendaFeed", "deleted"), ("wic.ApiToken", "deleted"), ("sessions.Session", "deleted"),
         ("wic.OutgoingEmail", "deleted"), ("wic.OutgoingEmail", "anonymized"), ("auditlog.LogEntry", "anonymized"),
         ("admin.LogEntry", "anonymized"), ("auth.User", "anonymized"), ("axes.AccessAttempt", "deleted"), ("axes.AccessLog", "deleted"),
         ("axes.AccessFailureLog", "deleted"),

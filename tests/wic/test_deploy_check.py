@@ -24,6 +24,18 @@ def test_check_deploy_passes_with_production_settings():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+def test_check_deploy_passes_with_redis_as_the_cache():
+    """With REDIS_URL (no Redis needed to check): django-ratelimit's checks run, and the degrading
+    cache backend (a django-redis RedisCache) passes them."""
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(60), DJANGO_ALLOWED_HOSTS="summit.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (1 silenced)." in result.stdout
+
+
 def test_check_deploy_fails_without_a_secret_key():
     result = manage("check", "--deploy", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="")
     assert result.returncode != 0

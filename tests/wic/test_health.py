@@ -22,7 +22,9 @@ def test_healthz_503_when_database_is_down(client):
     with mock.patch("wic.views.connection.cursor", side_effect=OperationalError("connection refused")):
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "failed": "database", "reason": "connection refused"}
+    body = response.json()
+    assert {key: body[key] for key in ("status", "failed", "reason")} == {"status": "error", "failed": "database", "reason": "connection refused"}
+    assert set(body["degraded"]) == {"cache_errors", "cache_skipped", "rate_limits_open", "agenda_uncached", "process", "since"}
 
 
 @override_settings(
@@ -35,11 +37,11 @@ def test_healthz_503_when_database_is_down(client):
         }
     },
 )
-def test_healthz_503_when_configured_redis_is_down(client):
+def test_healthz_says_degraded_but_200_when_configured_redis_is_down(client):
     response = client.get("/healthz")
-    assert response.status_code == 503
+    assert response.status_code == 200
     body = response.json()
-    assert (body["status"], body["failed"]) == ("error", "redis")
+    assert (body["status"], body["failed"], body["checks"]) == ("degraded", "redis", {"database": "ok", "redis": "down"})
     assert "127.0.0.1:1" in body["reason"] or "refused" in body["reason"].lower()
 
 
@@ -48,6 +50,19 @@ def test_healthz_pings_real_redis(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["checks"] == {"database": "ok", "redis": "ok"}
+
+
+@requires_redis
+def test_the_configured_redis_cache_degrades():
+    """With REDIS_URL the cache is wic.cache's degrading backend (tests/wic/test_cache_outage.py
+    shows what it does when Redis is down)."""
+    from django.core.cache import caches
+
+    from wic.cache import DegradingRedisCache
+
+    assert isinstance(caches["default"], DegradingRedisCache)
+    caches["default"].set("health-degrading", 1, 5)
+    assert caches["default"].get("health-degrading") == 1
 
 
 def test_favicon_ico_redirects_to_the_static_icon_that_every_page_links(client):

@@ -21,6 +21,8 @@ object-level check. A cell is
     refused("code")                   302 back with the error message of that domain code
     OWN / ALL / NONE                  200, and the list holds of the world's objects of the row's
                                       kind exactly the role's own / all of them / none
+    SCAN_ONLY                         403 `token_scope`: a scan token anywhere but the gate's scan
+                                      (TOKEN_TABLE, where each role sends its own API token)
     bug(expected, "why")              what the code should answer and does not (yet): the cell is
                                       an xfail(strict=True), so fixing the code makes it fail
                                       until the marker goes
@@ -73,12 +75,18 @@ class Listing:
 
 
 @dataclass(frozen=True)
+class ScanOnly:
+    def __repr__(self):
+        return "SCAN_ONLY"
+
+
+@dataclass(frozen=True)
 class Bug:
     expected: Any
     reason: str
 
 
-LOGIN, DONE, REDIRECT = Login(), Done(), Redirect()
+LOGIN, DONE, REDIRECT, SCAN_ONLY = Login(), Done(), Redirect(), ScanOnly()
 OWN, ALL, NONE = Listing("own"), Listing("all"), Listing("none")
 
 
@@ -159,8 +167,8 @@ ORGANIZERS = (LOGIN, 200, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN
 
 # Every ModelAdmin's changelist (the guard test below keeps this list equal to the admin's registry).
 ADMIN_CHANGELISTS = (
-    "auth/user", "auth/group", "authtoken/tokenproxy", "auditlog/logentry",
-    "wic/edition", "wic/editionfigure", "wic/organization", "wic/editionorganization", "wic/member", "wic/outgoingemail",
+    "auth/user", "auth/group", "auditlog/logentry",
+    "wic/edition", "wic/editionfigure", "wic/organization", "wic/editionorganization", "wic/member", "wic/outgoingemail", "wic/apitoken",
     "agenda/venue", "agenda/hall", "agenda/board", "agenda/session", "agenda/outcome",
     "forums/forumcall", "forums/reviewer", "forums/forumapplication", "forums/review", "forums/applicationtransition",
     "registration/registration", "registration/credential", "registration/checkinlist", "registration/invitation", "registration/checkin",
@@ -172,12 +180,14 @@ ADMIN_CHANGELISTS = (
     "axes/accessattempt", "axes/accesslog", "axes/accessfailurelog",
 )
 # django-axes' sign-in logs (every sign-in's address and browser): superusers only. Organizers see
-# the failed attempts (axes/accessattempt) and may unlock someone by deleting theirs.
+# the failed attempts (axes/accessattempt) and may unlock someone by deleting theirs. API tokens:
+# superusers only too (issue 19: organizers minted and read anyone's); each user makes their own
+# through the API.
 SUPERUSERS_ONLY = (LOGIN, 403, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)
-SUPERUSER_CHANGELISTS = ("axes/accesslog", "axes/accessfailurelog")
+SUPERUSER_CHANGELISTS = ("axes/accesslog", "axes/accessfailurelog", "wic/apitoken")
 # Every ModelAdmin with CSV/XLSX export (wic.admin_export.ExportMixin; kept equal by a guard test too).
 ADMIN_EXPORTS = ("registration/registration", "forums/forumapplication", "awards/nomination", "expo/exhibitor", "volunteers/volunteer")
-ADMIN_APPS = ("auth", "authtoken", "auditlog", "wic", "agenda", "forums", "registration", "volunteers", "awards", "expo", "axes")
+ADMIN_APPS = ("auth", "auditlog", "wic", "agenda", "forums", "registration", "volunteers", "awards", "expo", "axes")
 
 # Refusals and suspected bugs, named so the table stays a table.
 NOT_MEMBER, NOT_YOUR_TEAM = refused("not_a_member"), refused("not_your_team")
@@ -207,6 +217,10 @@ TABLE = [
     row("GET", "/admin/expo/exhibitor/import/",                              *ORGANIZERS),
     # Only a superuser makes accounts (and organizers).
     row("GET", "/admin/auth/user/add/",                                      LOGIN, 403,   LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    # API tokens: nobody adds one in the admin (each user makes their own); a superuser revokes any.
+    row("GET", "/admin/wic/apitoken/add/",                                   *SUPERUSERS_ONLY),
+    row("GET", "/admin/wic/apitoken/{attendee_token}/change/",               *SUPERUSERS_ONLY),
+    row("GET", "/admin/wic/apitoken/{attendee_token}/delete/",               *SUPERUSERS_ONLY),
 
     # -- the account ----------------------------------------------------------------------------------------------------------
     row("GET", "/accounts/password_change/",                                 LOGIN, 200,   200,   200,   200,   200,   200,   200,   200,   200),
@@ -319,11 +333,17 @@ TABLE = [
     row("GET", "/api/v1/award-programmes/{programme}/",                      200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
     row("POST", "/api/v1/award-programmes/",                                 405,   405,   405,   405,   405,   405,   405,   405,   405,   405, data={}),
 
+    # -- API: one's own tokens (made with a username and password: tests/wic/test_api_tokens.py) ------------------------------
+    row("GET", "/api/v1/auth/token/",                                        401,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    row("DELETE", "/api/v1/auth/token/",                                     401,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    # Someone else's token is no one's to revoke here, an organizer's neither: 404, as if it did not exist.
+    row("DELETE", "/api/v1/auth/token/{attendee_token}/",                    401,   404,   404,   404,   404,   404,   404,   404,   404,   200),
+
     # -- API: guest registrations (anyone registers; organizers read) and the gate's scan -------------------------------------
     row("GET", "/api/v1/registrations/?edition={year}",                      401,   ALL,   403,   403,   403,   403,   403,   403,   403,   403,
         kind="registration"),
     row("GET", "/api/v1/registrations/{registration}/",                      401,   200,   403,   403,   403,   403,   403,   403,   403,   403),
-    row("POST", "/api/v1/registrations/",                                    201,   201,   201,   201,   201,   201,   201,   201,   201,   201,
+    row("POST", "/api/v1/registrations/",                                    202,   202,   202,   202,   202,   202,   202,   202,   202,   202,
         data=registration_body),
     row("DELETE", "/api/v1/registrations/{registration}/",                   401,   405,   403,   403,   403,   403,   403,   403,   403,   403),
     row("POST", "/api/v1/checkins/",                                         401,   200,   403,   200,   403,   403,   403,   403,   403,   403,
@@ -349,9 +369,12 @@ TABLE = [
         code={403: "not_your_application"}),
     row("POST", "/api/v1/forum-applications/{draft}/withdraw/",              401,   403,   DRAFT_HIDDEN,   404,   404,   404,   200,   404,   404,   404,
         code={403: "not_your_application"}),
-    row("POST", "/api/v1/forum-applications/{submitted}/review/",            401,   403,   200,   403,   403,   403,   403,   403,   403,   403,
+    # Reviewing what one may not read is 404, as for an id that is free (issue 19: a 403 told that it existed).
+    row("POST", "/api/v1/forum-applications/{submitted}/review/",            401,   403,   200,   404,   404,   404,   403,   404,   404,   404,
         data=review_body, code={403: "not_a_reviewer"}),
-    row("POST", "/api/v1/forum-applications/{old_submitted}/review/",        401,   403,   403,   403,   403,   403,   403,   403,   403,   403,
+    row("POST", "/api/v1/forum-applications/{old_submitted}/review/",        401,   403,   404,   404,   404,   404,   404,   404,   404,   404,
+        data=review_body, code={403: "not_a_reviewer"}),
+    row("POST", "/api/v1/forum-applications/{draft}/review/",                401,   403,   DRAFT_HIDDEN,   404,   404,   404,   403,   404,   404,   404,
         data=review_body, code={403: "not_a_reviewer"}),
     row("DELETE", "/api/v1/forum-applications/{draft}/",                     401,   405,   405,   405,   405,   405,   405,   405,   405,   405),
 
@@ -412,6 +435,23 @@ TABLE = [
         code={403: "not_a_representative"}),
     row("PUT", "/api/v1/nominations/{nomination}/",                          401,   405,   405,   405,   405,   405,   405,   405,   405,   405,
         data={}),
+]
+
+# The same requests with each role's own API token instead of a session ("anonymous": none). Gate
+# staff get scan tokens only (wic.tokens), which open the gate's scan and nothing else.
+TOKEN_TABLE = [
+    #   method path                                                          anon   org    rev    gate   lead   vol    appl   memb   exh    att
+    row("GET", "/api/v1/editions/",                                          200,   200,   200,   SCAN_ONLY, 200, 200,  200,   200,   200,   200),
+    row("GET", "/api/v1/auth/token/",                                        401,   200,   200,   SCAN_ONLY, 200, 200,  200,   200,   200,   200),
+    row("DELETE", "/api/v1/auth/token/",                                     401,   200,   200,   SCAN_ONLY, 200, 200,  200,   200,   200,   200),
+    row("POST", "/api/v1/checkins/",                                         401,   200,   403,   200,   403,   403,   403,   403,   403,   403,
+        data=scan_body),
+    row("GET", "/api/v1/registrations/?edition={year}",                      401,   ALL,   403,   SCAN_ONLY, 403, 403,  403,   403,   403,   403,
+        kind="registration"),
+    row("POST", "/api/v1/recommendations/",                                  401,   403,   403,   SCAN_ONLY, 403, 403,  403,   201,   403,   403,
+        data=programme_body(enterprise_name_zh="新推荐企业"), code={403: "not_a_member"}),
+    row("PATCH", "/api/v1/exhibitors/{exhibitor}/",                          401,   200,   403,   SCAN_ONLY, 403, 403,  403,   403,   200,   403,
+        data={"products_zh": "新产品"}, code={403: "not_your_exhibitor"}),
 ]
 # fmt: on
 
@@ -487,6 +527,8 @@ def _assert_cell(response, cell, row: Row, world, role: str):
     elif isinstance(cell, Refused):
         assert status == 302 and not _is_login(location), f"expected a refusal (302 with a message), got {status} {location}"
         assert any(f"[{cell.code}]" in message for message in _messages(response, "error")), _messages(response, "error")
+    elif isinstance(cell, ScanOnly):
+        assert (status, response.json()["code"]) == (403, "token_scope"), f"expected 403 token_scope, got {status}: {response.content[:300]!r}"
     elif isinstance(cell, Listing):
         assert status == 200, f"expected 200, got {status}: {response.content[:300]!r}"
         body = response.json()
@@ -504,8 +546,8 @@ def _assert_cell(response, cell, row: Row, world, role: str):
             assert (row.page or f"{status}.html") in [t.name for t in response.templates]
 
 
-def _cases():
-    for row_ in TABLE:
+def _cases(table=TABLE):
+    for row_ in table:
         for role, cell in zip(ROLES, row_.cells):
             name = f"{row_.method} {row_.path}{f' [{row_.label}]' if row_.label else ''} as {role}"
             if isinstance(cell, Bug):
@@ -517,6 +559,14 @@ def _cases():
 @pytest.mark.parametrize("row,role,cell", list(_cases()))
 def test_permission_matrix(world, db, client, row, role, cell):
     response = _send(client, row, world, role)
+    _assert_cell(response, cell, row, world, role)
+
+
+@pytest.mark.parametrize("row,role,cell", list(_cases(TOKEN_TABLE)))
+def test_permission_matrix_with_api_tokens(world, db, client, row, role, cell):
+    headers = {**row.headers, **({"Authorization": f"Token {world.tokens[role]}"} if role != "anonymous" else {})}
+    data = row.data(world, role) if callable(row.data) else row.data
+    response = client.generic(row.method, row.path.format(**world.ids), json.dumps(data) if data is not None else "", content_type="application/json", headers=headers)
     _assert_cell(response, cell, row, world, role)
 
 

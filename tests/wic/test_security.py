@@ -206,7 +206,9 @@ def test_api_docs_script_is_a_same_origin_file(client):
 def test_axes_settings_lock_username_and_address_pairs_for_15_minutes():
     assert settings.AXES_FAILURE_LIMIT == 5
     assert settings.AXES_COOLOFF_TIME == timedelta(minutes=15)
-    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    # And the address alone at a limit of its own (wic.lockout.LockoutHandler).
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"], "ip_address"]
+    assert (settings.AXES_ADDRESS_FAILURE_LIMIT, settings.AXES_HANDLER) == (50, "wic.lockout.LockoutHandler")
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
     assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
     # Axes masks "password" and AXES_PASSWORD_FORM_FIELD always; the defaults add these.
@@ -327,6 +329,38 @@ def test_a_username_longer_than_axes_column_is_a_wrong_sign_in_not_a_500(client,
         last = api_client.post("/api/v1/auth/token/", {"username": long_name, "password": f"wrong-{attempt}"}, format="json")
     assert (last.status_code, last.json()["code"]) == (429, "login_locked")
 
+ADDRESS_LOCKED = "Too many failed sign-ins from your address. Try again in 15 minutes."
+
+
+def test_one_address_guessing_across_usernames_is_locked_out(client, api_client):
+    """Issue 19: five tries per username and address let one address try a password or two on
+    every username it knew. The address alone is limited too (AXES_ADDRESS_FAILURE_LIMIT, 50),
+    whatever usernames it tries; signing in to one's own account between guesses does not reset
+    it; another address is not affected."""
+    from axes.models import AccessAttempt
+
+    limit = settings.AXES_ADDRESS_FAILURE_LIMIT
+    get_user_model().objects.create_user("own-account", password=PASSWORD)
+    get_user_model().objects.create_user("victim", password=PASSWORD)
+    for n in range(limit - 1):  # one guess per username: under the per-username limit every time
+        assert sign_in(client, f"user-{n}", "Spring2026!").status_code == 200
+    own = sign_in(client, "own-account", PASSWORD)
+    assert (own.status_code, own["Location"]) == (302, "/")  # a success forgets own-account's failures only
+    client.post("/accounts/logout/")
+    assert AccessAttempt.objects.filter(ip_address="127.0.0.1").count() == limit - 1
+    last = sign_in(client, f"user-{limit}", "Spring2026!")
+    assert last.status_code == 429
+    # Locked: the right password of another account from this address too, with the wait named.
+    right = sign_in(client, "victim", PASSWORD)
+    assert (right.status_code, right["Retry-After"]) == (429, "900")
+    assert f'<p class="error" role="alert">{ADDRESS_LOCKED} [login_locked]</p>' in right.content.decode()
+    token = api_client.post("/api/v1/auth/token/", {"username": "victim", "password": PASSWORD}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert (token.status_code, token.json()["code"], token.json()["message"]) == (429, "login_locked", ADDRESS_LOCKED)
+    # From another address the same account signs in.
+    elsewhere = sign_in(client, "victim", PASSWORD, REMOTE_ADDR="198.51.100.7")
+    assert (elsewhere.status_code, elsewhere["Location"]) == (302, "/")
+
+
 def test_organizers_see_failed_attempts_but_not_the_sign_in_logs(client):
     client.force_login(make_organizer("organizer-axes"))
     assert client.get("/admin/axes/accessattempt/").status_code == 200
@@ -432,10 +466,12 @@ def test_api_throttle_cannot_be_dodged_with_a_made_up_forwarded_header():
 # -- 4. The API's page size, passwords, the admin's path ---------------------------------------------------
 
 def test_api_page_size_is_capped_at_500(api_client):
+    from django.utils import timezone
+
     from wic.models import Organization
 
-    Organization.objects.bulk_create([Organization(name_zh=f"分页测试机构{n}", kind="enterprise") for n in range(520)])
-    total = Organization.objects.count()
+    Organization.objects.bulk_create([Organization(name_zh=f"分页测试机构{n}", kind="enterprise", verified_at=timezone.now()) for n in range(520)])
+    total = Organization.objects.filter(verified_at__isnull=False).count()  # the public ones
     body = api_client.get("/api/v1/organizations/", {"page_size": 100000}).json()
     assert (body["count"], len(body["results"])) == (total, 500)
     assert body["next"].endswith("page=2&page_size=100000")

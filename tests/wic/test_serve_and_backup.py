@@ -1,6 +1,7 @@
 """Production readiness (docs/deploy.md): the backup and restore scripts on PostgreSQL, `manage.py
 serve` (gunicorn with gunicorn.conf.py) under production settings, and the Celery queues."""
 import http.client
+import json
 import os
 import re
 import runpy
@@ -162,7 +163,11 @@ def test_serve_runs_gunicorn_with_production_settings_and_stops_on_sigterm(tmp_p
         output = migrate.communicate(timeout=120)[0]
         assert migrate.returncode == 0, output
         status, _headers, body = get(port, "/healthz")
-        assert (status, body) == (200, b'{"status": "ok", "checks": {"database": "ok"}}')
+        health = json.loads(body)
+        assert (status, health["status"], health["checks"]) == (200, "ok", {"database": "ok"})
+        assert {k: v for k, v in health["degraded"].items() if k not in ("process", "since")} == {
+            "cache_errors": 0, "cache_skipped": 0, "rate_limits_open": 0, "agenda_uncached": 0, "tasks_not_queued": 0, "tasks_deferred": 0,
+        }
         status, _headers, page = get(port, "/", **{"Accept-Language": "en"})
         assert status == 200
         assert f'href="/static/{hashed}"'.encode() in page  # the templates name the hashed file

@@ -249,3 +249,78 @@ def test_worker_killed_mid_send_the_next_worker_sends_the_email_exactly_once(smt
     email.refresh_from_db()
     assert (email.status, email.attempts, len(smtp.delivered)) == ("sent", 1, 1)
     assert OutgoingEmail.objects.filter(status="sent").count() == 1
+
+
+# -- the outbox sweep: the email does not wait for the visibility timeout ---------------------------
+
+LONG_VISIBILITY_TIMEOUT = 3600  # an hour: the redelivery cannot come within the test
+
+
+def _forget_unacknowledged(task_id: str) -> None:
+    """Remove the killed worker's unacknowledged message from Redis (the `unacked` hash and its
+    index), so that no worker of a later run restores it once the visibility timeout has passed."""
+    import json
+
+    import redis
+
+    client = redis.Redis.from_url(redis_url())
+    for tag, payload in client.hgetall("unacked").items():
+        try:
+            message = json.loads(payload)[0]
+        except (ValueError, IndexError, TypeError):
+            continue
+        if message.get("headers", {}).get("id") == task_id:
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
+
+
+@pytest.fixture
+def long_visibility_workers(tmp_path, smtp, monkeypatch):
+    monkeypatch.setitem(celery_app.conf, "broker_transport_options", {"visibility_timeout": LONG_VISIBILITY_TIMEOUT})
+    _purge_queues()
+    running = Workers(tmp_path, smtp.server_address[1])
+    running.env["CELERY_VISIBILITY_TIMEOUT"] = str(LONG_VISIBILITY_TIMEOUT)
+    yield running
+    running.stop_all()
+
+
+def test_worker_killed_mid_send_the_sweep_sends_the_email_once_without_waiting_for_the_visibility_timeout(smtp, long_visibility_workers):
+    """Issue 19: after a kill -9 the row stayed "queued" until Redis redelivered the task, 6 hours
+    later by default. The sweep hands it to the next worker once it is overdue (OUTBOX_SWEEP_AFTER),
+    and it is sent once."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from wic import outbox
+
+    workers = long_visibility_workers
+    email = _email_row(key="test:worker-crash-sweep")
+    task = deliver_email.delay(email.pk)
+    try:
+        first = workers.start("sweep-first")
+        assert smtp.stalled.wait(40), "the first worker never reached the mail server:\n" + workers.log("sweep-first")
+        os.killpg(first.pid, signal.SIGKILL)
+        assert first.wait(timeout=10) == -signal.SIGKILL
+        assert _wait_for(lambda: smtp.dropped == 1, 10)
+        email.refresh_from_db()
+        assert (email.status, email.attempts, len(smtp.delivered)) == ("queued", 0, 0)
+
+        # Not overdue yet: the sweep leaves it. Overdue: handed to the workers again.
+        assert outbox.sweep() == 0
+        assert outbox.sweep(now=timezone.now() + timedelta(seconds=settings.OUTBOX_SWEEP_AFTER + 1)) == 1
+        workers.start("sweep-second")
+
+        def sent() -> bool:
+            email.refresh_from_db()
+            return email.status == OutgoingEmail.SENT
+
+        assert _wait_for(sent, 40, 0.2), "the swept task was not run:\n" + workers.log("sweep-second")
+        assert (email.status, email.attempts, email.last_error) == ("sent", 1, "")
+        # A second sweep, and the original task redelivered at last: nothing more is sent.
+        assert outbox.sweep(now=timezone.now() + timedelta(seconds=settings.OUTBOX_SWEEP_AFTER + 1)) == 0
+        assert deliver_email.delay(email.pk).get(timeout=20) is False
+        assert [(recipients, b"Your registration is approved." in data) for _sender, recipients, data in smtp.delivered] == [(["guest@example.org"], True)]
+    finally:
+        _forget_unacknowledged(task.id)
