@@ -24,7 +24,7 @@ def test_healthz_503_when_database_is_down(client):
     assert response.status_code == 503
     body = response.json()
     assert {key: body[key] for key in ("status", "failed", "reason")} == {"status": "error", "failed": "database", "reason": "connection refused"}
-    assert set(body["degraded"]) == {"cache_errors", "cache_skipped", "rate_limits_open", "agenda_uncached", "process", "since"}
+    assert set(body["degraded"]) == {"cache_errors", "cache_skipped", "rate_limits_open", "agenda_uncached", "tasks_not_queued", "tasks_deferred", "process", "since"}
 
 
 @override_settings(
