@@ -7,6 +7,7 @@ answered 200. `RefuseTrace` answers 405 before any view runs, with the `Allow` h
 must carry; an API path gets the API's error body (`method_not_allowed`).
 """
 from django.http import HttpResponseNotAllowed, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 REFUSED = frozenset({"TRACE", "TRACK"})
@@ -24,7 +25,9 @@ class RefuseTrace:
 
 
 def refusal(request):
-    message = _('Method "%(method)s" not allowed.') % {"method": request.method}
+    # Before LocaleMiddleware (no session is read for a TRACE): the language is taken here.
+    with translation.override(translation.get_language_from_request(request)):
+        message = _('Method "%(method)s" not allowed.') % {"method": request.method}
     if request.path.startswith("/api/"):
         response = JsonResponse({"code": "method_not_allowed", "message": message, "detail": message}, status=405)
         response["Allow"] = ", ".join(ALLOWED)
