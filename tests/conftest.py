@@ -58,11 +58,12 @@ def celery_eager(request):
     REDIS_URL points Celery at a real broker; tests marked `real_celery` use a real worker instead."""
     from wic.celery import app
 
-    if request.node.get_closest_marker("real_celery"):
-        yield
-        return
     previous = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    if request.node.get_closest_marker("real_celery"):
+        # Whatever an earlier test left behind, a real worker's test publishes to the broker.
+        app.conf.task_always_eager, app.conf.task_eager_propagates = False, False
+    else:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 

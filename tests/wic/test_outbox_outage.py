@@ -46,15 +46,24 @@ def _forget_broker_connections():
 
 
 @pytest.fixture
-def broker_down(monkeypatch):
-    """Tasks are published to a broker that does not answer (eager mode off), as with Redis down."""
-    monkeypatch.setitem(celery_app.conf, "broker_url", f"redis://127.0.0.1:{closed_port()}/0")
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    monkeypatch.setitem(celery_app.conf, "broker_connection_timeout", 1)
-    monkeypatch.setitem(celery_app.conf, "task_publish_retry_policy", {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1})
+def broker_down():
+    """Tasks are published to a broker that does not answer (eager mode off), as with Redis down.
+
+    The Celery settings are restored here, in this fixture's own teardown, not by `monkeypatch`:
+    monkeypatch may be set up before the autouse `celery_eager` fixture and would then undo after
+    it, leaving eager mode on for the next test that runs a real worker."""
+    changed = {
+        "broker_url": f"redis://127.0.0.1:{closed_port()}/0",
+        "task_always_eager": False,
+        "broker_connection_timeout": 1,
+        "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1},
+    }
+    before = {key: celery_app.conf[key] for key in changed}
+    celery_app.conf.update(changed)
     _forget_broker_connections()
     degraded.reset()
     yield
+    celery_app.conf.update(before)
     _forget_broker_connections()
 
 

@@ -126,4 +126,14 @@ def _comparable(output: dict) -> dict:
     data = json.loads(output["export"])
     for entry in data.get("audit_log", []):
         entry["changes"] = _deep_sorted(entry["changes"])
-    return {**output, "export": json.dumps(data, ensure_ascii=False, indent=2) + "\n"}
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # Primary keys outside the changes too: an expo launch's session key ("expo-launch-13") and a
+    # model without a name of its own ("Review object (10)"). On PostgreSQL the sequences go on
+    # from an earlier test's demo (a sequence is not rolled back).
+    text = LAUNCH_KEY.sub(r"\1<pk>", text)
+    text = OBJECT_PK.sub(r"\1<pk>)", text)
+    return {**output, "export": text}
+
+
+LAUNCH_KEY = re.compile(r"(expo[- ]launch[- ])[0-9]+")
+OBJECT_PK = re.compile(r"( object \()[0-9]+\)")
