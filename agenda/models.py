@@ -8,14 +8,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wic.enums import OrganizationRole, Qualifier
-from wic.i18n import BilingualMixin
+from wic.i18n import BilingualMixin, TranslatedModel
 
 from .enums import Access, OutcomeKind, Period, SessionKind, VenueKind
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
-class Venue(BilingualMixin, models.Model):
+class Venue(BilingualMixin, TranslatedModel):
     """A site where sessions take place: the convention center, a hotel, the theatre, the memorial forest."""
 
     name_zh = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
@@ -32,7 +32,7 @@ class Venue(BilingualMixin, models.Model):
         return self.name_zh
 
 
-class Hall(BilingualMixin, models.Model):
+class Hall(BilingualMixin, TranslatedModel):
     """A named hall of a venue, with its room number where the texts give one (通安厅, room 217).
 
     A venue without named halls has one hall of the same name, so every located session has a hall.
@@ -61,7 +61,7 @@ class Hall(BilingualMixin, models.Model):
         return self.name_zh == self.venue.name_zh
 
 
-class Board(BilingualMixin, models.Model):
+class Board(BilingualMixin, TranslatedModel):
     """A board (板块, track) of an edition's forums: 2017's five, 2024's AI board."""
 
     edition = models.ForeignKey("wic.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="boards")
@@ -83,7 +83,7 @@ class Board(BilingualMixin, models.Model):
         return f"{self.edition_id and self.edition.year} {self.name_zh}"
 
 
-class Session(BilingualMixin, models.Model):
+class Session(BilingualMixin, TranslatedModel):
     """An agenda item of an edition.
 
     What must hold: `date` is always set; `start` and `end` are both set or both empty, and
@@ -176,7 +176,7 @@ class SessionOrganization(models.Model):
         return f"{self.get_role_display()}: {self.organization_id}"
 
 
-class Outcome(BilingualMixin, models.Model):
+class Outcome(BilingualMixin, TranslatedModel):
     """A report, initiative or document released at an edition, at a session where the text says which."""
 
     edition = models.ForeignKey("wic.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="outcomes")

@@ -1,5 +1,19 @@
-"""Bilingual fields: every translated text is stored as <name>_zh and <name>_en."""
+"""Bilingual fields: every translated text is stored as <name>_zh and <name>_en.
+
+Where a value came from is kept per field in `translation_provenance` (`TranslatedModel`): a
+field missing from that map holds the source's own words; "editorial" marks a translation the
+team entered (an official English name looked up, a hall's name rendered in English), shown as
+a translation and never passed off as the source's words; "organizer" marks one an organizer
+entered in the translation workbench."""
+from django.db import models
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Provenance(models.TextChoices):
+    SOURCE = "source", _("the source's own words")
+    EDITORIAL = "editorial", _("editorial translation")
+    ORGANIZER = "organizer", _("entered by an organizer")
 
 
 def prefers_english() -> bool:
@@ -20,3 +34,27 @@ class BilingualMixin:
 
     def t(self, field: str) -> str:
         return pick(self, field)
+
+
+class TranslatedModel(models.Model):
+    """A bilingual model that records where each of its translated values came from.
+
+    `translation_provenance` maps a field name ("name_en") to a `Provenance` value; a field not
+    in the map, with a value, holds the source's own words."""
+
+    translation_provenance = models.JSONField(_("translation provenance"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def provenance_of(self, field: str) -> str:
+        """The provenance of the value `field` ("name_en") holds, or "" where it is empty."""
+        if not (getattr(self, field, "") or ""):
+            return ""
+        return (self.translation_provenance or {}).get(field, Provenance.SOURCE)
+
+    def shown_provenance(self, field: str) -> str:
+        """The provenance of what `t(field)` shows in the active language ("name")."""
+        zh, en = f"{field}_zh", f"{field}_en"
+        chosen = en if (prefers_english() and getattr(self, en, "")) or not getattr(self, zh, "") else zh
+        return self.provenance_of(chosen)

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .enums import MemberTier, OrganizationKind, OrganizationRole, Qualifier, TokenScope
-from .i18n import BilingualMixin
+from .i18n import BilingualMixin, TranslatedModel
 
 
-class Edition(BilingualMixin, models.Model):
+class Edition(BilingualMixin, TranslatedModel):
     """One year's summit (届 / 峰会).
 
     `year` is unique and is how URLs and the API name an edition. `ordinal` is the 届 number and
@@ -53,7 +53,7 @@ class Edition(BilingualMixin, models.Model):
         return f"{self.year} {self.name_zh}"
 
 
-class EditionFigure(BilingualMixin, models.Model):
+class EditionFigure(BilingualMixin, TranslatedModel):
     """A count a text reports for an edition ("1800余名嘉宾"), with how exact the text says it is."""
 
     edition = models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="figures")
@@ -92,7 +92,7 @@ class EditionFigure(BilingualMixin, models.Model):
         return "summit"
 
 
-class Organization(BilingualMixin, models.Model):
+class Organization(BilingualMixin, TranslatedModel):
     """A government body, international organization, company, university... named by the texts.
 
     `name_zh` is unique: the seed names one body with one canonical Chinese name. An organization
