@@ -5,6 +5,8 @@ cd "$(dirname "$0")"
 bash bin/setup.sh
 export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
 PORT="${PORT:-8000}"
+# Links in the emails the demo writes (and every email after) point at this server, whatever its port.
+export PORT SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py seed --demo
 echo

@@ -8,3 +8,4 @@ class AgendaConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (cache invalidation receivers)
+        from . import search  # noqa: F401  (keeps each session's search text current)

@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -9,6 +9,7 @@ from wic.models import Edition, Organization
 
 from .enums import Access, SessionKind
 from .models import Board, Hall, Session, SessionOrganization
+from .search import phrase_q, search_q
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -61,22 +62,16 @@ def sessions_hosted_by(queryset, organization):
 
 
 def sessions_matching(queryset, text: str):
-    """Every word must match a title (Chinese, English or another title), a theme or an organization's name."""
-    for term in text.split()[:8]:
-        org_match = SessionOrganization.objects.filter(session=OuterRef("pk")).filter(
-            Q(organization__name_zh__icontains=term)
-            | Q(organization__name_en__icontains=term)
-            | Q(organization__abbreviation__icontains=term)
-        )
-        queryset = queryset.filter(
-            Q(title_zh__icontains=term)
-            | Q(title_en__icontains=term)
-            | Q(alt_titles__icontains=term)
-            | Q(theme_zh__icontains=term)
-            | Q(theme_en__icontains=term)
-            | Exists(org_match)
-        )
-    return queryset
+    """Every word (at most eight) must match the session's titles, themes, hall, venue, board or
+    organizations, in Chinese, English or pinyin (agenda.search): `wuzhen`, `Wuzhen Hall`, `ITU`.
+    Several words that some session has together as one name ("Wuzhen Hall") find just those
+    sessions (one more query, for any query of several words)."""
+    phrase = phrase_q(text)
+    if phrase is not None:
+        together = queryset.filter(phrase)
+        if together.exists():
+            return together
+    return queryset.filter(search_q(text))
 
 
 class AgendaFilter(django_filters.FilterSet):

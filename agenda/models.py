@@ -119,6 +119,9 @@ class Session(BilingualMixin, TranslatedModel):
     # "noon" item sorts between morning and afternoon items on every database.
     sort_key = models.DateTimeField(editable=False, db_index=True)
     is_published = models.BooleanField(_("published"), default=True)
+    # Derived, for the agenda's search only (never shown): titles, themes, hall, venue, board and
+    # organizations in Chinese, English and pinyin, kept current by agenda.search.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
     organizations = models.ManyToManyField("wic.Organization", through="SessionOrganization", related_name="sessions")
 
     class Meta:

@@ -3,9 +3,36 @@
 venues and their halls, the edition's main venue, the boards, the sessions with their host and
 co-host organizations, and the outcomes. Runs after the core has loaded the editions and the
 organizations; idempotent like the rest of the seed."""
-from wic.seeding import SeedContext, SeedReport, parse_date, parse_time
+from functools import cache
+from pathlib import Path
+
+from wic.i18n import mark_provenance, with_editorial
+from wic.seeding import SeedContext, SeedReport, parse_date, parse_time, read_editorial
 
 from . import services as agenda_services
+
+EDITORIAL_FILE = Path(__file__).resolve().parent / "seed_data" / "editorial_en.yaml"
+
+
+@cache
+def editorial() -> dict:
+    """The agenda's editorial English (venues with their halls, boards by year and key): see
+    wic/seed_data/SCHEMA.md, "Editorial English"."""
+    return read_editorial(EDITORIAL_FILE)
+
+
+def _venue_upsert(venue_data: dict, ed: dict):
+    """A venue of the file, with its editorial English name where the file gives none."""
+    given = (editorial().get("venues") or {}).get(venue_data["name_zh"]) or {}
+    values, marked = with_editorial({"name_en": venue_data.get("name_en") or ""}, {"name_en": given.get("name_en") or ""})
+    venue = agenda_services.venue_upsert(
+        name_zh=venue_data["name_zh"],
+        kind=venue_data.get("kind", "other"),
+        source=venue_data.get("source", ed["source"]),
+        **values,
+    )
+    mark_provenance(venue, values, marked)
+    return venue
 
 
 def check_seed_data(data: dict, year: int) -> list[str]:
@@ -43,12 +70,7 @@ def edition_fields(data: dict) -> dict:
     ed = data["edition"]
     venues = {}
     for venue_data in data.get("venues") or []:
-        venues[venue_data["name_zh"]] = agenda_services.venue_upsert(
-            name_zh=venue_data["name_zh"],
-            kind=venue_data.get("kind", "other"),
-            name_en=venue_data.get("name_en", ""),
-            source=venue_data.get("source", ed["source"]),
-        )
+        venues[venue_data["name_zh"]] = _venue_upsert(venue_data, ed)
     return {"main_venue": venues.get(ed.get("main_venue"))}
 
 
@@ -62,35 +84,40 @@ def _load(data: dict, edition, context: SeedContext) -> None:
     report = context.reports.setdefault(edition.year, SeedReport(year=edition.year))
     venues, halls = {}, {}
     for venue_data in data.get("venues") or []:
-        venue = agenda_services.venue_upsert(
-            name_zh=venue_data["name_zh"],
-            kind=venue_data.get("kind", "other"),
-            name_en=venue_data.get("name_en", ""),
-            source=venue_data.get("source", ed["source"]),
-        )
+        venue = _venue_upsert(venue_data, ed)
         venues[venue.name_zh] = venue
+        hall_names_en = ((editorial().get("venues") or {}).get(venue.name_zh) or {}).get("halls") or {}
         for index, hall_data in enumerate(venue_data.get("halls") or []):
+            hall_en, hall_marked = with_editorial(
+                {"name_en": hall_data.get("name_en") or ""}, {"name_en": hall_names_en.get(hall_data["name_zh"]) or ""}
+            )
             hall = agenda_services.hall_upsert(
                 venue=venue,
                 name_zh=hall_data["name_zh"],
                 room=str(hall_data.get("room") or ""),
-                name_en=hall_data.get("name_en", ""),
                 sort_order=index,
+                **hall_en,
             )
+            mark_provenance(hall, hall_en, hall_marked)
             halls[(venue.name_zh, hall.name_zh)] = hall
             report.add("halls")
     organizations = context.organizations
     boards = {}
+    boards_en = (editorial().get("boards") or {}).get(edition.year) or {}
     for board_data in data.get("boards") or []:
+        board_en, board_marked = with_editorial(
+            {name: board_data.get(name) or "" for name in ("name_en", "tagline_en")}, boards_en.get(board_data["key"])
+        )
         boards[board_data["key"]] = agenda_services.board_upsert(
             edition=edition,
             key=board_data["key"],
             name_zh=board_data["name_zh"],
             number=board_data.get("number"),
-            name_en=board_data.get("name_en") or "",
             tagline_zh=board_data.get("tagline_zh") or "",
             source=board_data.get("source") or ed["source"],
+            **board_en,
         )
+        mark_provenance(boards[board_data["key"]], board_en, board_marked)
         report.add("boards")
     for index, s in enumerate(data.get("sessions") or []):
         session = agenda_services.session_upsert(

@@ -10,6 +10,7 @@ from .models import Hall, Session
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 SLOT_MINUTES = 5
+LABEL_MINUTES = 30  # a time label every half hour
 PERIOD_ORDER = {"all_day": 0, "": 1, "morning": 2, "noon": 3, "afternoon": 4, "evening": 5}
 
 
@@ -33,6 +34,16 @@ class Timetable:
     @property
     def has_grid(self) -> bool:
         return bool(self.placed)
+
+    @property
+    def label_span(self) -> int:
+        """Rows a time label covers, so the sticky time column has no gaps for cards to show through."""
+        return LABEL_MINUTES // SLOT_MINUTES
+
+    @property
+    def session_count(self) -> int:
+        """Every session the day shows: placed in the grid or listed by period (the day tab's count)."""
+        return len(self.placed) + sum(len(items) for _period, items in self.untimed)
 
 
 def _floor_half_hour(moment: datetime) -> datetime:
@@ -67,7 +78,7 @@ def build_timetable(day: date, sessions: list[Session]) -> Timetable:
         moment = first
         while moment < last:
             table.time_labels.append((_row(first, moment), moment.strftime("%H:%M")))
-            moment += timedelta(minutes=30)
+            moment += timedelta(minutes=LABEL_MINUTES)
     groups: dict[str, list[Session]] = {}
     for s in sorted(untimed, key=lambda s: (PERIOD_ORDER.get(s.period, 1), s.sort_order)):
         groups.setdefault(s.period, []).append(s)

@@ -15,10 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from wic import degraded
 from wic.errors import DomainError
+from wic.page_errors import errors_by_label
 from wic.inputs import ascii_int, json_loads, year_or_none
 from wic.models import Edition
 
@@ -145,6 +147,19 @@ def _default_day(days, counts):
     return days[0] if days else None
 
 
+AGENDA_SELECT_FILTERS = ("hall", "board", "kind", "access", "host")
+
+
+def hall_cues(columns: int) -> dict[str, dict[int, str]]:
+    """The texts of the grid's "N more halls" cues for every N the day can hide, in the page's
+    language: how many halls are off-screen depends on the screen, so static/js/agenda.js picks
+    the text once it has measured."""
+    return {
+        "more": {n: ngettext("%(n)s more hall →", "%(n)s more halls →", n) % {"n": n} for n in range(1, columns + 1)},
+        "less": {n: ngettext("← %(n)s hall", "← %(n)s halls", n) % {"n": n} for n in range(1, columns + 1)},
+    }
+
+
 @require_GET
 @public_cache("agenda", params=AGENDA_PARAMS)
 def agenda(request, year):
@@ -156,7 +171,7 @@ def agenda(request, year):
     filterset = AgendaFilter(request.GET or None, queryset=sessions_for_agenda(edition), halls=halls, boards=boards, hosts=hosts)
     context = {"edition": edition, "filter": filterset, "days": days}
     if request.GET and not filterset.is_valid():
-        context["errors"] = filterset.errors
+        context["errors"] = errors_by_label(filterset.form)
         return render(request, "agenda/agenda.html", context, status=400)
     sessions = list(filterset.qs)
     counts = {}
@@ -170,7 +185,7 @@ def agenda(request, year):
         except ValueError:
             day = None
         if day not in days:
-            context["errors"] = {"day": [_("%(day)s is not a day of this edition.") % {"day": raw_day}]}
+            context["errors"] = {_("Day"): [_("%(day)s is not a day of this edition.") % {"day": raw_day}]}
             return render(request, "agenda/agenda.html", context, status=400)
     if day is None:
         # After applying filters, stay on the day being viewed if it still has matches.
@@ -179,6 +194,7 @@ def agenda(request, year):
         except ValueError:
             near = None
         day = near if near in days and counts.get(near) else _default_day(days, counts)
+    timetable = build_timetable(day, [s for s in sessions if s.date == day]) if day else None
     query = request.GET.copy()
     query.pop("day", None)
     query.pop("near", None)
@@ -187,7 +203,9 @@ def agenda(request, year):
             "day": day,
             "tabs": [(d, counts.get(d, 0)) for d in days],
             "base_query": query.urlencode(),
-            "timetable": build_timetable(day, [s for s in sessions if s.date == day]) if day else None,
+            "timetable": timetable,
+            "hall_cues": hall_cues(len(timetable.columns)) if timetable and timetable.has_grid else None,
+            "select_filters": sum(1 for k in AGENDA_SELECT_FILTERS if request.GET.get(k)),
             "filtered": any(v for k, v in request.GET.items() if k not in ("day", "near")),
             "total": len(sessions),
             "starred": starred_ids(request.user, edition),

@@ -13,10 +13,11 @@ from django.utils.translation import ngettext
 
 from wic.admin_export import ExportMixin
 from wic.errors import DomainError
+from wic.page_errors import form_add_domain_error
 from wic.inputs import ascii_int
 
 from . import services
-from .enums import NominationState
+from .enums import Direction, NominationState
 from .models import (
     AwardCategory,
     AwardProgramme,
@@ -116,7 +117,7 @@ class AwardProgrammeAdmin(admin.ModelAdmin):
                 services.programme_release_results(programme=programme, actor=request.user)
                 done += 1
             except DomainError as error:
-                self.message_user(request, f"{programme}: {error.message} [{error.code}]", messages.ERROR)
+                self.message_user(request, f"{programme}: {error.message}", messages.ERROR, extra_tags=error.code)
         if done:
             self.message_user(request, ngettext("%(n)d programme's results released.", "%(n)d programmes' results released.", done) % {"n": done}, messages.SUCCESS)
 
@@ -143,7 +144,7 @@ class ScoreInlineFormSet(forms.models.BaseInlineFormSet):
             try:
                 services.score_check(nomination=nomination, reviewer=data.get("reviewer"), score=data.get("score"), category=data.get("category"))
             except DomainError as error:
-                form.add_error(None, f"{error.message} [{error.code}]")
+                form_add_domain_error(form, error)
 
 
 class ScoreInline(admin.TabularInline):
@@ -185,7 +186,7 @@ def _transition_action(to_state, description):
                 % {"n": len(changed), "state": NominationState(to_state).label}, messages.SUCCESS,
             )
         for nomination, error in refused:
-            modeladmin.message_user(request, f"{nomination}: {error.message} [{error.code}]", messages.ERROR)
+            modeladmin.message_user(request, f"{nomination}: {error.message}", messages.ERROR, extra_tags=error.code)
 
     action.__name__ = f"mark_{to_state}"
     return admin.action(description=description)(action)
@@ -257,10 +258,10 @@ class NominationAdmin(ExportMixin, admin.ModelAdmin):
 
     @admin.display(description=_("eligibility screening"))
     def eligibility(self, obj):
-        problems = services.eligibility_problems(obj) if obj.pk else []
+        problems = services.submission_problems(obj) if obj.pk and obj.direction == Direction.ENTERPRISE else []
         if not problems:
             return gettext("Meets the rules checked by the system.")
-        return format_html_join("", "<p>{}</p>", ((p,) for p in problems))
+        return format_html_join("", '<p data-code="{}">{}</p>', ((p.code, p.message) for p in problems))
 
     @admin.display(description=_("recommended by"))
     def recommended_by(self, obj):
@@ -301,7 +302,7 @@ class RecommendationAdmin(admin.ModelAdmin):
             try:
                 services.recommendation_withdraw(recommendation=recommendation, actor=request.user, now=timezone.now())
             except DomainError as error:
-                self.message_user(request, f"{recommendation}: {error.message} [{error.code}]", messages.ERROR)
+                self.message_user(request, f"{recommendation}: {error.message}", messages.ERROR, extra_tags=error.code)
 
 
 @admin.register(AwardReviewer)

@@ -7,7 +7,7 @@ from . import dashboard, demo, seeding
 from .personal_data import AwardsPersonalData
 
 CONTRIBUTIONS = [
-    OrganizerApp("awards"),
+    OrganizerApp("awards", group="awards"),
     # Quotas and their use, nominations' states and results.
     AuditedModel("awards.AwardProgramme"),
     AuditedModel("awards.RecommendationQuota"),

@@ -31,11 +31,18 @@ def enterprise_choice_lists() -> dict[bool, list[tuple[int, str]]]:
     return lists
 
 
+def country_choices() -> list[tuple[str, str]]:
+    """Every country or region, named and sorted in the active language, after a blank choice."""
+    return [("", "—")] + [(code, str(name)) for code, name in countries]
+
+
 class RecommendForm(forms.Form):
     enterprise = forms.ModelChoiceField(label=_("An enterprise already known"), queryset=Organization.objects.none(), required=False, empty_label="—")
     name_zh = forms.CharField(label=_("Or a new enterprise: Chinese name"), max_length=200, required=False)
     name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
-    country = LazyTypedChoiceField(label=_("Country or region"), choices=[("", "—")] + list(countries), required=False)
+    # A callable: the names follow the language of each request (a list built at import time
+    # would keep the language active then).
+    country = LazyTypedChoiceField(label=_("Country or region"), choices=country_choices, required=False)
 
     def __init__(self, *args, programme: AwardProgramme, exclude_ids=(), choices: list | None = None, **kwargs):
         """`choices`, [(id, label)], spares a page with several forms one query per form."""

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from agenda.selectors import edition_by_year
 from agenda.views import no_edition
 from wic.errors import DomainError
+from wic.page_errors import form_add_domain_error, messages_add_domain_error
 from wic.inputs import ascii_int
 from wic.models import Member
 from wic.roles import is_organizer
@@ -18,10 +19,6 @@ from . import selectors, services
 from .enums import Direction, NominationState
 from .forms import ApplicationForm, IndividualForm, RecommendForm, enterprise_choice_lists
 from .models import AwardProgramme, Nomination, Recommendation
-
-
-def _refusal(error: DomainError) -> str:
-    return f"{error.message} [{error.code}]"
 
 
 def _home_context(request, forms_by_programme=None, individual_forms=None):
@@ -74,7 +71,7 @@ def recommend(request, pk):
     try:
         member = _member_from_post(request)
     except DomainError as error:
-        messages.error(request, _refusal(error))
+        messages_add_domain_error(request, error)
         return redirect("awards:home")
     form = RecommendForm(request.POST, programme=programme, exclude_ids=[member.organization_id] if member.organization_id else [])
     if not form.is_valid():
@@ -87,7 +84,7 @@ def recommend(request, pk):
         )
         recommendation = services.recommendation_create(programme=programme, member=member, enterprise=enterprise, actor=request.user)
     except DomainError as error:
-        form.add_error(None, _refusal(error))
+        form_add_domain_error(form, error)
         context = _home_context(request, forms_by_programme={programme.pk: form})
         return render(request, "awards/home.html", context, status=error.status)
     messages.success(
@@ -106,7 +103,7 @@ def withdraw_recommendation(request, pk):
         services.recommendation_withdraw(recommendation=recommendation, actor=request.user)
         messages.success(request, _("The recommendation of %(org)s is withdrawn; its place is free again.") % {"org": recommendation.enterprise.t("name")})
     except DomainError as error:
-        messages.error(request, _refusal(error))
+        messages_add_domain_error(request, error)
     return redirect("awards:home")
 
 
@@ -121,7 +118,7 @@ def nominate_individual(request, pk):
         member = None if is_organizer(request.user) and not services.members_for_user(request.user) else _member_from_post(request)
         services.nomination_nominate_individual(programme=programme, actor=request.user, member=member, **form.cleaned_data)
     except DomainError as error:
-        form.add_error(None, _refusal(error))
+        form_add_domain_error(form, error)
         return render(request, "awards/home.html", _home_context(request, individual_forms={programme.pk: form}), status=error.status)
     messages.success(request, _("%(name)s is nominated.") % {"name": form.cleaned_data["person_name"]})
     return redirect("awards:home")
@@ -153,19 +150,27 @@ def apply(request, pk):
                     programme=programme, organization=enterprise, actor=request.user, nomination=nomination, **form.service_arguments()
                 )
             except DomainError as error:
-                form.add_error(None, _refusal(error))
+                form_add_domain_error(form, error)
                 status = error.status
             else:
+                refused = None
                 if request.POST.get("action") == "submit":
                     try:
                         services.nomination_submit(nomination=nomination, actor=request.user)
                     except DomainError as error:
-                        messages.error(request, _("Your draft is saved, but it was not submitted: %(message)s") % {"message": _refusal(error)})
+                        refused = error
                     else:
                         messages.success(request, _("The application is submitted."))
                 else:
                     messages.success(request, _("Draft saved. You can come back and submit it before the close."))
-                return redirect(f"{request.path}?enterprise={enterprise.pk}")
+                if refused is None:
+                    return redirect(f"{request.path}?enterprise={enterprise.pk}")
+                # The draft is saved; the form stays as typed with every field still wanting marked.
+                form_add_domain_error(form, refused, prefix=_("Your draft is saved, but it was not submitted:"))
+                for problem in services.submission_problems(nomination):
+                    if problem.field in form.fields and problem.field not in form.errors:
+                        form_add_domain_error(form, problem)
+                status = refused.status
         else:
             status = 400
     problems = services.submission_problems(nomination) if nomination and nomination.state == NominationState.DRAFT else []

@@ -30,7 +30,7 @@ def _report(modeladmin, request, changed: int, refused: list, done: str) -> None
     if changed:
         modeladmin.message_user(request, done, messages.SUCCESS)
     for obj, error in refused:
-        modeladmin.message_user(request, gettext("%(object)s was not changed: %(message)s [%(code)s]") % {"object": obj, "message": error.message, "code": error.code}, messages.ERROR)
+        modeladmin.message_user(request, gettext("%(object)s was not changed: %(message)s") % {"object": obj, "message": error.message}, messages.ERROR, extra_tags=error.code)
 
 
 class ExhibitorFieldInline(admin.TabularInline):
@@ -106,7 +106,7 @@ class ExhibitorAdmin(ExportMixin, admin.ModelAdmin):
             try:
                 services.booth_allot(booth=booth, exhibitor=exhibitor, actor=request.user)
             except DomainError as error:
-                self.message_user(request, f"{error.message} [{error.code}]", messages.ERROR)
+                self.message_user(request, f"{error.message}", messages.ERROR, extra_tags=error.code)
             else:
                 self.message_user(request, gettext("Booth %(code)s is allotted to %(name)s.") % {"code": booth.code, "name": exhibitor.organization.name_zh}, messages.SUCCESS)
             return None
@@ -151,7 +151,7 @@ class ExhibitorAdmin(ExportMixin, admin.ModelAdmin):
                     atomic_all=stored["atomic_all"], actor=request.user,
                 )
             except DomainError as error:
-                self.message_user(request, f"{error.message} [{error.code}]", messages.ERROR)
+                self.message_user(request, f"{error.message}", messages.ERROR, extra_tags=error.code)
                 return redirect("admin:expo_exhibitor_import")
             del request.session[IMPORT_SESSION_KEY]
             level = messages.SUCCESS if result.written else messages.WARNING
@@ -172,7 +172,7 @@ class ExhibitorAdmin(ExportMixin, admin.ModelAdmin):
                 content = upload.read()
                 result = services.exhibitors_import(edition=edition, content=content, filename=upload.name, dry_run=True, atomic_all=form.cleaned_data["atomic_all"])
             except DomainError as error:
-                form.add_error("file", f"{error.message} [{error.code}]")
+                form.add_error("file", forms.ValidationError(error.message, code=error.code))
             else:
                 request.session[IMPORT_SESSION_KEY] = {
                     "name": upload.name, "content": base64.b64encode(content).decode(), "edition": edition.pk, "atomic_all": form.cleaned_data["atomic_all"],
@@ -250,7 +250,7 @@ class LaunchAdmin(admin.ModelAdmin):
         try:
             return super().add_view(request, form_url, extra_context)
         except DomainError as error:
-            self.message_user(request, f"{error.message} [{error.code}]", messages.ERROR)
+            self.message_user(request, f"{error.message}", messages.ERROR, extra_tags=error.code)
             return redirect("admin:expo_launch_add")
 
     @admin.action(description=_("Cancel"), description_plural=_("Cancel the selected launches"), permissions=["change"])

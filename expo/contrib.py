@@ -7,7 +7,7 @@ from . import dashboard, demo, seeding
 from .personal_data import ExpoPersonalData
 
 CONTRIBUTIONS = [
-    OrganizerApp("expo"),
+    OrganizerApp("expo", group="expo"),
     # Decisions, booth allotments, launches, openings, meetings.
     AuditedModel("expo.Exhibitor", {"include_fields": ["status", "decided_at", "decided_by", "preferred_zone", "booth_size"], "m2m_fields": {"representatives"}}),
     AuditedModel("expo.Booth"),

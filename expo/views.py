@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from agenda.selectors import edition_by_year
 from agenda.views import no_edition, not_found
 from wic.errors import DomainError
+from wic.page_errors import form_add_domain_error, messages_add_domain_error
 from wic.inputs import ascii_int, year_or_none
 
 from . import permissions, selectors, services
@@ -23,7 +24,7 @@ PAGE_SIZE = 60
 
 
 def _add_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, f"{error.message} [{error.code}]")
+    form_add_domain_error(form, error)
 
 
 def _edition_or_404(request, year):
@@ -301,7 +302,7 @@ def meeting_act(request, year, pk, action):
         else:
             services.meeting_decide(meeting=meeting, actor=request.user, accept=action == "accept")
     except DomainError as error:
-        messages.error(request, f"{error.message} [{error.code}]")
+        messages_add_domain_error(request, error)
         if error.status == 403:
             return render(request, "403.html", {"message": error.message}, status=403)
     else:

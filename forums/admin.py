@@ -20,6 +20,7 @@ from wic.admin_export import ExportMixin
 from agenda.admin import BoardListFilter
 from agenda.models import Board, Hall, Venue
 from wic.errors import DomainError
+from wic.page_errors import form_add_domain_error
 from wic.inputs import ascii_int, year_or_none
 from wic.models import Edition
 
@@ -202,7 +203,7 @@ class ApplicationForm(forms.ModelForm):
             try:
                 services.application_check_fields(self.instance.call, fields)
             except DomainError as error:
-                self.add_error(error.field if error.field in self.fields else None, f"{error.message} [{error.code}]")
+                form_add_domain_error(self, error)
         return cleaned
 
 
@@ -327,8 +328,9 @@ class ForumApplicationAdmin(ExportMixin, admin.ModelAdmin):
         for application, error in refused:
             self.message_user(
                 request,
-                gettext("“%(title)s” was not changed: %(message)s [%(code)s]") % {"title": application.title_zh, "message": error.message, "code": error.code},
+                gettext("“%(title)s” was not changed: %(message)s") % {"title": application.title_zh, "message": error.message},
                 messages.ERROR,
+                extra_tags=error.code,
             )
 
     @admin.action(description=_("Mark under review"), description_plural=_("Mark selected applications under review"), permissions=["change"], location=BOTH)
@@ -369,7 +371,7 @@ class ForumApplicationAdmin(ExportMixin, admin.ModelAdmin):
                     application=application, to_state=to_state, actor=request.user, message=form.cleaned_data["message"]
                 )
             except DomainError as error:
-                self.message_user(request, f"{error.message} [{error.code}]", messages.ERROR)
+                self.message_user(request, error.message, messages.ERROR, extra_tags=error.code)
             else:
                 self.message_user(
                     request,
@@ -436,8 +438,9 @@ class ForumApplicationAdmin(ExportMixin, admin.ModelAdmin):
         except DomainError as error:
             self.message_user(
                 request,
-                gettext("“%(title)s” was not placed: %(message)s [%(code)s]") % {"title": application.title_zh, "message": error.message, "code": error.code},
+                gettext("“%(title)s” was not placed: %(message)s") % {"title": application.title_zh, "message": error.message},
                 messages.ERROR,
+                extra_tags=error.code,
             )
             return
         self.message_user(

@@ -5,7 +5,7 @@ from . import dashboard, demo
 from .personal_data import ForumsPersonalData
 
 CONTRIBUTIONS = [
-    OrganizerApp("forums"),
+    OrganizerApp("forums", group="programme", system_models=("ApplicationTransition",)),
     AuditedModel("forums.ForumCall"),
     AuditedModel("forums.ForumApplication", {"include_fields": ["state", "board", "decided_at", "decision_message", "submitted_at"]}),
     AuditedModel("forums.Review"),

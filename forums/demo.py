@@ -9,7 +9,7 @@ from wic import services
 from wic.enums import OrganizationKind
 
 from . import services as forum_services
-from .models import CallQuestion, ForumApplication, ForumCall, ReviewCriterion, Reviewer
+from .models import ForumApplication, ForumCall, ReviewCriterion, Reviewer
 
 DEMO_APPLICATIONS = (
     # title, state to reach, host organization (demo)
@@ -43,7 +43,6 @@ def seed_demo_forum_call(edition, *, password=None) -> None:
     call.boards.set(edition.boards.all())
     for index, (zh, en) in enumerate((("主题契合度", "Relevance to the theme"), ("主协办单位与嘉宾", "Hosts and speakers"), ("预期成果", "Expected outcomes"))):
         ReviewCriterion.objects.get_or_create(call=call, name_zh=zh, defaults={"name_en": en, "sort_order": index})
-    CallQuestion.objects.get_or_create(call=call, text_zh="是否需要同声传译？", defaults={"text_en": "Do you need simultaneous interpretation?", "sort_order": 0})
     reviewer = User.objects.get(username="reviewer")
     Reviewer.objects.get_or_create(edition=edition, user=reviewer)
     organizer = User.objects.get(username="organizer")

@@ -9,9 +9,29 @@ from wic.i18n import pick
 from wic.models import Organization
 
 from .enums import ForumFormat, HalfDay
-from .models import ForumApplication, ForumCall
+from .models import ForumApplication, ForumCall, InterpretationLanguage
 
+# The review scale, each point named (issue 20: a bare 1 to 5 reads differently to each reviewer).
+SCORE_LABELS = ((1, _("Poor")), (2, _("Fair")), (3, _("Good")), (4, _("Very good")), (5, _("Excellent")))
+PICKER_HELP = _("Type a few letters of the name, in Chinese or English, to find it.")
 NEW_ORGS_HELP = _("One per line, Chinese name first; an English name may follow after “|”.")
+
+
+class OrganizationPicker(forms.SelectMultiple):
+    """A multi-select of organizations whose options also carry the name in the other language
+    (`data-alt`), so the searchable picker finds "Alibaba" on a Chinese page and 阿里 on an English one."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-picker": "search", **(attrs or {})}, choices)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        organization = getattr(value, "instance", None)
+        if organization is not None:
+            other = {organization.name_zh, organization.name_en} - {str(label), ""}
+            if other:
+                option["attrs"]["data-alt"] = other.pop()
+        return option
 
 
 def _parse_new_orgs(text: str, role: str) -> list[dict]:
@@ -31,13 +51,28 @@ class ApplicationForm(forms.Form):
     theme_en = forms.CharField(label=_("Theme line (English)"), max_length=300, required=False)
     board = forms.ModelChoiceField(label=_("Board"), queryset=None, required=False, empty_label="—")
     format = forms.ChoiceField(label=_("Format"), choices=[("", "—")] + ForumFormat.choices, required=False)
-    hosts = forms.ModelMultipleChoiceField(label=_("Host organizations"), queryset=Organization.objects.none(), required=False)
+    # A plain multi-select that static/js/picker.js turns into a searchable picker (Tom Select).
+    hosts = forms.ModelMultipleChoiceField(
+        label=_("Host organizations"), queryset=Organization.objects.none(), required=False, help_text=PICKER_HELP,
+        widget=OrganizationPicker,
+    )
     new_hosts = forms.CharField(label=_("Other host organizations"), widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text=NEW_ORGS_HELP)
-    co_hosts = forms.ModelMultipleChoiceField(label=_("Co-host organizations"), queryset=Organization.objects.none(), required=False)
+    co_hosts = forms.ModelMultipleChoiceField(
+        label=_("Co-host organizations"), queryset=Organization.objects.none(), required=False, help_text=PICKER_HELP,
+        widget=OrganizationPicker,
+    )
     new_co_hosts = forms.CharField(label=_("Other co-host organizations"), widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text=NEW_ORGS_HELP)
     preferred_date = forms.TypedChoiceField(label=_("Preferred day"), required=False, empty_value=None, coerce=date.fromisoformat)
     preferred_half_day = forms.ChoiceField(label=_("Preferred half-day"), choices=[("", "—")] + HalfDay.choices, required=False)
     expected_attendance = forms.IntegerField(label=_("Expected attendance"), min_value=1, max_value=100000, required=False)
+    interpretation_languages = forms.MultipleChoiceField(
+        label=_("Simultaneous interpretation needed into"), choices=InterpretationLanguage.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("Tick every language the audience needs; tick none if no interpretation is needed."),
+    )
+    interpretation_note = forms.CharField(
+        label=_("Other interpretation needs (optional)"), max_length=300, required=False,
+        help_text=_("Another language, sign language, or a remark for the interpreters' booth."),
+    )
     planned_speakers = forms.CharField(label=_("Planned speakers (names and affiliations)"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     planned_outcomes = forms.CharField(label=_("Planned outcomes to release (reports, initiatives)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
@@ -67,6 +102,7 @@ class ApplicationForm(forms.Form):
         initial = {name: getattr(application, name) for name in (
             "title_zh", "title_en", "theme_zh", "theme_en", "board", "format", "preferred_half_day", "expected_attendance",
             "planned_speakers", "planned_outcomes", "contact_name", "contact_email", "contact_phone", "rationale",
+            "interpretation_languages", "interpretation_note",
         )}
         initial["preferred_date"] = application.preferred_date.isoformat() if application.preferred_date else ""
         links = list(application.organizations.all())
@@ -87,7 +123,10 @@ class ApplicationForm(forms.Form):
         fields = {name: data.get(name) for name in (
             "title_zh", "title_en", "theme_zh", "theme_en", "board", "format", "preferred_date", "preferred_half_day",
             "expected_attendance", "planned_speakers", "planned_outcomes", "contact_name", "contact_email", "contact_phone", "rationale",
+            "interpretation_note",
         )}
+        chosen = set(data.get("interpretation_languages") or [])
+        fields["interpretation_languages"] = [code for code in InterpretationLanguage.values if code in chosen]
         fields["answers"] = {key[2:]: value for key, value in data.items() if key.startswith("q_") and value}
         organizations = [{"role": OrganizationRole.HOST, "organization": org} for org in data.get("hosts") or []]
         organizations += _parse_new_orgs(data.get("new_hosts") or "", OrganizationRole.HOST)
@@ -96,13 +135,18 @@ class ApplicationForm(forms.Form):
         return fields, organizations
 
 
+def score_choices() -> list[tuple[str, str]]:
+    """The scale as radio choices, each point with its number and its name: "3 · Good"."""
+    return [(str(n), f"{n} · {label}") for n, label in SCORE_LABELS]
+
+
 class ReviewForm(forms.Form):
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
         for criterion in self.criteria:
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
-                label=pick(criterion, "name"), choices=[(str(n), str(n)) for n in range(1, 6)], coerce=int, widget=forms.RadioSelect
+                label=pick(criterion, "name"), choices=score_choices(), coerce=int, widget=forms.RadioSelect
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 

@@ -15,6 +15,17 @@ from wic.i18n import BilingualMixin
 from .enums import ApplicationState, ForumFormat, HalfDay
 
 
+class InterpretationLanguage(models.TextChoices):
+    """The languages a sub-forum may ask simultaneous interpretation into: the UN's six."""
+
+    CHINESE = "zh", _("Chinese")
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    RUSSIAN = "ru", _("Russian")
+    SPANISH = "es", _("Spanish")
+    ARABIC = "ar", _("Arabic")
+
+
 class ForumCall(BilingualMixin, models.Model):
     """An edition's call for sub-forums, open from `opens_at` to `closes_at` (aware, shown in Beijing time)."""
 
@@ -121,6 +132,9 @@ class ForumApplication(BilingualMixin, models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     rationale = models.TextField(_("rationale"), blank=True)
     answers = models.JSONField(_("answers to the call's questions"), default=dict, blank=True)
+    # Codes of InterpretationLanguage, in its order; empty when no interpretation is needed.
+    interpretation_languages = models.JSONField(_("simultaneous interpretation"), default=list, blank=True)
+    interpretation_note = models.CharField(_("other interpretation needs"), max_length=300, blank=True)
     language = models.CharField(_("applicant's language"), max_length=10, default="zh-hans")
     decision_message = models.TextField(_("message to the applicant"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -140,6 +154,10 @@ class ForumApplication(BilingualMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title_zh or f"#{self.pk}"
+
+    def get_interpretation_languages_display(self) -> list[str]:
+        labels = dict(InterpretationLanguage.choices)
+        return [str(labels[code]) for code in InterpretationLanguage.values if code in (self.interpretation_languages or [])]
 
 
 class ApplicationOrganization(models.Model):

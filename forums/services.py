@@ -12,12 +12,12 @@ from wic.enums import OrganizationRole
 from wic.errors import ConflictError, DomainError
 
 from .enums import DECISIONS, TRANSITIONS, ApplicationState
-from .models import ApplicationOrganization, ApplicationTransition, ForumApplication, ForumCall, Review, Reviewer
+from .models import ApplicationOrganization, ApplicationTransition, ForumApplication, ForumCall, InterpretationLanguage, Review, Reviewer
 
 DRAFT_FIELDS = (
     "title_zh", "title_en", "theme_zh", "theme_en", "board", "format", "preferred_date", "preferred_half_day",
     "expected_attendance", "planned_speakers", "planned_outcomes", "contact_name", "contact_email", "contact_phone",
-    "rationale", "answers",
+    "rationale", "answers", "interpretation_languages", "interpretation_note",
 )
 REQUIRED_TO_SUBMIT = ("title_zh", "theme_zh", "format", "preferred_date", "preferred_half_day", "contact_name", "contact_email", "rationale")
 
@@ -52,6 +52,11 @@ def application_check_fields(call: ForumCall, fields: dict) -> None:
             "invalid_date",
             _("%(day)s is not a day of the summit (%(start)s to %(end)s).") % {"day": day, "start": edition.start_date, "end": edition.end_date},
             field="preferred_date",
+        )
+    languages = fields.get("interpretation_languages")
+    if languages is not None and (not isinstance(languages, list) or set(languages) - set(InterpretationLanguage.values)):
+        raise DomainError(
+            "invalid_choice", _("Choose interpretation languages from the list offered."), field="interpretation_languages"
         )
     unknown = set(fields) - set(DRAFT_FIELDS)
     if unknown:
@@ -131,7 +136,11 @@ def application_submit(*, application: ForumApplication, actor) -> ForumApplicat
         if not str(application.answers.get(str(question.pk), "")).strip():
             missing.append(f"question {question.pk}")
     if missing:
-        raise DomainError("incomplete", _("Fill in before submitting: %(fields)s.") % {"fields": ", ".join(missing)})
+        raise DomainError(
+            "incomplete",
+            _("Fill in before submitting: %(fields)s.") % {"fields": ", ".join(missing)},
+            fields=[name.replace("question ", "answers.") for name in missing],
+        )
     application.state = ApplicationState.SUBMITTED
     application.submitted_at = timezone.now()
     application.save(update_fields=["state", "submitted_at", "updated"])

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from agenda.selectors import edition_by_year
 from agenda.views import no_edition
 from wic.errors import DomainError
+from wic.page_errors import form_add_domain_error, messages_add_domain_error
 
 from . import services
 from .enums import ApplicationState
@@ -25,9 +26,10 @@ def current_call(edition) -> ForumCall | None:
     return calls.filter(opens_at__lte=now, closes_at__gt=now).first() or calls.first()
 
 
-def _add_error(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, f"{error.message} [{error.code}]")
+def _add_error(form, error: DomainError, prefix: str = "") -> None:
+    # The service names a call's question `answers.<id>`; the form's field for it is `q_<id>`.
+    aliases = {f"answers.{name[2:]}": name for name in form.fields if name.startswith("q_")}
+    form_add_domain_error(form, error, aliases=aliases, prefix=prefix)
 
 
 @login_required
@@ -64,9 +66,11 @@ def apply(request, year, pk=None):
                     try:
                         services.application_submit(application=application, actor=request.user)
                     except DomainError as error:
-                        # The draft is saved; only the submission was refused.
-                        messages.error(request, _("Your draft is saved, but it was not submitted: %(message)s [%(code)s]") % {"message": error.message, "code": error.code})
-                        return redirect("forums:edit", year=edition.year, pk=application.pk)
+                        # The draft is saved; only the submission was refused: the form stays as
+                        # typed, the refused fields marked, and it now posts to the draft's address.
+                        _add_error(form, error, prefix=_("Your draft is saved, but it was not submitted:"))
+                        context = {"edition": edition, "call": call, "form": form, "application": application, "call_open": call.is_open()}
+                        return render(request, "forums/apply.html", context, status=error.status)
                     messages.success(request, _("Your application is submitted. You can follow it on this page."))
                     return redirect("forums:mine", year=edition.year)
                 messages.success(request, _("Draft saved. You can come back and submit it before the call closes."))
@@ -102,7 +106,7 @@ def withdraw(request, year, pk):
         services.application_transition(application=application, to_state=ApplicationState.WITHDRAWN, actor=request.user)
         messages.success(request, _("The application is withdrawn."))
     except DomainError as error:
-        messages.error(request, f"{error.message} [{error.code}]")
+        messages_add_domain_error(request, error)
     return redirect("forums:mine", year=edition.year)
 
 
@@ -151,11 +155,14 @@ def review(request, year, pk):
         try:
             services.review_submit(application=application, user=request.user, scores=form.scores())
         except DomainError as error:
-            form.add_error(None, f"{error.message} [{error.code}]")
+            _add_error(form, error)
             status = error.status
         else:
             messages.success(request, _("Review saved."))
             return redirect("forums:review-list", year=edition.year)
     elif request.method == "POST":
         status = 400
-    return render(request, "forums/review.html", {"edition": edition, "application": application, "form": form}, status=status)
+    # What the applicant answered to the call's own questions, in the call's order.
+    answers = [(question, (application.answers or {}).get(str(question.pk), "")) for question in application.call.questions.all()]
+    context = {"edition": edition, "application": application, "form": form, "answers": answers}
+    return render(request, "forums/review.html", context, status=status)

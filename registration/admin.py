@@ -30,15 +30,38 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
     search_fields = ["name", "name_zh", "email", "organization_name", "reference"]
     list_select_related = ["edition"]
     date_hierarchy = "created"
-    actions = ["approve", "waitlist", "reject", "reissue_credential", "invite"]
-    readonly_fields = ["edition", "user", "reference", "status", "decided_at", "decided_by", "notified_status", "consent", "language", "created"]
+    actions = ["approve", "waitlist", "reject", "resend_link", "reissue_credential", "invite"]
+    readonly_fields = [
+        "edition", "user", "reference", "status", "decided_at", "decided_by", "notified_status", "consent", "language", "created", "credential_panel",
+    ]
     fieldsets = [
         (None, {"fields": ["edition", "reference", "status", "decided_at", "decided_by", "notified_status", "created"]}),
+        (_("Credential and check-in history"), {"fields": ["credential_panel"]}),
         (_("Guest"), {"fields": [
             "name", "name_zh", "email", "organization_name", "title", "country", "category", "participation", "languages",
             "needs_visa_letter", "needs_accommodation", "accessibility_needs", "consent", "language", "user",
         ]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("edition", "user", "decided_by")
+
+    @admin.display(description=_("credentials and scans"))
+    def credential_panel(self, obj):
+        """Each credential (status, the code masked but for its last four characters, badge) and
+        its scans (when in Beijing time, list, gate, result, by whom), in a fixed number of queries."""
+        from django.template.loader import render_to_string
+
+        from .enums import EXIT_RECORDED, SCAN_RESULTS
+        from .selectors import credentials_with_scans
+
+        credentials = credentials_with_scans(obj)
+        for credential in credentials:
+            credential.masked_secret = " ".join(["····"] * 6 + [credential.secret[-4:]])
+            for scan in credential.scans:
+                scan.result_label = EXIT_RECORDED if (scan.type, scan.result) == (Checkin.EXIT, "ok") else SCAN_RESULTS.get(scan.result, scan.result)
+        # A rendered template (escaped, and marked safe by the template engine).
+        return render_to_string("registration/admin/credential_panel.html", {"registration": obj, "credentials": credentials})
 
     def has_add_permission(self, request):
         return False  # guests register through the site or the API (registration_create)
@@ -60,9 +83,10 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
         for registration, error in refused:
             self.message_user(
                 request,
-                gettext("%(reference)s (%(name)s) was not changed: %(message)s [%(code)s]")
-                % {"reference": registration.reference, "name": registration.name, "message": error.message, "code": error.code},
+                gettext("%(reference)s (%(name)s) was not changed: %(message)s")
+                % {"reference": registration.reference, "name": registration.name, "message": error.message},
                 messages.ERROR,
+                extra_tags=error.code,
             )
 
     @admin.action(description=_("Approve"), description_plural=_("Approve selected registrations"), permissions=["change"], location=BOTH)
@@ -78,6 +102,24 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
         self._decide(request, queryset, RegistrationStatus.REJECTED)
 
 
+    @admin.action(
+        description=_("Send the private link again"), description_plural=_("Send the selected guests their private link again"),
+        permissions=["change"], location=BOTH,
+    )
+    def resend_link(self, request, queryset):
+        """The email with the link to the guest's page, again (through the outbox; an audit entry
+        each): for a guest who lost it."""
+        registrations = list(queryset.order_by("pk"))
+        for registration in registrations:
+            services.registration_link_resend(registration=registration, actor=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "The private link was sent again to %(names)s.", "The private link was sent again to %(count)d guests: %(names)s.", len(registrations)
+            ) % {"count": len(registrations), "names": ", ".join(f"{r.reference} ({r.name})" for r in registrations[:10])},
+            messages.SUCCESS,
+        )
+
     @admin.action(description=_("Revoke and re-issue the credential"), description_plural=_("Revoke and re-issue the selected guests' credentials"), permissions=["change"], location=BOTH)
     def reissue_credential(self, request, queryset):
         from wic.errors import DomainError
@@ -87,7 +129,7 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
                 services.credential_reissue(registration=registration, actor=request.user)
                 self.message_user(request, gettext("%(reference)s has a new credential; the old code now scans as revoked.") % {"reference": registration.reference}, messages.SUCCESS)
             except DomainError as error:
-                self.message_user(request, f"{registration.reference}: {error.message} [{error.code}]", messages.ERROR)
+                self.message_user(request, f"{registration.reference}: {error.message}", messages.ERROR, extra_tags=error.code)
 
 
 
@@ -115,7 +157,7 @@ def _invite(modeladmin, request, queryset):
         try:
             added = services.invitations_create(session=session, registrations=registrations, category=request.POST.get("category", ""))
         except DomainError as error:
-            modeladmin.message_user(request, f"{error.message} [{error.code}]", messages.ERROR)
+            modeladmin.message_user(request, error.message, messages.ERROR, extra_tags=error.code)
             return None
         modeladmin.message_user(request, gettext("%(count)s new invitations to %(title)s.") % {"count": added, "title": session.title_zh}, messages.SUCCESS)
         return None

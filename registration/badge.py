@@ -111,7 +111,7 @@ def badge_pdf(credential) -> bytes:
     renderPDF.draw(drawing, pdf, (width - size) / 2, 25 * mm)
     pdf.setFont(_fonts()["latin"], 6.5)
     pdf.setFillColor(HexColor("#444444"))
-    pdf.drawCentredString(width / 2, 22 * mm, credential.secret)
+    pdf.drawCentredString(width / 2, 22 * mm, credential.grouped_secret)  # the QR holds the plain secret
 
     # Footer band in the category's colour, with the category in both languages.
     pdf.setFillColor(colour)

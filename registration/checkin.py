@@ -28,6 +28,8 @@ The two reads are written in SQL once per process rather than built by the ORM o
 building them cost more Python time than the database took to answer them (bench/checkin.py,
 profiled). They read the same columns the ORM would, and the rows become model instances.
 """
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -41,6 +43,19 @@ from wic.errors import ConflictError
 
 from .enums import RegistrationStatus
 from .models import Checkin, CheckinList, Credential, Invitation, Registration
+
+# What a person may type between the characters of a code, or the IME may produce: spaces of
+# every kind, hyphens and dashes (ASCII, Unicode, full-width after NFKC), dots, underscores.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc_.\u00b7\u3000]+")
+
+
+def typed_secret(value: str) -> str:
+    """A scanned or typed code as the credentials store it: full-width characters made plain
+    (NFKC), separators removed, upper case. Nothing else changes: the code still has to equal a
+    credential's secret in full (every credential secret is of ALPHABET, which has none of the
+    separators), so grouping and case are a convenience, never a looser match."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", value or "")).upper()[:100]
+
 
 RESULTS = ("ok", "already_checked_in", "revoked", "not_invited", "not_approved", "wrong_day", "invalid")
 # Switched off only by the concurrency test's negative control, to show the test catches the race.
@@ -66,8 +81,17 @@ class ScanAnswer:
     checkin: Checkin
     first: FirstScan | None = None  # for already_checked_in: the admission that counted
 
+    @property
+    def message(self) -> str:
+        """The result in words for the gate's screen: an accepted exit is "Exit recorded", not
+        "Admitted" (the code stays "ok" for both)."""
+        return str(scan_message(self.result, self.checkin.type))
+
     def as_dict(self) -> dict:
-        body = {"result": self.result, "scanned_at": timezone.localtime(self.checkin.scanned_at).isoformat(), "list": self.checkin.checkin_list_id}
+        body = {
+            "result": self.result, "type": self.checkin.type, "message": self.message,
+            "scanned_at": timezone.localtime(self.checkin.scanned_at).isoformat(), "list": self.checkin.checkin_list_id,
+        }
         registration = self.checkin.credential.registration if self.checkin.credential_id else None
         if self.result in ("ok", "already_checked_in") and registration is not None:
             body["guest"] = {
@@ -82,6 +106,15 @@ class ScanAnswer:
                 "at": timezone.localtime(self.first.scanned_at).isoformat(), "gate": self.first.gate, "device": self.first.device, "by": self.first.user_id,
             }
         return body
+
+
+def scan_message(result: str, type: str) -> str:
+    """A scan's result in words (registration.enums.SCAN_RESULTS), an accepted exit told apart."""
+    from .enums import EXIT_RECORDED, SCAN_RESULTS
+
+    if result == "ok" and type == Checkin.EXIT:
+        return EXIT_RECORDED
+    return SCAN_RESULTS.get(result, SCAN_RESULTS["invalid"])
 
 
 def _aware(value):
@@ -234,6 +267,8 @@ def checkin_scan(
     `checkin_list` is the list or its id (the API passes the id: the list is read in the same
     statement as the credential either way); CheckinList.DoesNotExist when no list has that id.
 
+    `secret` is the code as scanned or typed: any grouping, spaces, dashes and case (typed_secret).
+
     `scanned_at` is the time an offline scan was made; without it the server stamps the scan
     under the lock, and it never displaces an admission (see the module docstring).
 
@@ -245,7 +280,7 @@ def checkin_scan(
     live = scanned_at is None
     if live and not STAMP_UNDER_LOCK:
         scanned_at, live = timezone.now(), False  # the negative control: issue 19's behaviour
-    secret = (secret or "").strip().upper()[:100]
+    secret = typed_secret(secret)
     try:
         with transaction.atomic():
             checkin_list, credential = _list_and_credential(list_id, secret, lock=LOCK_CREDENTIAL)

@@ -186,6 +186,8 @@ class FirstScanSerializer(serializers.Serializer):
 
 class ScanResultSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=RESULTS)
+    type = serializers.ChoiceField(choices=["entry", "exit"])
+    message = serializers.CharField(help_text="the result in words, in the request's language (an accepted exit: \"Exit recorded\")")
     scanned_at = serializers.DateTimeField()
     list = serializers.IntegerField()
     guest = ScanGuestSerializer(required=False)

@@ -1,13 +1,25 @@
 """What registration contributes to the core (see wic/contrib.py and docs/architecture.md)."""
 from django.utils.translation import gettext_lazy as _
 
-from wic.contrib import AuditedModel, DashboardPanel, Demo, HistoryCount, HistoryMetric, OrganizerApp, PersonalData
+from wic.contrib import AuditedModel, DashboardPanel, Demo, HistoryCount, HistoryMetric, HomeLink, OrganizerApp, PersonalData
 
 from . import dashboard, demo
 from .personal_data import RegistrationPersonalData
 
+
+def register_link(edition, *, today=None):
+    """The home page's "Register as a guest", while the edition takes registrations."""
+    from django.urls import reverse
+
+    from .services import registration_open
+
+    if not registration_open(edition, today):
+        return None
+    return _("Register as a guest"), reverse("registration:register", args=[edition.year])
+
+
 CONTRIBUTIONS = [
-    OrganizerApp("registration"),
+    OrganizerApp("registration", group="guests"),
     # Of a guest's registration only the decision fields; a credential's secret masked.
     AuditedModel("registration.Registration", {"include_fields": ["status", "decided_at", "decided_by", "participation", "category"]}),
     AuditedModel("registration.Credential", {"include_fields": ["registration", "secret", "revoked_at", "revoked_by"], "mask_fields": ["secret"]}),
@@ -23,4 +35,5 @@ CONTRIBUTIONS = [
         count=dashboard.history_counts,
     ),
     Demo(build=demo.seed_demo_guests, after=("agenda",)),
+    HomeLink("register", register_link, order=10),
 ]

@@ -44,3 +44,16 @@ DECISIONS: dict[str, tuple[str, ...]] = {
     RegistrationStatus.APPROVED: (),
     RegistrationStatus.REJECTED: (),
 }
+
+
+# What a scan's result means, in words (the API and `data-code` keep the codes).
+SCAN_RESULTS = {
+    "ok": _("Admitted"),
+    "already_checked_in": _("Already checked in"),
+    "revoked": _("Revoked credential"),
+    "not_invited": _("Not invited to this item"),
+    "not_approved": _("Registration not approved"),
+    "wrong_day": _("Not valid today"),
+    "invalid": _("Unknown code"),
+}
+EXIT_RECORDED = _("Exit recorded")

@@ -7,7 +7,9 @@ from .models import Registration
 class RegistrationForm(forms.ModelForm):
     """Checks the shape of a registration; registration.services holds the rules."""
 
-    consent = forms.BooleanField(label=_("I agree that the secretariat processes these data to organize my participation (privacy notice)."), required=False)
+    # Not required here: the service refuses a registration without it (`consent_required`), for
+    # the API too. The page marks it required like the required fields (`marked_required`).
+    consent = forms.BooleanField(label=_("I agree that the secretariat processes these data to organize my participation, as the privacy notice says."), required=False)
 
     class Meta:
         model = Registration
@@ -17,6 +19,13 @@ class RegistrationForm(forms.ModelForm):
         ]
         widgets = {"accessibility_needs": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"languages": _("For example: 中文, English, Español")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.marked_required = field.required
+        self.fields["consent"].marked_required = True
+        self.fields["consent"].widget.attrs["aria-required"] = "true"
 
     def validate_unique(self):
         """Uniqueness is the service's to check (with a message pointing to the existing registration)."""

@@ -86,11 +86,22 @@ class Credential(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.registration.reference} {'revoked' if self.revoked_at else 'active'}"
+        state = _("Revoked") if self.revoked_at else _("Active")
+        return f"{self.registration.reference} · {state}"
 
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def grouped_secret(self) -> str:
+        """The secret as a person reads and types it: in groups of four ("ABCD EFGH …"). The gate
+        accepts it with any grouping (registration.checkin.typed_secret)."""
+        return group_code(self.secret)
+
+
+def group_code(code: str, size: int = 4) -> str:
+    return " ".join(code[i:i + size] for i in range(0, len(code), size))
 
 
 class CheckinList(BilingualMixin, models.Model):

@@ -7,7 +7,9 @@ The tasks in registration/tasks.py are thin wrappers around these.
 """
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from wic import outbox
@@ -49,10 +51,52 @@ def registration_link_send(*, registration_id: int) -> bool:
         registration = _locked(registration_id)
         now = timezone.now()
         prefix = f"registration.link:{registration.pk}:"
-        if OutgoingEmail.objects.filter(key__startswith=prefix, created__gt=now - LINK_EVERY).exists():
+        recent = OutgoingEmail.objects.filter(created__gt=now - LINK_EVERY)
+        if recent.filter(Q(key__startswith=prefix) | Q(key=received_key(registration.pk))).exists():
             return False
         outbox.queue(
             key=f"{prefix}{now.isoformat()}", event="registration.link", to=[registration.email], language=registration.language,
             template="registration/email/link", context={"registration": registration, "edition": registration.edition},
         )
     return True
+
+
+def _privacy_path() -> str:
+    from django.urls import reverse
+
+    return reverse("privacy")  # the core's page (wic.views.privacy)
+
+
+def received_key(registration_id: int) -> str:
+    return f"registration.received:{registration_id}"
+
+
+def registration_received_announce(*, registration_id: int) -> bool:
+    """Record the confirmation of a new registration, in the language the guest registered in: its
+    reference, what was registered, what happens next and the link to the guest's page. Once per
+    registration (its key); it counts as the link's email for the hourly limit of
+    `registration_link_send`. Returns whether one was written."""
+    with transaction.atomic():
+        registration = _locked(registration_id)
+        key = received_key(registration.pk)
+        if OutgoingEmail.objects.filter(key=key).exists():
+            return False
+        outbox.queue(
+            key=key, event="registration.received", to=[registration.email], language=registration.language,
+            template="registration/email/received",
+            context={"registration": registration, "edition": registration.edition, "secretariat": settings.DEFAULT_FROM_EMAIL, "privacy_path": _privacy_path()},
+        )
+    return True
+
+
+def registration_link_resent(*, registration_id: int):
+    """Record the link email again at an organizer's request, whatever the hourly limit; returns
+    when (the key's time)."""
+    with transaction.atomic():
+        registration = _locked(registration_id)
+        now = timezone.now()
+        outbox.queue(
+            key=f"registration.link:{registration.pk}:{now.isoformat()}", event="registration.link", to=[registration.email],
+            language=registration.language, template="registration/email/link", context={"registration": registration, "edition": registration.edition},
+        )
+    return now

@@ -58,7 +58,7 @@ class RegistrationPersonalData(PersonalDataHandler):
     def own_email_keys(self, part):
         keys = Q()
         for pk in part.registrations.values_list("pk", flat=True):
-            keys |= Q(key__startswith=f"registration.decision:{pk}:") | Q(key__startswith=f"registration.link:{pk}:")
+            keys |= Q(key__startswith=f"registration.decision:{pk}:") | Q(key__startswith=f"registration.link:{pk}:") | Q(key=f"registration.received:{pk}")
         return keys
 
     def objects(self, part):

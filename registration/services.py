@@ -12,7 +12,7 @@ from wic.models import Edition
 
 from .enums import DECISIONS, RegistrationStatus
 from .models import Credential, Registration
-from .notifications import registration_decision_announce, registration_link_send
+from .notifications import registration_decision_announce, registration_link_resent, registration_link_send, registration_received_announce
 from .tasks import render_badge
 
 # Like pretix: an alphabet without look-alike characters (no 0/O, 1/I/L).
@@ -42,12 +42,20 @@ def registration_request(*, edition: Edition, data: dict, user=None, language: s
     never shown in the answer, its link is mailed to the address (`registration_link_send`: once,
     and at most once an hour however often someone registers the address again). A new address is
     registered (`registration_create`, with its refusals: `registration_closed`,
-    `consent_required`, `invalid`); the registration and its email are written in one transaction."""
+    `consent_required`, `invalid`) and sent the confirmation of its registration, in the language
+    it registered in (`registration_received_announce`: the link, the reference and what happens
+    next); the registration and its email are written in one transaction."""
     try:
         registration = registration_create(edition=edition, data=data, user=user, language=language)
     except DuplicateRegistration as duplicate:
-        registration = duplicate.existing
-    registration_link_send(registration_id=registration.pk)
+        registration_link_send(registration_id=duplicate.existing.pk)
+    else:  # a new registration: the confirmation, which carries the link and what happens next
+        registration_received_announce(registration_id=registration.pk)
+
+
+def registration_open(edition: Edition, today=None) -> bool:
+    """Whether guests may still register for the edition: until its last day (Beijing time)."""
+    return edition.end_date >= (today or timezone.localdate())
 
 
 def registration_create(*, edition: Edition, data: dict, user=None, language: str = "zh-hans") -> Registration:
@@ -57,7 +65,7 @@ def registration_create(*, edition: Edition, data: dict, user=None, language: st
     constraint backing the last rule against simultaneous requests. The fields are checked before
     the duplicate, so a refusal never depends on whether the address is registered. Sends no
     email: the public form and API go through `registration_request`."""
-    if edition.end_date < timezone.localdate():
+    if not registration_open(edition):
         raise DomainError("registration_closed", _("Edition %(year)s is over; registration is closed.") % {"year": edition.year})
     unknown = set(data) - set(FIELDS)
     if unknown:
@@ -108,6 +116,24 @@ def registration_decide(*, registration: Registration, status: str, actor) -> Re
         credential_issue(registration=registration)
     registration_decision_announce(registration_id=registration.pk, status=status)
     return registration
+
+
+LINK_RESENT = "private link emailed again"  # the audit entry's name for it (not a field)
+
+
+@transaction.atomic
+def registration_link_resend(*, registration: Registration, actor) -> None:
+    """An organizer sends the guest the link to their registration page again (the guest lost the
+    email). Effects: the email, in the guest's language, recorded in the outbox whatever the
+    hourly limit on the public form (an organizer's deliberate act); an entry in the audit trail
+    saying who sent it and when (not to which address: the trail keeps no personal data)."""
+    from auditlog.models import LogEntry
+
+    sent_at = registration_link_resent(registration_id=registration.pk)
+    LogEntry.objects.log_create(
+        registration, action=LogEntry.Action.UPDATE, changes={LINK_RESENT: ["", timezone.localtime(sent_at).isoformat()]},
+        additional_data={"event": "registration.link_resent"}, actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
 
 
 def registrations_decide(*, registrations, status: str, actor) -> tuple[list, list]:

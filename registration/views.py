@@ -7,6 +7,7 @@ from agenda.selectors import edition_by_year
 from agenda.views import no_edition, not_found
 from wic import queueing
 from wic.errors import DomainError
+from wic.page_errors import form_add_domain_error
 from wic.inputs import year_or_none
 from wic.security import public_write_limit
 
@@ -29,13 +30,13 @@ def register(request, year):
             try:
                 services.registration_request(edition=edition, data=data, user=request.user, language=get_language())
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, f"{error.message} [{error.code}]")
+                form_add_domain_error(form, error)
                 status = error.status
             else:  # the same answer whether or not the address was registered: the link goes by email
                 return redirect("registration:sent", year=edition.year)
         else:
             status = 400
-    closed = edition.end_date < timezone.localdate()
+    closed = not services.registration_open(edition)
     return render(request, "registration/register.html", {"edition": edition, "form": form, "closed": closed}, status=status)
 
 
@@ -44,7 +45,9 @@ def register_sent(request, year):
     edition = edition_by_year(year)
     if edition is None:
         return no_edition(request, year)
-    return render(request, "registration/register_sent.html", {"edition": edition})
+    from django.conf import settings
+
+    return render(request, "registration/register_sent.html", {"edition": edition, "secretariat": settings.DEFAULT_FROM_EMAIL})
 
 
 def guest_page(request, year, token):

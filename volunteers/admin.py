@@ -132,7 +132,7 @@ class VolunteerAdmin(ExportMixin, admin.ModelAdmin):
             try:
                 services.interview_record(volunteer=form.instance, round=data["round"], score=data["score"], note=data.get("note", ""), interviewer=request.user)
             except DomainError as error:
-                self.message_user(request, f"{error.message} [{error.code}]", messages.ERROR)
+                self.message_user(request, f"{error.message}", messages.ERROR, extra_tags=error.code)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def _decide(self, request, queryset, status):
@@ -146,7 +146,7 @@ class VolunteerAdmin(ExportMixin, admin.ModelAdmin):
                 messages.SUCCESS,
             )
         for volunteer, error in refused:
-            self.message_user(request, gettext("%(name)s was not changed: %(message)s [%(code)s]") % {"name": volunteer.name, "message": error.message, "code": error.code}, messages.ERROR)
+            self.message_user(request, gettext("%(name)s was not changed: %(message)s") % {"name": volunteer.name, "message": error.message}, messages.ERROR, extra_tags=error.code)
 
     @admin.action(description=_("Accept"), description_plural=_("Accept selected applications"), permissions=["change"], location=BOTH)
     def accept(self, request, queryset):
@@ -219,7 +219,7 @@ class TrainingModuleAdmin(admin.ModelAdmin):
             try:
                 services.attendance_record(module=form.instance, volunteer=attendance.volunteer, actor=request.user)
             except DomainError as error:
-                self.message_user(request, f"{error.message} [{error.code}]", messages.ERROR)
+                self.message_user(request, f"{error.message}", messages.ERROR, extra_tags=error.code)
         for attendance in formset.deleted_objects:
             services.attendance_record(module=form.instance, volunteer=attendance.volunteer, actor=request.user, present=False)
 
@@ -280,7 +280,7 @@ class ShiftAdmin(admin.ModelAdmin):
             try:
                 services.shift_assign(shift=form.instance, volunteer=inline_form.cleaned_data["volunteer"], actor=request.user)
             except DomainError as error:
-                self.message_user(request, f"{inline_form.cleaned_data['volunteer']}: {error.message} [{error.code}]", messages.ERROR)
+                self.message_user(request, f"{inline_form.cleaned_data['volunteer']}: {error.message}", messages.ERROR, extra_tags=error.code)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
@@ -305,7 +305,7 @@ class AssignmentAdmin(admin.ModelAdmin):
             try:
                 services.assignment_drop(assignment=assignment, actor=request.user)
             except DomainError as error:
-                self.message_user(request, f"{assignment}: {error.message} [{error.code}]", messages.ERROR)
+                self.message_user(request, f"{assignment}: {error.message}", messages.ERROR, extra_tags=error.code)
 
 
 @admin.register(ChangeRequest)
@@ -325,7 +325,7 @@ class ChangeRequestAdmin(admin.ModelAdmin):
             try:
                 services.change_request_decide(request=change, approve=approve, actor=request.user)
             except DomainError as error:
-                self.message_user(request, f"{change.assignment}: {error.message} [{error.code}]", messages.ERROR)
+                self.message_user(request, f"{change.assignment}: {error.message}", messages.ERROR, extra_tags=error.code)
 
     @admin.action(description=_("Approve"), permissions=["change"])
     def approve(self, request, queryset):

@@ -7,7 +7,7 @@ from . import dashboard, demo, seeding
 from .personal_data import VolunteersPersonalData
 
 CONTRIBUTIONS = [
-    OrganizerApp("volunteers"),
+    OrganizerApp("volunteers", group="volunteers"),
     # Decisions, team placement, shift attendance (never phone or email).
     AuditedModel("volunteers.Volunteer", {"include_fields": ["status", "team", "decided_at", "decided_by"]}),
     AuditedModel("volunteers.Team"),

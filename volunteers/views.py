@@ -16,6 +16,7 @@ from agenda.selectors import edition_by_year
 from agenda.views import no_edition, not_found
 from wic.display import qr_svg
 from wic.errors import DomainError
+from wic.page_errors import form_add_domain_error, messages_add_domain_error
 from wic.inputs import ascii_int
 from wic.security import public_write_limit
 
@@ -28,10 +29,6 @@ from .models import Assignment, ChangeRequest, Programme, StandbyOffer, Training
 def _private(response):
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _error_text(error: DomainError) -> str:
-    return f"{error.message} [{error.code}]"
 
 
 def _qr_svg(code: str, title: str):
@@ -58,7 +55,7 @@ def apply(request, year):
                     programme=programme, data=form.data_for_service(), languages=form.languages(), user=request.user, language=get_language()
                 )
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, _error_text(error))
+                form_add_domain_error(form, error)
                 status = error.status
             else:
                 return render(request, "volunteers/apply_done.html", {"edition": edition, "programme": programme, "volunteer": volunteer}, status=201)
@@ -78,7 +75,7 @@ def my_page(request):
         return redirect_to_login(request.get_full_path())
     volunteer = selectors.volunteer_for_user(request.user)
     if volunteer is None:
-        return _private(render(request, "volunteers/my_none.html", {}))
+        return _private(render(request, "volunteers/my_none.html", {"leads_a_team": bool(selectors.teams_led_by(request.user))}))
     programme = volunteer.programme
     now = timezone.now()
     rows = []
@@ -137,7 +134,7 @@ def self_check(request, pk, kind):
             done = services.assignment_check_out(assignment=assignment, actor=request.user, via=CheckVia.SELF)
             messages.success(request, _("Checked out at %(when)s (%(departure)s).") % {"when": timezone.localtime(done.checked_out_at).strftime("%H:%M"), "departure": done.get_departure_display()})
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages_add_domain_error(request, error)
     return redirect("volunteers:mine")
 
 
@@ -159,7 +156,7 @@ def change_request(request, pk):
         services.change_request_create(assignment=assignment, kind=form.cleaned_data["kind"], colleague=colleague, reason=form.cleaned_data["reason"], actor=request.user)
         messages.success(request, _("Your request was sent to your team leader."))
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages_add_domain_error(request, error)
     return redirect("volunteers:mine")
 
 
@@ -187,7 +184,7 @@ def standby_offer(request, token):
             assignment = services.standby_offer_accept(offer=offer)
             messages.success(request, _("The place is yours. Please go to your post now."))
         except DomainError as error:
-            messages.error(request, _error_text(error))
+            messages_add_domain_error(request, error)
         offer.refresh_from_db()
     context = {"offer": offer, "shift": offer.shift, "assignment": assignment, "error_messages": [str(m) for m in messages.get_messages(request)]}
     return _private(render(request, "volunteers/standby_offer.html", context))
@@ -265,7 +262,7 @@ def lead_check(request):
             else:
                 messages.success(request, _("%(name)s checked out of %(shift)s (%(departure)s).") % {"name": assignment.volunteer.name, "shift": str(assignment.shift), "departure": assignment.get_departure_display()})
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages_add_domain_error(request, error)
     return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/volunteer/lead/") else "volunteers:lead")
 
 
@@ -286,7 +283,7 @@ def lead_attendance(request):
         added, removed = services.attendance_set(module=module, volunteers=members, present_ids=present, actor=request.user)
         messages.success(request, _("Attendance of %(module)s saved: %(added)s added, %(removed)s removed.") % {"module": module.name_zh, "added": added, "removed": removed})
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages_add_domain_error(request, error)
     return redirect(f"/volunteer/lead/?module={module.pk}#attendance")
 
 
@@ -303,7 +300,7 @@ def lead_decide(request, pk):
         services.change_request_decide(request=change, approve=approve, actor=request.user)
         messages.success(request, _("Request approved.") if approve else _("Request rejected."))
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages_add_domain_error(request, error)
     return redirect("volunteers:lead")
 
 

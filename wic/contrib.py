@@ -11,9 +11,14 @@ them from the installed apps, in `INSTALLED_APPS` order, the way Django's admin 
 - `Seed`: the app's part of `manage.py seed` (the past editions), run after the apps it names.
 - `Demo`: the app's part of `manage.py seed --demo`, run after the apps it names.
 - `AuditedModel`: a model the audit trail records, with django-auditlog's options.
-- `OrganizerApp`: an app whose every admin permission the organizer role holds.
+- `OrganizerApp`: an app whose every admin permission the organizer role holds, and the group of
+  the admin index its models belong to.
 - `AdminInline`: an inline the app adds to a core model's admin page (an edition's boards).
 - `FigureGroup`: a part of the summit that reported figures belong to, by key prefix.
+- `HomeLink`: a link the home page shows for the current edition (Register).
+- `Translatable`: a bilingual model whose records of an edition the translation workbench lists;
+  `TranslatableScope` widens a kind's records of an edition (the agenda adds the organizations
+  of its sessions to the core's organizations).
 
 Collected lazily and remembered per set of installed apps, so a test that installs one more app
 (`override_settings(INSTALLED_APPS=...)`) sees its contributions. `manage.py check` validates the
@@ -110,9 +115,15 @@ class AuditedModel:
 
 @dataclass(frozen=True)
 class OrganizerApp:
-    """The organizer role holds every admin permission of this app (by label)."""
+    """The organizer role holds every admin permission of this app (by label). The admin index
+    lists the app's models under `group`, one of the summit's kinds of work in
+    `wic.admin_index.GROUPS` ("programme", "guests", "volunteers", "awards", "expo"); an app that
+    names none of them gets a section of its own. `system_models` (model names: "ApplicationTransition")
+    are technical: the index shows them to superusers only, under "System"."""
 
     app_label: str
+    group: str = ""
+    system_models: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,46 @@ class FigureGroup:
     prefixes: tuple[str, ...]
     order: int = 100
     on_home: bool = False
+
+
+@dataclass(frozen=True)
+class HomeLink:
+    """A link the home page shows for its current edition (registration's "Register"):
+    `build(edition, today=...)` returns `(label, url)`, or None when the link does not apply to
+    that edition (registration over). Runs no query of its own beyond what the edition holds."""
+
+    key: str
+    build: Callable[..., tuple[Any, str] | None]
+    order: int = 100
+
+
+EditionFilter = str | tuple[str, ...] | Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Translatable:
+    """A kind of record the translation workbench lists (/admin/translations/<year>/, issue 20):
+    the records of `model` ("app_label.Model") that belong to an edition, and their bilingual
+    `fields` (each stored as `<field>_zh` and `<field>_en`). `edition_filter` finds an edition's
+    records: a lookup path to the edition ("edition"), several (any of them), or a callable
+    `edition_filter(edition)` returning a `Q`. A model that inherits `wic.i18n.TranslatedModel`
+    records "organizer" as the provenance of what the workbench saves."""
+
+    key: str
+    model: str
+    fields: tuple[str, ...]
+    label: Any  # a lazy translation, plural ("Sessions")
+    edition_filter: EditionFilter
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class TranslatableScope:
+    """More records of an edition for the Translatable `key` (any of the lookup paths): the
+    organizations hosting the agenda's sessions are the edition's organizations too."""
+
+    key: str
+    edition_filter: EditionFilter
 
 
 @dataclass(frozen=True)
@@ -198,8 +249,9 @@ def in_dependency_order(kind: type[T], where: Callable[[Any], bool] = lambda ite
 
 
 def check_contributions(app_configs: Iterable | None = None, **kwargs) -> list:
-    """System check (wic.E010-E013): every `after` names an installed app, no cycles, dashboard
-    panel keys and figure group keys unique, admin inlines name a model."""
+    """System check (wic.E010-E015): every `after` names an installed app, no cycles, dashboard
+    panel, figure group and translatable keys unique, admin inlines name a model, translatable
+    kinds name a model with `<field>_zh` and `<field>_en` for each field, scopes a known kind."""
     from django.core.checks import Error
 
     errors = []
@@ -213,7 +265,7 @@ def check_contributions(app_configs: Iterable | None = None, **kwargs) -> list:
             in_dependency_order(kind)
         except ValueError as error:
             errors.append(Error(str(error), id="wic.E011"))
-    for kind, attribute in ((DashboardPanel, "key"), (FigureGroup, "key"), (AuditedModel, "label")):
+    for kind, attribute in ((DashboardPanel, "key"), (FigureGroup, "key"), (AuditedModel, "label"), (Translatable, "key")):
         seen: dict[str, str] = {}
         for contribution in contributions(kind):
             key = getattr(contribution.item, attribute)
@@ -225,4 +277,61 @@ def check_contributions(app_configs: Iterable | None = None, **kwargs) -> list:
             apps.get_model(contribution.item.model)
         except (LookupError, ValueError):
             errors.append(Error(f"{contribution.app}: AdminInline names unknown model {contribution.item.model!r}.", id="wic.E013"))
+    errors += _check_translatables()
     return errors
+
+
+def _check_translatables() -> list:
+    from django.core.checks import Error
+    from django.core.exceptions import FieldDoesNotExist
+
+    errors = []
+    for contribution in contributions(Translatable):
+        item = contribution.item
+        try:
+            model = apps.get_model(item.model)
+        except (LookupError, ValueError):
+            errors.append(Error(f"{contribution.app}: Translatable {item.key!r} names unknown model {item.model!r}.", id="wic.E014"))
+            continue
+        for name in item.fields:
+            for suffix in ("zh", "en"):
+                try:
+                    model._meta.get_field(f"{name}_{suffix}")
+                except FieldDoesNotExist:
+                    errors.append(Error(f"{contribution.app}: Translatable {item.key!r}: {item.model} has no field {name}_{suffix}.", id="wic.E014"))
+    keys = {item.key for item in items(Translatable)}
+    for contribution in contributions(TranslatableScope):
+        if contribution.item.key not in keys:
+            errors.append(Error(f"{contribution.app}: TranslatableScope names unknown Translatable {contribution.item.key!r}.", id="wic.E015"))
+    return errors
+
+
+# ---------------------------------------------------------------------------------------------
+# The core's own contributions: its bilingual records for the translation workbench, and the
+# workbench's completeness panel on the dashboard (wic/translations.py).
+
+
+def _translations_panel(edition, now=None):
+    from .translations import completeness_panel
+
+    return completeness_panel(edition)
+
+
+def _the_edition(edition):
+    from django.db.models import Q
+
+    return Q(pk=edition.pk)
+
+
+def _contributions() -> list:
+    from django.utils.translation import gettext_lazy as _
+
+    return [
+        Translatable("editions", "wic.Edition", ("name", "theme", "location", "format", "summary"), _("Editions"), _the_edition, order=10),
+        Translatable("figures", "wic.EditionFigure", ("label",), _("Reported figures"), "edition", order=20),
+        Translatable("organizations", "wic.Organization", ("name",), _("Organizations"), "edition_roles__edition", order=80),
+        DashboardPanel("translations", _translations_panel, "wic/admin/translations_panel.html", order=60),
+    ]
+
+
+CONTRIBUTIONS = _contributions()

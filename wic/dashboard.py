@@ -11,7 +11,7 @@ plain dataclasses the template only reads. The query counts, per panel, with the
 repository:
 
     registrations 3 · forums 2 · volunteers 3 (1 when the edition has no programme)
-    awards 5 · expo 3 · history 2 + one per HistoryCount (6)
+    awards 5 · expo 3 · translations one per Translatable kind (8) · history 2 + one per HistoryCount (6)
 
 "Today" and "now" are Beijing time (Asia/Shanghai), whatever the active time zone.
 
@@ -211,7 +211,7 @@ class EditionDashboard:
 
 def edition_dashboard(edition: Edition, *, now: datetime | None = None) -> EditionDashboard:
     """Every panel of the edition's dashboard: the contributed panels, then the history. With this
-    repository's apps, 22 queries (20 when the edition has no volunteer programme)."""
+    repository's apps, 30 queries (28 when the edition has no volunteer programme)."""
     now = now or timezone.now()
     panels = [PlacedPanel(p.key, p.template, p.build(edition, now=now)) for p in contrib.ordered(contrib.DashboardPanel)]
     return EditionDashboard(edition=edition, now=timezone.localtime(now, BEIJING), panels=panels, history=history_panel())

@@ -103,7 +103,8 @@ def seed_demo(password: str | None = None) -> dict:
     services.edition_organization_set(edition=edition, organization=host, role=OrganizationRole.HOST, source="demo")
     for key, value, label_zh, label_en in (
         ("guests_on_site", 1800, "现场参会嘉宾（演示）", "Guests on site (demo)"),
-        ("sub_forums", 3, "分论坛（演示）", "Sub-forums (demo)"),
+        # As many as the demo agenda shows: the agenda's three, and the accepted application's.
+        ("sub_forums", 4, "分论坛（演示）", "Sub-forums (demo)"),
     ):
         services.edition_figure_upsert(
             edition=edition, key=key, value=value, label_zh=label_zh, label_en=label_en, source="demo"

@@ -58,3 +58,33 @@ class TranslatedModel(models.Model):
         zh, en = f"{field}_zh", f"{field}_en"
         chosen = en if (prefers_english() and getattr(self, en, "")) or not getattr(self, zh, "") else zh
         return self.provenance_of(chosen)
+
+
+def with_editorial(given: dict[str, str], editorial: dict[str, str] | None) -> tuple[dict[str, str], set[str]]:
+    """The values to store for the translated fields `given` (the source's values, "" where it gives
+    none): the source's where it gives one, else the editorial value. Returns them and the names of
+    the fields that took an editorial value (never one the source gives)."""
+    values, marked = dict(given), set()
+    for name, value in (editorial or {}).items():
+        if name in values and not (values[name] or "").strip() and (value or "").strip():
+            values[name] = value.strip()
+            marked.add(name)
+    return values, marked
+
+
+def mark_provenance(obj: "TranslatedModel", fields, editorial: set[str]) -> bool:
+    """Record in `obj.translation_provenance` that each of `fields` holds the source's words, or an
+    editorial translation for those in `editorial`; other fields' marks are kept. Saves only what
+    changed (an idempotent seed writes nothing twice); returns whether it did."""
+    current = dict(obj.translation_provenance or {})
+    wanted = dict(current)
+    for name in fields:
+        if name in editorial:
+            wanted[name] = Provenance.EDITORIAL.value
+        else:
+            wanted.pop(name, None)
+    if wanted == current:
+        return False
+    obj.translation_provenance = wanted
+    obj.save(update_fields=["translation_provenance"])
+    return True

@@ -17,10 +17,12 @@ from django.db import transaction
 
 from wic import contrib, services
 from wic.errors import DomainError
+from wic.i18n import mark_provenance, with_editorial
 from wic.models import Edition, Organization
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
 SEED_YEARS = (2017, 2020, 2022, 2024)
+EDITORIAL_FILE = SEED_DIR / "editorial_en.yaml"  # editorial English, applied where the texts give none (SCHEMA.md)
 
 
 @dataclass
@@ -47,6 +49,7 @@ class SeedContext:
     editions: dict[int, Edition] = field(default_factory=dict)
     organizations: dict[str, Organization] = field(default_factory=dict)  # by Chinese name, across the files
     reports: dict[int, SeedReport] = field(default_factory=dict)
+    editorial: dict = field(default_factory=dict)  # wic/seed_data/editorial_en.yaml
 
 
 def parse_time(value) -> time | None:
@@ -60,6 +63,14 @@ def parse_time(value) -> time | None:
 
 def parse_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def read_editorial(path: Path = EDITORIAL_FILE) -> dict:
+    """An editorial-English file (`editions`, `organizations`, ...), or {} where there is none."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
 
 
 def read_seed_file(year: int) -> dict:
@@ -104,6 +115,10 @@ def load_edition(data: dict, catalog: dict[str, dict], context: SeedContext) -> 
     """The core's part of one edition file: the edition, its organizations, roles and figures."""
     ed = data["edition"]
     report = context.reports.setdefault(ed["year"], SeedReport(year=ed["year"]))
+    edition_en, edition_marked = with_editorial(
+        {name: ed.get(name) or "" for name in ("name_en", "theme_en", "location_en")},
+        (context.editorial.get("editions") or {}).get(ed["year"]),
+    )
     edition = services.edition_upsert(
         year=ed["year"],
         name_zh=ed["name_zh"],
@@ -111,29 +126,32 @@ def load_edition(data: dict, catalog: dict[str, dict], context: SeedContext) -> 
         end_date=parse_date(ed["end_date"]),
         ordinal=ed.get("ordinal"),
         series_year=ed.get("series_year"),
-        name_en=ed.get("name_en") or "",
         theme_zh=ed.get("theme_zh") or "",
-        theme_en=ed.get("theme_en") or "",
         location_zh=ed.get("location_zh") or "",
-        location_en=ed.get("location_en") or "",
+        **edition_en,
         format_zh=ed.get("format_zh") or "",
         summary_zh=(ed.get("summary_zh") or "").strip(),
         source=ed["source"],
         is_demo=False,
         **{k: v for seed in contrib.items(contrib.Seed) if seed.edition_fields for k, v in seed.edition_fields(data).items()},
     )
+    mark_provenance(edition, edition_en, edition_marked)
     context.editions[edition.year] = edition
     organizations = {}
     for org_ref in data.get("organizations") or []:
         org = catalog[org_ref["name_zh"]]
+        org_en, org_marked = with_editorial(
+            {"name_en": org.get("name_en") or "", "abbreviation": org.get("abbreviation") or ""},
+            (context.editorial.get("organizations") or {}).get(org["name_zh"]),
+        )
         organizations[org["name_zh"]] = context.organizations[org["name_zh"]] = services.organization_upsert(
             name_zh=org["name_zh"],
             kind=org.get("kind") or "other",
-            name_en=org.get("name_en") or "",
-            abbreviation=org.get("abbreviation") or "",
             country=org.get("country") or "",
             source=org.get("source") or ed["source"],
+            **org_en,
         )
+        mark_provenance(organizations[org["name_zh"]], org_en, org_marked)
         report.add("organizations")
     for index, role in enumerate(data.get("edition_roles") or []):
         services.edition_organization_set(
@@ -160,7 +178,7 @@ def load_edition(data: dict, catalog: dict[str, dict], context: SeedContext) -> 
 
 def seed_past_editions(years=SEED_YEARS) -> list[SeedReport]:
     """Check every file, then load the core's part and each app's, in one transaction."""
-    context = SeedContext(years=tuple(years), data={year: read_seed_file(year) for year in years})
+    context = SeedContext(years=tuple(years), data={year: read_seed_file(year) for year in years}, editorial=read_editorial())
     for year, data in context.data.items():
         check_seed_data(data, year)
     catalog = merge_organizations(list(context.data.values()))

@@ -317,8 +317,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/")
-# The public address, for links in emails sent outside a request.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address, for links in emails sent outside a request. Without SITE_URL, the local
+# server's port (PORT, as ./run.sh serves on it).
+SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}").rstrip("/")
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "wic-demo-2026" if DEBUG else "")
 
 if not DEBUG:

@@ -16,6 +16,7 @@ from . import inputs  # noqa: F401  (registers the <id:...> and <year:...> path 
 from . import views
 from .admin_audit import audit_object_view
 from .admin_dashboard import dashboard_index, dashboard_view
+from .admin_translations import translations_view
 from .forms import QueuedPasswordResetForm
 from .security import PASSWORD_RESET_RATE, public_write_limit
 from .api import ObtainTokenView, OrganizationViewSet, RevokeTokenView
@@ -38,6 +39,7 @@ admin.site.site_title = "WIC Summit Manager"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("privacy/", views.privacy, name="privacy"),
     # Near the top: the gates' scan is the hottest path, and each pattern before it is tried first.
     path("api/v1/checkins/", CheckinView.as_view(), name="api-checkins"),
     path("favicon.ico", views.favicon, name="favicon"),
@@ -64,6 +66,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="wic/api_docs.html"), name="api-docs"),
     path(f"{settings.ADMIN_URL}dashboard/", admin.site.admin_view(dashboard_index), name="admin-dashboard-index"),
     path(f"{settings.ADMIN_URL}dashboard/<year:year>/", admin.site.admin_view(dashboard_view), name="admin-dashboard"),
+    path(f"{settings.ADMIN_URL}translations/<year:year>/", admin.site.admin_view(translations_view), name="admin-translations"),
     path(f"{settings.ADMIN_URL}audit/<str:app_label>/<str:model_name>/<str:pk>/", admin.site.admin_view(audit_object_view), name="admin-audit-object"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

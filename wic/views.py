@@ -52,7 +52,16 @@ def home(request):
     # contribute with on_home), where it has any.
     groups = {f.group for f in current.figures.all()} if current else set()
     current_groups = [g for g in contrib.ordered(contrib.FigureGroup) if g.on_home and g.key in groups]
-    return render(request, "wic/home.html", {"current": current, "past": past, "today": today, "current_groups": current_groups})
+    # The apps' links for the current edition (registration's "Register" while it is open).
+    links = [link for link in (h.build(current, today=today) for h in contrib.ordered(contrib.HomeLink)) if link] if current else []
+    context = {"current": current, "past": past, "today": today, "current_groups": current_groups, "current_links": links}
+    return render(request, "wic/home.html", context)
+
+
+def privacy(request):
+    """The privacy notice: what the summit keeps about a person, why, for how long, and how to ask
+    for a copy or an erasure (an email to the secretariat, handled with `manage.py personal_data`)."""
+    return render(request, "wic/privacy.html", {"secretariat": settings.DEFAULT_FROM_EMAIL})
 
 
 @require_GET

@@ -16,6 +16,83 @@
   });
 })();
 
+/* Every hall within reach: the grid scrolls sideways inside its box (the CSS keeps the time column
+   and the hall header in view), and the cues say how many halls are off-screen on either side;
+   a click brings the next ones in. The texts come from the page (#hall-cues), in its language. */
+(function () {
+  "use strict";
+  var data = document.getElementById("hall-cues");
+  var table = document.querySelector(".timetable-frame .timetable.placed");
+  if (!data || !table) { return; }
+  var texts = JSON.parse(data.textContent);
+  var frame = table.closest(".timetable-frame");
+  var more = frame.querySelector(".hall-cue.more");
+  var less = frame.querySelector(".hall-cue.less");
+  var corner = table.querySelector(".grid-corner");
+  var heads = Array.prototype.slice.call(table.querySelectorAll(".hall-head"));
+  var smooth = window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth";
+
+  function visibleEdges() {
+    var box = table.getBoundingClientRect();
+    return { left: corner.getBoundingClientRect().right, right: box.left + table.clientLeft + table.clientWidth };
+  }
+  function offScreen() {
+    var edges = visibleEdges(), before = [], after = [];
+    if (window.getComputedStyle(table).display === "grid") {
+      heads.forEach(function (head) {
+        var r = head.getBoundingClientRect();
+        if (r.right > edges.right + 1) { after.push(head); } else if (r.left < edges.left - 1) { before.push(head); }
+      });
+    }
+    return { before: before, after: after, edges: edges };
+  }
+  function paint() {
+    var found = offScreen();
+    [[more, found.after, texts.more], [less, found.before, texts.less]].forEach(function (cue) {
+      var n = cue[1].length;
+      cue[0].hidden = n === 0;
+      cue[0].textContent = n ? cue[2][String(n)] : "";
+      cue[0].dataset.hidden = String(n);
+    });
+    frame.classList.toggle("has-more", found.after.length > 0);
+  }
+  var pending = false;
+  function schedule() {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; paint(); });
+  }
+  more.addEventListener("click", function () {
+    var found = offScreen();
+    if (found.after.length) {  // the first hall cut off on the right moves to the left edge
+      table.scrollBy({ left: found.after[0].getBoundingClientRect().left - found.edges.left, behavior: smooth });
+    }
+  });
+  less.addEventListener("click", function () {
+    var found = offScreen();
+    if (found.before.length) {  // the last hall cut off on the left moves to the right edge
+      table.scrollBy({ left: found.before[found.before.length - 1].getBoundingClientRect().right - found.edges.right, behavior: smooth });
+    }
+  });
+  table.addEventListener("scroll", schedule, { passive: true });
+  window.addEventListener("resize", schedule);
+  paint();
+})();
+
+/* The filters are folded on a phone (the template opens them when one is active); a wide screen
+   has the room to show them. The current day tab is scrolled into its row. */
+(function () {
+  "use strict";
+  var details = document.getElementById("filter-more");
+  if (details && window.matchMedia("(min-width: 761px)").matches) { details.open = true; }
+  var row = document.querySelector(".day-tabs ul");
+  var current = row && row.querySelector("a[aria-current]");
+  if (current && row.scrollWidth > row.clientWidth) {
+    var r = current.getBoundingClientRect(), box = row.getBoundingClientRect();
+    if (r.right > box.right || r.left < box.left) { row.scrollLeft += r.left - box.left - 16; }
+  }
+})();
+
 (function () {
   "use strict";
   var script = document.getElementById("agenda-script");

@@ -92,6 +92,7 @@
       return el;
     }
     var text = labels[result.replace(/-/g, "_")] || labels.invalid;
+    if (result === "ok" && body && body.type === "exit") { text = labels.exit_ok; }  // same code, other words
     if (result === "pending") { text = labels.pending; }
     line("strong", text, "line result-title");
     if (body && body.guest) {

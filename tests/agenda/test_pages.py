@@ -31,10 +31,15 @@ def test_edition_timeline_lists_every_edition(client):
 
 def test_edition_overview_shows_theme_figures_boards_and_releases(client):
     html = html_of(client.get("/editions/2017/", HTTP_ACCEPT_LANGUAGE="en"))
-    assert "发展数字经济 促进开放共享——携手共建网络空间命运共同体" in html
+    # English page: the editorial English theme and board names, marked as translations (wic/seed_data/editorial_en.yaml)
+    assert (
+        '<p class="theme"><span data-provenance="editorial" title="Editorial translation">Developing Digital Economy '
+        "for Openness and Shared Benefits — Building a Community of Common Future in Cyberspace</span></p>"
+    ) in html
     assert "1500多名嘉宾" in html
-    assert "前沿技术" in html and "拓展未来空间" in html
-    assert "《中国互联网发展报告2017》" in html
+    assert '<span data-provenance="editorial" title="Editorial translation">Frontier Technology</span>' in html
+    assert '<span data-provenance="editorial" title="Editorial translation">Expanding the Space of the Future</span>' in html
+    assert "《<span lang=\"zh-Hans\">中国互联网发展报告2017</span>》" in html  # Chinese words on an English page
     assert "Agenda (29)" in html
 
 
@@ -132,7 +137,7 @@ def test_session_page_shows_facts_and_same_hall_neighbours(client):
     html = html_of(response)
     assert "08:30" in html and "12:00" in html
     assert "room 201" in html
-    assert "前沿技术" in html
+    assert '<span data-provenance="editorial" title="Editorial translation">Frontier Technology</span>' in html
     assert response.context["previous"] is None
     assert response.context["following"].title_zh == "风险投资和互联网产业发展:下一个风口"
 

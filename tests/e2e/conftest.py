@@ -233,3 +233,8 @@ def sign_in(page, username: str, path: str, password: str = DEMO_PASSWORD) -> No
     page.fill("#id_password", password)
     page.locator("form button[type=submit], form input[type=submit]").last.click()
     expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+
+
+def pytest_configure(config):
+    # tests/e2e/test_crawl.py: the crawler over every page as every role (about 3 minutes).
+    config.addinivalue_line("markers", "slow: a long browser test (deselect with -m 'not slow')")

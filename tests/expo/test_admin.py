@@ -32,7 +32,7 @@ def test_admin_allot_booth_action(admin_client_logged, edition, booths):
     admin_client_logged.post("/admin/expo/exhibitor/", {"action": "allot_booth", "_selected_action": [first.pk], "apply": "1", "booth": booths[0].pk})
     assert BoothAllotment.objects.get(booth=booths[0]).exhibitor == first
     response = admin_client_logged.post("/admin/expo/exhibitor/", {"action": "allot_booth", "_selected_action": [second.pk], "apply": "1", "booth": booths[0].pk}, follow=True)
-    assert "[booth_taken]" in response.content.decode()
+    assert '<li class="booth_taken error">' in response.content.decode()
     assert BoothAllotment.objects.filter(booth=booths[0]).count() == 1
 
 
@@ -42,7 +42,7 @@ def test_admin_import_dry_run_then_confirm(admin_client_logged, edition, booths)
     assert preview.status_code == 200
     result = preview.context["result"]
     assert (result.valid, result.invalid, result.codes()) == (2, 1, {4: ["unknown_country"]})
-    assert "[unknown_country]" in preview.content.decode()
+    assert 'data-code="unknown_country"' in preview.content.decode()
     assert not Exhibitor.objects.filter(edition=edition).exists()  # the dry run wrote nothing
     confirmed = admin_client_logged.post("/admin/expo/exhibitor/import/", {"confirm": "1"})
     assert confirmed.status_code == 302
@@ -63,7 +63,7 @@ def test_admin_launch_add_goes_through_the_service(admin_client_logged, edition,
     services.launch_schedule(exhibitor=exhibitor, title_zh="已有", start=at(day, 10), end=at(day, 11), actor=rep)
     data = {"exhibitor": exhibitor.pk, "title_zh": "冲突", "start_0": str(day), "start_1": "10:30", "end_0": str(day), "end_1": "11:30"}
     response = admin_client_logged.post("/admin/expo/launch/add/", data, follow=True)
-    assert "[slot_conflict]" in response.content.decode()
+    assert '<li class="slot_conflict error">' in response.content.decode()
     ok = admin_client_logged.post("/admin/expo/launch/add/", {**data, "start_1": "11:00", "end_1": "11:30"})
     assert ok.status_code == 302
     assert list(Launch.objects.filter(edition=edition).values_list("title_zh", flat=True)) == ["已有", "冲突"]

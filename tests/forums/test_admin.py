@@ -214,7 +214,7 @@ def test_bulk_accept_changes_the_valid_ones_and_names_the_refused(admin_client_l
     assert [level for level, _text in levels] == ["success", "error"]
     assert levels[0][1].startswith("2 ")
     assert levels[1][1].startswith("“丙论坛”")
-    assert levels[1][1].endswith("[invalid_transition]")
+    assert "invalid_transition" not in levels[1][1]  # the code is in the message's extra_tags
     states = dict(ForumApplication.objects.values_list("title_zh", "state"))
     assert states == {"甲论坛": S.ACCEPTED, "乙论坛": S.ACCEPTED, "丙论坛": S.DRAFT}
     for application in ForumApplication.objects.filter(state=S.ACCEPTED).select_related("session"):
@@ -302,7 +302,7 @@ def test_change_form_refuses_a_day_outside_the_summit(admin_client_logged, forum
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
     response = admin_client_logged.post(url, data)
     assert response.status_code == 200
-    assert "[invalid_date]" in " ".join(response.context["adminform"].form.errors["preferred_date"])
+    assert [e.code for e in response.context["adminform"].form.errors.as_data()["preferred_date"]] == ["invalid_date"]
 
 
 # -- placement ------------------------------------------------------------------------------------------
@@ -362,7 +362,7 @@ def test_placement_places_then_refuses_an_overlap_then_accepts_a_touching_slot(a
 
     [(level, text)] = place(second, "11:00", "12:30")
     assert level == "error"
-    assert text.startswith("“乙论坛”") and "“甲论坛”" in text and text.endswith("[slot_conflict]")
+    assert text.startswith("“乙论坛”") and "“甲论坛”" in text and "slot_conflict" not in text
     assert Session.objects.get(pk=second.session_id).start is None
 
     [(level, text)] = place(second, "12:00", "13:30")
@@ -385,7 +385,7 @@ def test_placement_refuses_a_day_outside_the_edition(admin_client_logged, superu
         {"application": forum.pk, "hall": hall.pk, "date": "2024-11-25", "start_time": "09:00", "end_time": "12:00"},
     )
     [(level, text)] = messages_of(response)
-    assert (level, text.endswith("[slot_outside_edition]")) == ("error", True)
+    assert (level, "slot_outside_edition" in text) == ("error", False)
 
 
 def test_placement_needs_change_permission(client, forum_call):

@@ -48,7 +48,7 @@ def test_register_answers_202_and_mails_the_page_link_instead(api_client, editio
     assert response.json() == {"edition": 2099, "email": "ada@example.org", "message": "We have sent the link to the registration's page to this address."}
     assert (registration.country, registration.needs_visa_letter, registration.user_id, registration.language) == ("GB", True, None, "en")
     [sent] = mail.outbox
-    assert (sent.to, sent.subject) == (["ada@example.org"], "Your registration for the 2099 summit")
+    assert (sent.to, sent.subject) == (["ada@example.org"], f"We have received your registration for the 2099 summit ({registration.reference})")
     assert f"/editions/2099/registration/{registration.token}/" in sent.body and registration.reference in sent.body
 
 

@@ -74,7 +74,7 @@ def test_gate_answer_carries_only_what_the_gate_needs(world, client):
     response = call(client, world, "gate", "post", "/api/v1/checkins/")
     body = response.json()
     assert body["result"] == "ok"
-    assert set(body) == {"result", "scanned_at", "list", "guest"}
+    assert set(body) == {"result", "type", "message", "scanned_at", "list", "guest"}
     assert body["guest"] == {"name": "Maria Silva", "name_zh": "", "organization": "Ministry of Communications", "country": "BR", "category": "government"}
     text = response.content.decode()
     for private in ("private@example.org", "Wheelchair", "visa", "accommodation", "Director", world["registration"].token):

@@ -32,7 +32,7 @@ WITH_SAMPLE = [*settings.INSTALLED_APPS, "tests.contrib_app"]
 def test_the_apps_contribute_in_installed_apps_order_with_their_dependencies_first():
     assert [c.app for c in contrib.in_dependency_order(contrib.Demo)] == ["agenda", "forums", "registration", "awards", "volunteers", "expo"]
     assert [c.app for c in contrib.in_dependency_order(contrib.Seed)] == ["agenda", "awards", "volunteers", "expo"]
-    assert [p.key for p in contrib.ordered(contrib.DashboardPanel)] == ["registrations", "forums", "volunteers", "awards", "expo"]
+    assert [p.key for p in contrib.ordered(contrib.DashboardPanel)] == ["registrations", "forums", "volunteers", "awards", "expo", "translations"]
     assert [m.key for m in history_metrics()] == ["guests", "countries", "sub_forums", "volunteers", "exhibitors"]
     assert [g.key for g in contrib.ordered(contrib.FigureGroup)] == ["expo", "awards", "volunteers"]
     assert organizer_apps() == ("wic", "agenda", "forums", "registration", "awards", "volunteers", "expo")
@@ -113,7 +113,7 @@ def test_a_new_app_plugs_in_its_dashboard_panel_and_history_metric(with_sample_a
     EditionFigure.objects.create(edition=edition, key="sample_one", value=1, label_zh="测试")
     EditionFigure.objects.create(edition=edition, key="sample_reported", value=7, label_zh="测试")
     dashboard = edition_dashboard(edition)
-    assert [p.key for p in dashboard.panels] == ["registrations", "forums", "volunteers", "awards", "sample", "expo"]
+    assert [p.key for p in dashboard.panels] == ["registrations", "forums", "volunteers", "awards", "sample", "expo", "translations"]
     assert dashboard.sample == {"figures": 2}
     row = next(r for r in dashboard.history.rows if r.year == 2017)
     assert (row.cells[-1].metric, row.cells[-1].reported.value, row.cells[-1].system) == ("sample", 7, 2)

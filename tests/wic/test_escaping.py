@@ -190,7 +190,7 @@ def test_registration_page_text_is_escaped_on_every_page_email_and_export(world,
     assert {name: getattr(registration, name) for name in sent} == sent
     page = f"/editions/{YEAR}/registration/{registration.token}/"  # the link the guest is mailed
     assert_shows(html_of(client, page), sent["name"], sent["name_zh"], sent["organization_name"], sent["title"])
-    email_html_ok(OutgoingEmail.objects.get(to=["xss-guest@example.org"], event="registration.link"), sent["name"])
+    email_html_ok(OutgoingEmail.objects.get(to=["xss-guest@example.org"], event="registration.received"), sent["name"])
 
     organizer = world.users["organizer"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -782,6 +782,7 @@ REVIEWED_SAFE_MARKUP = {
     "wic/templatetags/wic_charts.py": ("mark_safe(", 2),  # joins SVG fragments each built by format_html
     # Text email bodies: plain text, never HTML; the HTML part escapes them (email/layout.html).
     "templates/registration/email/decision_body.txt": ("{% autoescape off %}", 1),
+    "templates/registration/email/received_body.txt": ("{% autoescape off %}", 1),
     "templates/forums/email/decision_body.txt": ("{% autoescape off %}", 1),
     "templates/expo/email/decision_body.txt": ("{% autoescape off %}", 1),
     "templates/expo/email/meeting_decision_body.txt": ("{% autoescape off %}", 1),

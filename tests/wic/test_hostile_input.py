@@ -368,7 +368,7 @@ def test_nul_in_pages_is_400_invalid_characters(client, path):
     response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "400.html" in [t.name for t in response.templates]
-    assert "[invalid_characters]" in response.content.decode()
+    assert 'data-code="invalid_characters"' in response.content.decode()
 
 
 def test_nul_in_the_api_is_400_json_naming_where(api_client):

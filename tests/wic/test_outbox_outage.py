@@ -132,7 +132,7 @@ def test_broker_down_the_public_registration_answers_and_its_link_is_queued(api_
     with django_capture_on_commit_callbacks(execute=True):
         response = api_client.post("/api/v1/registrations/", {**guest(email="late@example.org"), "edition": 2099}, format="json")
     assert response.status_code == 202
-    assert list(OutgoingEmail.objects.values_list("event", "status")) == [("registration.link", "queued")]
+    assert list(OutgoingEmail.objects.values_list("event", "status")) == [("registration.received", "queued")]
 
 
 def test_smtp_down_without_a_worker_the_approval_answers_and_the_email_stays_queued(

@@ -526,7 +526,9 @@ def _assert_cell(response, cell, row: Row, world, role: str):
         assert _messages(response, "error") == [] and _messages(response, "success"), _messages(response, "error")
     elif isinstance(cell, Refused):
         assert status == 302 and not _is_login(location), f"expected a refusal (302 with a message), got {status} {location}"
-        assert any(f"[{cell.code}]" in message for message in _messages(response, "error")), _messages(response, "error")
+        # the sentence on the page, the code in the message's extra_tags (rendered as data-code)
+        refusals = [(m.extra_tags, str(m)) for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
+        assert any(code == cell.code and f"[{code}]" not in text for code, text in refusals), refusals
     elif isinstance(cell, ScanOnly):
         assert (status, response.json()["code"]) == (403, "token_scope"), f"expected 403 token_scope, got {status}: {response.content[:300]!r}"
     elif isinstance(cell, Listing):
@@ -540,8 +542,8 @@ def _assert_cell(response, cell, row: Row, world, role: str):
         assert status == cell, f"expected {cell}, got {status}: {response.content[:300]!r}"
         if status >= 400 and response.get("Content-Type", "").startswith("application/json"):
             assert response.json()["code"] == row.code.get(status, DEFAULT_CODES.get(status)), response.json()
-        elif status in row.code:  # a form page answering with the refusal, "message [code]"
-            assert f"[{row.code[status]}]" in response.content.decode()
+        elif status in row.code:  # a form page answering with the refusal, its code in data-code
+            assert f'data-code="{row.code[status]}"' in response.content.decode()
         elif status in (403, 404):
             assert (row.page or f"{status}.html") in [t.name for t in response.templates]
 

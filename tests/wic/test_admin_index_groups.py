@@ -1,0 +1,90 @@
+"""The admin index is grouped by the summit's work (wic.admin_index), each app placing its models
+through its OrganizerApp; technical models are on it for superusers only, under "System"."""
+import re
+
+import pytest
+from django.utils import translation
+
+from tests.factories import make_organizer
+from wic import contrib
+from wic.admin_index import GROUPS, group_app_list, model_groups
+
+
+def index_groups(client) -> dict[str, list[str]]:
+    """{group key: [model labels, sorted]} in the index's order of groups (Django orders the
+    models within by their names in the page's language)."""
+    html = client.get("/admin/").content.decode()
+    groups: dict[str, list[str]] = {}
+    for key, body in re.findall(r'data-group="([^"]+)">(.*?)</table>', html, re.S):
+        groups[key] = sorted(re.findall(r'data-model="([^"]+)"', body))
+    return groups
+
+
+def test_apps_declare_their_group_through_organizer_app():
+    declared = {item.app_label: (item.group, item.system_models) for item in contrib.items(contrib.OrganizerApp)}
+    assert declared == {
+        "agenda": ("programme", ()),
+        "forums": ("programme", ("ApplicationTransition",)),
+        "registration": ("guests", ()),
+        "awards": ("awards", ()),
+        "volunteers": ("volunteers", ()),
+        "expo": ("expo", ()),
+    }
+    assert [g.key for g in GROUPS] == ["summit", "programme", "guests", "volunteers", "awards", "expo", "people", "system"]
+    assert model_groups()["forums.ApplicationTransition"] == "system"
+
+
+@pytest.mark.django_db
+def test_organizer_sees_the_summits_work_and_no_technical_model(client):
+    client.force_login(make_organizer())
+    with translation.override("en"):
+        groups = index_groups(client)
+    assert list(groups) == ["summit", "programme", "guests", "volunteers", "awards", "expo", "people"]
+    assert groups["summit"] == ["wic.Edition", "wic.Member", "wic.Organization"]
+    assert groups["programme"] == [
+        "agenda.Board", "agenda.Hall", "agenda.Outcome", "agenda.Session", "agenda.Venue",
+        "forums.ForumApplication", "forums.ForumCall", "forums.Review", "forums.Reviewer",
+    ]
+    assert groups["guests"] == ["registration.Checkin", "registration.CheckinList", "registration.Credential", "registration.Invitation", "registration.Registration"]
+    assert groups["people"] == ["auth.User", "axes.AccessAttempt"]
+    shown = {label for labels in groups.values() for label in labels}
+    for technical in ("wic.OutgoingEmail", "wic.ApiToken", "wic.EditionFigure", "wic.EditionOrganization", "auth.Group",
+                      "auditlog.LogEntry", "forums.ApplicationTransition", "axes.AccessLog", "axes.AccessFailureLog"):
+        assert technical not in shown
+
+
+@pytest.mark.django_db
+def test_superuser_finds_the_technical_models_under_system(admin_client_logged):
+    groups = index_groups(admin_client_logged)
+    assert list(groups)[-1] == "system"
+    assert groups["system"] == [
+        "auditlog.LogEntry", "auth.Group", "axes.AccessFailureLog", "axes.AccessLog", "forums.ApplicationTransition",
+        "wic.ApiToken", "wic.EditionFigure", "wic.EditionOrganization", "wic.OutgoingEmail",
+    ]
+    from django.contrib import admin
+
+    shown = [label for labels in groups.values() for label in labels]
+    assert sorted(shown) == sorted(model._meta.label for model in admin.site._registry)  # every registered model, once
+
+
+@pytest.mark.django_db
+def test_group_captions_are_words_in_both_languages(client):
+    client.force_login(make_organizer())
+    client.get("/lang/en/")
+    html = client.get("/admin/").content.decode()
+    captions = re.findall(r'class="module wic-admin-group"[^>]*>\s*<table>\s*<caption>([^<]+)</caption>', html)
+    assert captions == ["Editions and organizations", "Programme", "Guests", "Volunteers", "Awards", "Expo", "People and sign-in"]
+
+
+def test_an_app_without_a_known_group_gets_a_section_of_its_own():
+    app_list = [
+        {"name": "Protocol", "app_label": "protocol", "models": [{"object_name": "Delegation", "name": "Delegations"}]},
+        {"name": "Agenda", "app_label": "agenda", "models": [{"object_name": "Session", "name": "Sessions"}]},
+    ]
+
+    class Organizer:
+        is_superuser = False
+
+    grouped = group_app_list(app_list, Organizer())
+    # "protocol" declares no OrganizerApp here: its models are technical until it says otherwise.
+    assert [(g["app_label"], [m["model_label"] for m in g["models"]]) for g in grouped] == [("programme", ["agenda.Session"])]
