@@ -90,6 +90,9 @@ class ApplicationForm(forms.Form):
         for name in ("hosts", "co_hosts"):
             self.fields[name].queryset = organizations
             self.fields[name].label_from_instance = lambda org: pick(org, "name")
+            # Named by its <label> (templates/forums/apply.html gives it this id) also once Tom Select
+            # has pointed the label's `for` at its own search box and hidden this select.
+            self.fields[name].widget.attrs["aria-labelledby"] = f"{self[name].auto_id}-label"
         days = [edition.start_date + timedelta(days=n) for n in range((edition.end_date - edition.start_date).days + 1)]
         self.fields["preferred_date"].choices = [("", "—")] + [(d.isoformat(), d.isoformat()) for d in days]
         for question in call.questions.all():

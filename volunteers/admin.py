@@ -82,12 +82,24 @@ class ProgrammeAdmin(admin.ModelAdmin):
         return _hours_csv_response(Volunteer.objects.filter(programme__in=queryset), "volunteer-hours.csv")
 
 
-class VolunteerLanguageInline(admin.TabularInline):
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose inputs carry their field's label as `aria-label`: Django's tabular
+    inline shows the labels once, in the column headers, and renders no <label> per row's input."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():  # a class made for this call: safe to change
+            if field.label and not field.widget.is_hidden:
+                field.widget.attrs.setdefault("aria-label", field.label)
+        return formset
+
+
+class VolunteerLanguageInline(LabelledTabularInline):
     model = VolunteerLanguage
     extra = 0
 
 
-class InterviewInline(admin.TabularInline):
+class InterviewInline(LabelledTabularInline):
     """Interview rounds; saving goes through services.interview_record (round order, score range)."""
 
     model = Interview
@@ -188,7 +200,7 @@ class VolunteerAdmin(ExportMixin, admin.ModelAdmin):
         )
 
 
-class TrainingAttendanceInline(admin.TabularInline):
+class TrainingAttendanceInline(LabelledTabularInline):
     model = TrainingAttendance
     extra = 0
     raw_id_fields = ["volunteer"]
@@ -250,7 +262,7 @@ class TeamAdmin(admin.ModelAdmin):
         return obj.n_members
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(LabelledTabularInline):
     """A shift's assignments; adding one goes through services.shift_assign (every roster rule)."""
 
     model = Assignment

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from agenda.timetable import LABEL_MINUTES, SLOT_MINUTES, build_timetable
 from agenda.views import hall_cues
@@ -39,11 +40,20 @@ def test_timetable_time_labels_span_their_half_hour():
 
 
 def test_hall_cues_name_every_count_in_english():
-    assert hall_cues(3) == {
-        "more": {1: "1 more hall →", 2: "2 more halls →", 3: "3 more halls →"},
-        "less": {1: "← 1 hall", 2: "← 2 halls", 3: "← 3 halls"},
-    }
-    assert hall_cues(0) == {"more": {}, "less": {}}
+    with translation.override("en"):
+        assert hall_cues(3) == {
+            "more": {1: "1 more hall →", 2: "2 more halls →", 3: "3 more halls →"},
+            "less": {1: "← 1 hall", 2: "← 2 halls", 3: "← 3 halls"},
+        }
+        assert hall_cues(0) == {"more": {}, "less": {}}
+
+
+def test_hall_cues_name_every_count_in_chinese():
+    with translation.override("zh-hans"):
+        assert hall_cues(2) == {
+            "more": {1: "右侧还有 1 个会议厅 →", 2: "右侧还有 2 个会议厅 →"},
+            "less": {1: "← 左侧 1 个会议厅", 2: "← 左侧 2 个会议厅"},
+        }
 
 
 def test_agenda_busy_day_counts_match_and_cues_cover_every_hall(client):

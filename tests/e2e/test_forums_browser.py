@@ -43,9 +43,26 @@ def test_applicant_drafts_submits_and_sees_acceptance(new_page, screenshot):
     screenshot(page, "draft")
 
     # Submitting without a rationale is refused; the draft stays.
-    page.click("button[value=submit]")
-    expect(page.locator(".message.error")).to_contain_text("[incomplete]")
+    # The form comes back (400) as typed, a sentence naming the field above it, the code only in
+    # data-code, and the field marked.
+    draft_url = page.url
+    with page.expect_response(lambda r: r.url == draft_url and r.request.method == "POST") as refused:
+        page.click("button[value=submit]")
+    assert refused.value.status == 400
+    # Two sentences, each with its code in data-code: the summary above the form, naming the field
+    # by its label, and the one beside the marked field.
+    alerts = page.locator("form div.error[role=alert] p")
+    expect(alerts).to_have_count(2)
+    expect(alerts.nth(0)).to_have_text("草稿已保存，但未能提交： 提交前请填写：申报理由（简述）。")
+    expect(alerts.nth(0)).to_have_attribute("data-code", "incomplete")
+    expect(alerts.nth(1)).to_have_text("提交前请填写此项。")
+    expect(alerts.nth(1)).to_have_attribute("data-code", "incomplete")
+    expect(page.locator("main")).not_to_contain_text("[incomplete]")
+    expect(page.locator("#id_rationale")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".has-error #id_rationale")).to_have_count(1)
+    expect(page).to_have_url(draft_url)
     expect(page.locator("#id_title_zh")).to_have_value(TITLE)
+    expect(page.locator("#id_contact_email")).to_have_value("contact@example.org")
     page.fill("#id_rationale", "促进数据跨境流动合作")
     page.click("button[value=submit]")
     expect(page).to_have_url(re.compile(rf"/editions/{year}/forums/mine/$"))

@@ -55,7 +55,7 @@ def test_every_audited_model_is_recorded_with_its_options():
     options = recorded()
     assert len(options) == 27
     assert options["registration.Credential"] == {"include_fields": ["registration", "secret", "revoked_at", "revoked_by"], "mask_fields": ["secret"]}
-    assert options["agenda.Session"] == {"exclude_fields": ["sort_key"]}
+    assert options["agenda.Session"] == {"exclude_fields": ["sort_key", "search_text"]}
     assert options["auth.User"]["include_fields"] == ["username", "is_active", "is_staff", "is_superuser"]
 
 

@@ -270,13 +270,13 @@ def test_forum_application_text_is_escaped_for_applicant_reviewer_organizer_agen
     question = call.questions.get()
     assert set(sent) == {
         "title_zh", "title_en", "theme_zh", "theme_en", "new_hosts", "new_co_hosts", "planned_speakers", "planned_outcomes",
-        "contact_name", "contact_phone", "rationale", f"q_{question.pk}",
+        "contact_name", "contact_phone", "rationale", "interpretation_note", f"q_{question.pk}",
     }
     applicant = signed_in(client, world.users["applicant"])
     saved = applicant.post(f"/editions/{YEAR}/forums/apply/", {**data, "action": "save"}, HTTP_ACCEPT_LANGUAGE="en")
     assert saved.status_code == 302
     application = ForumApplication.objects.get(applicant=world.users["applicant"], title_zh=sent["title_zh"])
-    for name in ("title_zh", "title_en", "theme_zh", "theme_en", "planned_speakers", "planned_outcomes", "contact_name", "contact_phone", "rationale"):
+    for name in ("title_zh", "title_en", "theme_zh", "theme_en", "planned_speakers", "planned_outcomes", "contact_name", "contact_phone", "rationale", "interpretation_note"):
         assert getattr(application, name) == sent[name]
     assert application.answers == {str(question.pk): sent[f"q_{question.pk}"]}
     assert sorted((o.role, o.proposed_name_zh) for o in application.organizations.all()) == [("co_host", sent["new_co_hosts"]), ("host", sent["new_hosts"])]
@@ -289,7 +289,7 @@ def test_forum_application_text_is_escaped_for_applicant_reviewer_organizer_agen
     reviewer = signed_in(client, world.users["reviewer"])
     assert_shows(html_of(reviewer, f"/editions/{YEAR}/forums/review/"), sent["title_en"])
     review_url = f"/editions/{YEAR}/forums/review/{application.pk}/"
-    assert_shows(html_of(reviewer, review_url), sent["title_en"], sent["theme_en"], sent["planned_speakers"], sent["planned_outcomes"], sent["rationale"])
+    assert_shows(html_of(reviewer, review_url), sent["title_en"], sent["theme_en"], sent["planned_speakers"], sent["planned_outcomes"], sent["rationale"], sent["interpretation_note"])
     review_form = ReviewForm(criteria=call.criteria.all())
     review_data, comments = filled(review_form, **{f"score_{c.pk}": "4" for c in call.criteria.all()})
     assert len(comments) == call.criteria.count() == 2

@@ -233,7 +233,7 @@ def test_five_wrong_passwords_lock_the_username_from_that_address(client):
     right = sign_in(client, "guest-lock", PASSWORD)
     assert (right.status_code, right["Retry-After"]) == (429, "900")
     html = right.content.decode()
-    assert f'<p class="error" role="alert">{LOCKED} [login_locked]</p>' in html
+    assert f'<p class="error" role="alert" data-code="login_locked">{LOCKED}</p>' in html
     assert "registration/login_locked.html" in [t.name for t in right.templates]
     assert right["Content-Security-Policy"] == EXPECTED_CSP
     assert "_auth_user_id" not in client.session
@@ -293,7 +293,7 @@ def test_admin_login_locks_out_with_the_admin_page(client):
     right = sign_in(client, "organizer-lock", PASSWORD, path="/admin/login/?next=/admin/")
     assert (right.status_code, right["Retry-After"]) == (429, "900")
     assert "admin/login_locked.html" in [t.name for t in right.templates]
-    assert f'<p class="errornote" role="alert">{LOCKED} [login_locked]</p>' in right.content.decode()
+    assert f'<p class="errornote" role="alert" data-code="login_locked">{LOCKED}</p>' in right.content.decode()
     assert right["Content-Security-Policy"] == EXPECTED_CSP
     assert client.get("/admin/").status_code == 302  # not signed in
 
@@ -353,7 +353,7 @@ def test_one_address_guessing_across_usernames_is_locked_out(client, api_client)
     # Locked: the right password of another account from this address too, with the wait named.
     right = sign_in(client, "victim", PASSWORD)
     assert (right.status_code, right["Retry-After"]) == (429, "900")
-    assert f'<p class="error" role="alert">{ADDRESS_LOCKED} [login_locked]</p>' in right.content.decode()
+    assert f'<p class="error" role="alert" data-code="login_locked">{ADDRESS_LOCKED}</p>' in right.content.decode()
     token = api_client.post("/api/v1/auth/token/", {"username": "victim", "password": PASSWORD}, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert (token.status_code, token.json()["code"], token.json()["message"]) == (429, "login_locked", ADDRESS_LOCKED)
     # From another address the same account signs in.
@@ -388,8 +388,8 @@ def assert_rate_limited(response):
     assert 1 <= wait <= 3600
     minutes = max(1, math.ceil(wait / 60))
     unit = "minute" if minutes == 1 else "minutes"
-    message = f"This form has been sent too many times from your address. Try again in {minutes} {unit}. [rate_limited]"
-    assert f'<p class="error" role="alert">{message}</p>' in response.content.decode()
+    message = f"This form has been sent too many times from your address. Try again in {minutes} {unit}."
+    assert f'<p class="error" role="alert" data-code="rate_limited">{message}</p>' in response.content.decode()
 
 
 @pytest.mark.parametrize("path,limit", [
