@@ -136,7 +136,10 @@ def first_answer(proc: subprocess.Popen, port: int, path: str, log: Path, second
 
 
 def test_serve_runs_gunicorn_with_production_settings_and_stops_on_sigterm(tmp_path):
-    env = production_env(tmp_path)
+    # gunicorn's system checks read the SQLite file while migrate writes it: on a loaded machine
+    # migrate holds the write lock longer than the default 10 s busy timeout, and Django's JSON
+    # support probe then reads the lock error as "SQLite does not support JSONFields".
+    env = production_env(tmp_path, DATABASE_SQLITE_TIMEOUT="120")
     manage_py = [sys.executable, str(ROOT / "manage.py")]
     # migrate (about 10 s of CPU on SQLite) runs while collectstatic runs, gunicorn starts and
     # serves the static files (no database); /healthz and the home page are asked after it.
