@@ -233,6 +233,7 @@ def translation_save(*, edition, kind: str, pk, field: str, value, actor=None) -
     Refused: unknown kind (`unknown_kind`) or field (`unknown_field`), a record not of the edition
     (`not_found`, 404), bad text (see `translation_clean`), a value another record of the same
     kind holds where it must be unique (`duplicate`). Returns the record as saved."""
+    from auditlog.context import disable_auditlog
     from auditlog.models import LogEntry
 
     translatable = kind_named(kind) if isinstance(kind, str) else None
@@ -265,17 +266,18 @@ def translation_save(*, edition, kind: str, pk, field: str, value, actor=None) -
             after = {**before, field: Provenance.ORGANIZER.value}
             changes["translation_provenance"] = [before, after]
             update["translation_provenance"] = after
+        for name, new in update.items():
+            setattr(obj, name, new)
         try:
-            # update(), not save(): one audit entry (the one below, naming the organizer), not also
-            # auditlog's automatic one on the models it records.
-            with transaction.atomic():
-                model.objects.filter(pk=obj.pk).update(**update)
+            # save(), so the apps' post_save receivers run (the agenda's search text and cached
+            # pages follow a renamed hall), with auditlog's automatic entry off: one audit entry,
+            # the one below, naming the organizer.
+            with transaction.atomic(), disable_auditlog():
+                obj.save(update_fields=list(update))
         except IntegrityError:
             raise DomainError(
                 "duplicate", _("Another record of %(kind)s already has this %(field)s.") % {"kind": translatable.label, "field": label}, status=409, field="value"
             )
-        for name, new in update.items():
-            setattr(obj, name, new)
         LogEntry.objects.log_create(
             obj,
             action=LogEntry.Action.UPDATE,

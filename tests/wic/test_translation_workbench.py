@@ -184,6 +184,13 @@ def test_save_fills_a_missing_chinese_name(world, organizer):
     assert [r.field for r in missing_rows(world["edition"], languages=("zh",))] == []
 
 
+def test_a_hall_named_in_the_workbench_is_found_by_the_agenda_search(world, organizer):
+    """The save runs the apps' post_save receivers: the agenda's search text follows the hall."""
+    translation_save(edition=world["edition"], kind="halls", pk=world["hall"].pk, field="name_en", value="Lotus Hall", actor=organizer)
+    assert "lotus hall" in Session.objects.get(pk=world["session"].pk).search_text.lower()
+    assert LogEntry.objects.get_for_object(world["hall"]).count() == 1  # the organizer's entry only
+
+
 @pytest.mark.parametrize(
     ("value", "code", "message"),
     [
