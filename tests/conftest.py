@@ -13,6 +13,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
         seed_past_editions()
 
 
+def _flushes_database(item) -> bool:
+    """A transactional test (transaction=True, transactional_db, live_server) ends with a flush of its
+    worker's test database, which takes the seeded past editions with it."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put the past editions back after a transactional test that ran, once its flush is done (after
+    every fixture's teardown), so the order of files does not matter: under pytest-xdist a worker
+    runs the files it is handed in turn, and the one after a transactional test still finds the seed."""
+    ran = "_django_db_helper" in getattr(item, "funcargs", {})
+    result = yield
+    if ran and nextitem is not None and _flushes_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            seed_past_editions()
+    return result
+
+
 @pytest.fixture(scope="session", autouse=True)
 def media_root(tmp_path_factory):
     """Files the app stores (badges) go to a temp dir, not the project's media/."""
@@ -78,3 +102,16 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language (Chinese) and leaves it so: a test client's
+    request that activated English, or a test that called translation.activate(), must not decide
+    the language the next test's labels come out in."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

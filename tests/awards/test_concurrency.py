@@ -17,17 +17,9 @@ from awards.models import Recommendation
 from tests.awards.conftest import make_member, make_programme
 from tests.conftest import requires_postgres
 from tests.factories import EditionFactory, OrganizationFactory
-from wic.seeding import seed_past_editions
 from wic.tokens import token_create
 
 CLIENTS = 20
-
-
-@pytest.fixture
-def reseed_after():
-    """Transactional tests flush the database; put the past editions back for the tests after."""
-    yield
-    seed_past_editions()
 
 
 def _setup(django_user_model):
@@ -93,7 +85,7 @@ def _slot_constraint():
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_twenty_simultaneous_recommendations_with_one_place_left_one_succeeds(live_server, django_user_model, decisions, reseed_after):
+def test_twenty_simultaneous_recommendations_with_one_place_left_one_succeeds(live_server, django_user_model, decisions):
     programme, member, targets, token = _setup(django_user_model)
     decisions.clear()
     answers = _fire(live_server, programme, targets, token)
@@ -104,7 +96,7 @@ def test_twenty_simultaneous_recommendations_with_one_place_left_one_succeeds(li
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_negative_control_without_lock_and_constraint_the_quota_is_exceeded(live_server, django_user_model, decisions, monkeypatch, reseed_after):
+def test_negative_control_without_lock_and_constraint_the_quota_is_exceeded(live_server, django_user_model, decisions, monkeypatch):
     monkeypatch.setattr(award_services, "LOCK_QUOTA", False)
     with connection.schema_editor() as editor:
         editor.remove_constraint(Recommendation, _slot_constraint())
@@ -126,7 +118,7 @@ def test_negative_control_without_lock_and_constraint_the_quota_is_exceeded(live
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_without_the_lock_the_slot_constraint_still_admits_one(live_server, django_user_model, decisions, monkeypatch, reseed_after):
+def test_without_the_lock_the_slot_constraint_still_admits_one(live_server, django_user_model, decisions, monkeypatch):
     monkeypatch.setattr(award_services, "LOCK_QUOTA", False)
     programme, member, targets, token = _setup(django_user_model)
     decisions.clear()

@@ -10,18 +10,10 @@ from expo import services
 from expo.models import BoothAllotment, Launch, MeetingRequest
 from tests.conftest import requires_postgres
 from wic.errors import DomainError
-from wic.seeding import seed_past_editions
 
 from .conftest import approved, at
 
 THREADS = 8
-
-
-@pytest.fixture
-def reseed_after():
-    """Transactional tests flush the database; put the past editions back for the tests after."""
-    yield
-    seed_past_editions()
 
 
 def _run_together(jobs) -> list[str]:
@@ -76,7 +68,7 @@ def _booth_race(booths, edition, monkeypatch, lock):
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_double_allotment_gives_the_booth_once(edition, booths, monkeypatch, reseed_after):
+def test_concurrent_double_allotment_gives_the_booth_once(edition, booths, monkeypatch):
     results, judged_free = _booth_race(booths, edition, monkeypatch, lock=True)
     assert sorted(results) == ["booth_taken"] * (THREADS - 1) + ["ok"]
     assert judged_free == 1  # the lock serialized the checks
@@ -85,7 +77,7 @@ def test_concurrent_double_allotment_gives_the_booth_once(edition, booths, monke
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_negative_control_without_the_booth_lock_the_constraint_still_holds(edition, booths, monkeypatch, reseed_after):
+def test_negative_control_without_the_booth_lock_the_constraint_still_holds(edition, booths, monkeypatch):
     results, judged_free = _booth_race(booths, edition, monkeypatch, lock=False)
     assert judged_free > 1  # several allotments judged the booth free: the test can see the race...
     assert sorted(results) == ["booth_taken"] * (THREADS - 1) + ["ok"]  # ...and the constraint still allots once
@@ -108,7 +100,7 @@ def _stage_race(edition, rep, monkeypatch, lock):
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_launches_in_overlapping_slots_take_the_stage_once(edition, rep, monkeypatch, reseed_after):
+def test_concurrent_launches_in_overlapping_slots_take_the_stage_once(edition, rep, monkeypatch):
     results, judged_free = _stage_race(edition, rep, monkeypatch, lock=True)
     assert sorted(results) == ["ok"] + ["slot_conflict"] * (THREADS - 1)
     assert judged_free == 1
@@ -117,7 +109,7 @@ def test_concurrent_launches_in_overlapping_slots_take_the_stage_once(edition, r
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_negative_control_without_the_stage_lock_the_exclusion_constraint_holds(edition, rep, monkeypatch, reseed_after):
+def test_negative_control_without_the_stage_lock_the_exclusion_constraint_holds(edition, rep, monkeypatch):
     results, judged_free = _stage_race(edition, rep, monkeypatch, lock=False)
     assert judged_free > 1
     assert sorted(results) == ["ok"] + ["slot_conflict"] * (THREADS - 1)
@@ -126,7 +118,7 @@ def test_negative_control_without_the_stage_lock_the_exclusion_constraint_holds(
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_accepts_of_overlapping_meetings_book_the_exhibitor_once(edition, rep, monkeypatch, django_user_model, reseed_after):
+def test_concurrent_accepts_of_overlapping_meetings_book_the_exhibitor_once(edition, rep, monkeypatch, django_user_model):
     exhibitor = approved(edition, 1, rep=rep)
     day = edition.start_date
     meetings = []

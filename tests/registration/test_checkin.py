@@ -20,7 +20,6 @@ from tests.factories import EditionFactory, SessionFactory, make_organizer
 from tests.registration.test_services_and_pages import guest
 from wic import roles
 from wic.errors import DomainError
-from wic.seeding import seed_past_editions
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 DAY1 = datetime(2099, 11, 10, 8, 30, tzinfo=BEIJING)
@@ -217,13 +216,6 @@ def test_scan_does_not_enter_the_audit_trail_context(setup, api_client, monkeypa
     assert len(entered) == 1
 
 
-@pytest.fixture
-def reseed_after():
-    """Transactional tests flush the database; put the past editions back for the tests after."""
-    yield
-    seed_past_editions()
-
-
 def _race(setup, lock: bool, monkeypatch) -> tuple[list[str], int]:
     """20 simultaneous scans of one secret with different nonces. Returns the results and how many
     scans the decision itself judged admissible (before the database constraint)."""
@@ -261,7 +253,7 @@ def _race(setup, lock: bool, monkeypatch) -> tuple[list[str], int]:
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_twenty_simultaneous_scans_admit_once(setup, monkeypatch, reseed_after):
+def test_twenty_simultaneous_scans_admit_once(setup, monkeypatch):
     results, decided_ok = _race(setup, lock=True, monkeypatch=monkeypatch)
     assert sorted(results) == ["already_checked_in"] * 19 + ["ok"]
     assert decided_ok == 1  # the lock serialized the decisions
@@ -269,7 +261,7 @@ def test_twenty_simultaneous_scans_admit_once(setup, monkeypatch, reseed_after):
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_negative_control_without_the_lock_the_race_is_real(setup, monkeypatch, reseed_after):
+def test_negative_control_without_the_lock_the_race_is_real(setup, monkeypatch):
     results, decided_ok = _race(setup, lock=False, monkeypatch=monkeypatch)
     assert decided_ok > 1  # several scans judged themselves first: the test can see the race...
     assert results.count("ok") == 1  # ...and the database constraint still admits only one
@@ -323,7 +315,7 @@ def _bursts(setup, monkeypatch) -> list[list[str]]:
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_live_scans_answer_ok_exactly_once_per_burst(setup, monkeypatch, reseed_after):
+def test_simultaneous_live_scans_answer_ok_exactly_once_per_burst(setup, monkeypatch):
     """Issue 19: in 7 of 23 bursts of 20 simultaneous scans, 2-3 gates got a green answer. Now
     exactly one scan of each burst is answered ok, however they interleave, and the admission is
     that scan (no reconciliation demoted it)."""
@@ -335,7 +327,7 @@ def test_simultaneous_live_scans_answer_ok_exactly_once_per_burst(setup, monkeyp
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_negative_control_stamped_before_the_lock_gates_get_two_greens(setup, monkeypatch, reseed_after):
+def test_negative_control_stamped_before_the_lock_gates_get_two_greens(setup, monkeypatch):
     """The same bursts with the time taken before the lock and taking part in "earliest wins"
     (the code issue 19 found): some scan that waited on the lock carries an earlier time than the
     admission made meanwhile and takes its place, so a burst has two or more ok answers. Shows
@@ -560,7 +552,7 @@ def test_scan_statements_are_prepared_once_per_connection(setup, api_client):
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_scans_work_unprepared_when_prepared_statements_are_off(setup, api_client, reseed_after):
+def test_scans_work_unprepared_when_prepared_statements_are_off(setup, api_client):
     """DATABASE_PREPARED_STATEMENTS=0 leaves the connection without a prepare threshold (as
     Django's default): the scan's statements then run unprepared, with the same answers. On a
     fresh connection, so nothing an earlier test prepared is counted."""

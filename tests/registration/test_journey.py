@@ -12,7 +12,7 @@ from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registration import notifications, services
 from registration.checkin import checkin_scan
@@ -50,7 +50,9 @@ def test_home_links_registration_for_the_upcoming_edition(client, edition):
 
 
 def test_home_links_no_registration_once_the_edition_is_over(client, edition):
-    assert register_link(edition, today=date(2099, 11, 12)) == ("Register as a guest", "/editions/2099/register/")
+    with translation.override("en"):
+        assert register_link(edition, today=date(2099, 11, 12)) == ("Register as a guest", "/editions/2099/register/")
+    assert register_link(edition, today=date(2099, 11, 12)) == ("嘉宾报名", "/editions/2099/register/")
     assert register_link(edition, today=date(2099, 11, 13)) is None
     edition.delete()  # the seeded past editions only: the home page shows the latest, which is over
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")

@@ -11,14 +11,6 @@ from tests.volunteers.helpers import DAY1, make_post, make_programme, make_shift
 from volunteers import services
 from volunteers.models import Assignment, Shift, StandbyOffer
 from wic.errors import DomainError
-from wic.seeding import seed_past_editions
-
-
-@pytest.fixture
-def reseed_after():
-    """Transactional tests flush the database; put the past editions back for the tests after."""
-    yield
-    seed_past_editions()
 
 
 def _setup():
@@ -72,7 +64,7 @@ def _race(offers, monkeypatch, lock: bool):
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_standby_accepting_at_once_fill_one_place(monkeypatch, reseed_after):
+def test_two_standby_accepting_at_once_fill_one_place(monkeypatch):
     shift, offers = _setup()
     results, judged_free = _race(offers, monkeypatch, lock=True)
     assert results == ["place_taken", "standby"]
@@ -84,7 +76,7 @@ def test_two_standby_accepting_at_once_fill_one_place(monkeypatch, reseed_after)
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_negative_control_without_the_lock_the_race_is_real(monkeypatch, reseed_after):
+def test_negative_control_without_the_lock_the_race_is_real(monkeypatch):
     shift, offers = _setup()
     results, judged_free = _race(offers, monkeypatch, lock=False)
     assert judged_free == 2  # both read a free place: the test can see the race...

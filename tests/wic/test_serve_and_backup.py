@@ -322,18 +322,9 @@ def pg_admin(statement: str) -> None:
         conn.execute(statement)
 
 
-@pytest.fixture
-def reseed_after():
-    """Transactional tests flush the database; put the past editions back for the tests after."""
-    yield
-    from wic.seeding import seed_past_editions
-
-    seed_past_editions()
-
-
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_backup_and_restore_round_trip_on_postgresql(tmp_path, settings, reseed_after):
+def test_backup_and_restore_round_trip_on_postgresql(tmp_path, settings):
     import psycopg
 
     from agenda.models import Session

@@ -18,17 +18,6 @@ from wic.translations import completeness_panel, missing_rows, translation_save
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def default_language_after():
-    """The pages asked in English leave English active in this thread; the next test file's
-    selectors expect the default language (Chinese)."""
-    yield
-    from django.conf import settings
-    from django.utils import translation
-
-    translation.activate(settings.LANGUAGE_CODE)
-
-
 @pytest.fixture
 def world():
     """One record of every kind, each with exactly one field to translate (the organizations: one
@@ -385,3 +374,37 @@ def test_the_system_check_refuses_a_translatable_kind_it_cannot_read(monkeypatch
         ("wic.E014", "agenda: Translatable 'y': agenda.Hall has no field room_en."),
         ("wic.E015", "expo: TranslatableScope names unknown Translatable 'z'."),
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# A reseed keeps what organizers entered
+
+
+def test_a_reseed_keeps_the_organizers_translations_and_restores_the_rest(organizer):
+    """`seed` runs on every `./run.sh`: an English name an organizer entered in the workbench must
+    survive it (the seed would write the editorial or the source's value back), while a field the
+    organizer did not touch is put back to the seed's value."""
+    from agenda.models import Venue
+    from wic.models import Edition
+    from wic.seeding import seed_past_editions
+
+    edition = Edition.objects.get(year=2017)
+    hall = Hall.objects.get(name_zh="乌镇厅")
+    assert (hall.name_en, hall.translation_provenance) == ("Wuzhen Hall", {"name_en": "editorial"})
+    session = Session.objects.filter(edition=edition).order_by("pk").first()
+    assert session.title_en == ""  # the texts give no session an English title: the seed writes ""
+    translation_save(edition=edition, kind="halls", pk=hall.pk, field="name_en", value="Organizer's Hall", actor=organizer)
+    translation_save(edition=edition, kind="sessions", pk=session.pk, field="title_en", value="Organizer's title", actor=organizer)
+    venue = hall.venue
+    seeded_venue = (venue.name_en, venue.translation_provenance)
+    Venue.objects.filter(pk=venue.pk).update(name_en="changed outside the workbench", translation_provenance={})
+
+    seed_past_editions()
+
+    hall.refresh_from_db()
+    session.refresh_from_db()
+    venue.refresh_from_db()
+    assert (hall.name_en, hall.translation_provenance) == ("Organizer's Hall", {"name_en": "organizer"})
+    assert (session.title_en, session.translation_provenance) == ("Organizer's title", {"title_en": "organizer"})
+    assert (venue.name_en, venue.translation_provenance) == seeded_venue  # not the organizer's: the seed's again
+    assert seeded_venue[0] != "changed outside the workbench"

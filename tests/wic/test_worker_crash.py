@@ -103,17 +103,6 @@ class StallingSMTPServer(socketserver.ThreadingTCPServer):
             return False
 
 
-@pytest.fixture(scope="module", autouse=True)
-def reseed_after_module(django_db_blocker):
-    """Transactional tests flush the database after each test; the past editions are put back once
-    this module is done, for the tests that come after it."""
-    yield
-    from wic.seeding import seed_past_editions
-
-    with django_db_blocker.unblock():
-        seed_past_editions()
-
-
 @pytest.fixture
 def smtp():
     server = StallingSMTPServer(stalls=1)
