@@ -5,7 +5,12 @@ field missing from that map holds the source's own words; "editorial" marks a tr
 team entered (an official English name looked up, a hall's name rendered in English), shown as
 a translation and never passed off as the source's words; "organizer" marks one an organizer
 entered in the translation workbench."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +84,8 @@ def mark_provenance(obj: "TranslatedModel", fields, editorial: set[str]) -> bool
     current = dict(obj.translation_provenance or {})
     wanted = dict(current)
     for name in fields:
+        if current.get(name) == Provenance.ORGANIZER:
+            continue  # the organizer's own translation stays theirs (see `seeding`)
         if name in editorial:
             wanted[name] = Provenance.EDITORIAL.value
         else:
@@ -88,3 +95,32 @@ def mark_provenance(obj: "TranslatedModel", fields, editorial: set[str]) -> bool
     obj.translation_provenance = wanted
     obj.save(update_fields=["translation_provenance"])
     return True
+
+
+_seeding: ContextVar[bool] = ContextVar("wic_seeding", default=False)
+
+
+@contextmanager
+def seeding():
+    """While the past editions are (re)seeded, a translation an organizer entered (provenance
+    "organizer") is kept: the seed's value for that field, the source's or an editorial one, does
+    not overwrite it. Outside a seed, a save writes what it is given."""
+    token = _seeding.set(True)
+    try:
+        yield
+    finally:
+        _seeding.reset(token)
+
+
+@receiver(pre_save, dispatch_uid="wic.i18n.keep_organizer_translations")
+def keep_organizer_translations(sender, instance, raw=False, **kwargs):
+    """During a seed, put back the stored value of each field of `instance` an organizer translated.
+    Costs one query, and only for a record that holds such a field."""
+    if raw or not _seeding.get() or not isinstance(instance, TranslatedModel) or instance.pk is None:
+        return
+    kept = [name for name, mark in (instance.translation_provenance or {}).items() if mark == Provenance.ORGANIZER]
+    if not kept:
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).values(*kept).first()
+    for name, value in (stored or {}).items():
+        setattr(instance, name, value)

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from wic import contrib, services
 from wic.errors import DomainError
-from wic.i18n import mark_provenance, with_editorial
+from wic.i18n import mark_provenance, seeding, with_editorial
 from wic.models import Edition, Organization
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
@@ -182,7 +182,7 @@ def seed_past_editions(years=SEED_YEARS) -> list[SeedReport]:
     for year, data in context.data.items():
         check_seed_data(data, year)
     catalog = merge_organizations(list(context.data.values()))
-    with transaction.atomic():
+    with transaction.atomic(), seeding():
         for data in context.data.values():
             load_edition(data, catalog, context)
         for contribution in contrib.in_dependency_order(contrib.Seed):
