@@ -9,7 +9,8 @@ Chinese is the primary language; English goes along where the data has it.
   session. A session with a clock time gets DTSTART/DTEND with TZID=Asia/Shanghai; one the texts
   date only coarsely becomes an all-day event on its date (DTEND = next day) whose DESCRIPTION
   names the time of day where known ("中午 / Noon"), marked TRANSP:TRANSPARENT so it does not
-  block a whole day of free/busy time: never a made-up clock time. UID is
+  block a whole day of free/busy time: never a made-up clock time. CATEGORIES names the session's
+  kind in Chinese and English ("分论坛", "Sub-forum"), never its stored code. UID is
   `session-<pk>@<year>.wic-summit` and URL `/editions/<year>/sessions/<pk>/`, with the year of
   the session's own edition (a personal feed may mix editions); DTSTAMP is fixed (the edition's first day, 00:00 UTC, unless
   `stamp` is given) so the bytes only change when the data does.
@@ -57,6 +58,15 @@ SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 GENERATOR = "wic-summit agenda.exports"
 TBA_ROOM = "未定 / TBA"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _labels(member) -> list[str]:
+    """A TextChoices member's label in Chinese, then English (one where they are the same)."""
+    with translation.override("zh-hans"):
+        zh = str(member.label)
+    with translation.override("en"):
+        en = str(member.label)
+    return [zh] if zh == en else [zh, en]
 
 
 def _bilingual(member) -> str:
@@ -149,7 +159,7 @@ def agenda_ics(*, edition, sessions, base_url: str, calendar_name: str | None = 
         if description:
             event.add("description", description)
         event.add("url", session_url(base_url, edition, session))
-        event.add("categories", [session.kind])
+        event.add("categories", _labels(SessionKind(session.kind)))
         cal.add_component(event)
     return cal.to_ical()
 

@@ -1,7 +1,7 @@
 """What the awards app contributes to the core (see wic/contrib.py and docs/architecture.md)."""
 from django.utils.translation import gettext_lazy as _
 
-from wic.contrib import AuditedModel, DashboardPanel, Demo, FigureGroup, OrganizerApp, PersonalData, Seed
+from wic.contrib import AuditedModel, DashboardPanel, Demo, FigureGroup, OrganizerApp, PersonalData, Seed, Translatable
 
 from . import dashboard, demo, seeding
 from .personal_data import AwardsPersonalData
@@ -19,4 +19,9 @@ CONTRIBUTIONS = [
     FigureGroup("awards", _("Awards and programmes"), ("leading_tech", "outstanding_contribution", "youth_leader", "competition_", "case"), order=20, on_home=True),
     Seed(load=lambda context: seeding.seed_award_programmes(years=context.years)),
     Demo(build=demo.seed_demo_awards),
+    # The translation workbench's kinds (/admin/translations/<year>/): what this app publishes in two languages.
+    Translatable("award_programmes", "awards.AwardProgramme", ("name", "description"), _("Award programmes"), "edition", order=210),
+    Translatable("award_categories", "awards.AwardCategory", ("name", "basic_condition"), _("Award categories"), "programme__edition", order=220),
+    Translatable("further_conditions", "awards.FurtherCondition", ("text",), _("Further conditions"), "programme__edition", order=230),
+    Translatable("programme_figures", "awards.ProgrammeFigure", ("label",), _("Programme figures"), "programme__edition", order=240),
 ]

@@ -1,7 +1,7 @@
 """What registration contributes to the core (see wic/contrib.py and docs/architecture.md)."""
 from django.utils.translation import gettext_lazy as _
 
-from wic.contrib import AuditedModel, DashboardPanel, Demo, HistoryCount, HistoryMetric, HomeLink, OrganizerApp, PersonalData
+from wic.contrib import AuditedModel, DashboardPanel, Demo, HistoryCount, HistoryMetric, HomeLink, OrganizerApp, PersonalData, Translatable
 
 from . import dashboard, demo
 from .personal_data import RegistrationPersonalData
@@ -36,4 +36,6 @@ CONTRIBUTIONS = [
     ),
     Demo(build=demo.seed_demo_guests, after=("agenda",)),
     HomeLink("register", register_link, order=10),
+    # The translation workbench's kinds (/admin/translations/<year>/): what this app publishes in two languages.
+    Translatable("checkin_lists", "registration.CheckinList", ("name",), _("Check-in lists"), "edition", order=510),
 ]

@@ -1,7 +1,7 @@
 """What the volunteers app contributes to the core (see wic/contrib.py and docs/architecture.md)."""
 from django.utils.translation import gettext_lazy as _
 
-from wic.contrib import AuditedModel, DashboardPanel, Demo, FigureGroup, HistoryCount, HistoryMetric, OrganizerApp, PersonalData, Seed
+from wic.contrib import AuditedModel, DashboardPanel, Demo, FigureGroup, HistoryCount, HistoryMetric, OrganizerApp, PersonalData, Seed, Translatable
 
 from . import dashboard, demo, seeding
 from .personal_data import VolunteersPersonalData
@@ -22,4 +22,9 @@ CONTRIBUTIONS = [
     FigureGroup("volunteers", _("Volunteers"), ("volunteer", "interview_rounds"), order=30),
     Seed(load=lambda context: seeding.seed_programmes()),
     Demo(build=lambda edition, password: demo.seed_demo_volunteers(edition), after=("agenda",)),
+    # The translation workbench's kinds (/admin/translations/<year>/): what this app publishes in two languages.
+    Translatable("volunteer_programmes", "volunteers.Programme", ("name", "nickname"), _("Volunteer programmes"), "edition", order=410),
+    Translatable("training_modules", "volunteers.TrainingModule", ("name", "place"), _("Training modules"), "programme__edition", order=420),
+    Translatable("volunteer_posts", "volunteers.Post", ("name", "place"), _("Volunteer posts"), "programme__edition", order=430),
+    Translatable("volunteer_teams", "volunteers.Team", ("name",), _("Volunteer teams"), "programme__edition", order=440),
 ]

@@ -7,7 +7,7 @@ field is "missing English" when its Chinese value is there and its English one i
 other way round); a field empty in both languages is not asked for.
 
 Reads: `missing_rows` (the workbench's list, one query per kind) and `completeness_panel` (the
-dashboard's "N of M have English", one query per kind). Write: `translation_save`, which records
+dashboard's "N of M have English", one query for all kinds). Write: `translation_save`, which records
 the provenance "organizer" for the field it fills and writes an entry of the audit trail.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from operator import and_, or_
 
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -183,6 +183,16 @@ class CompletenessPanel:
     kinds: list[KindCompleteness]
 
     @property
+    def present(self) -> list[KindCompleteness]:
+        """The kinds with records in the edition: one row each on the dashboard."""
+        return [k for k in self.kinds if k.total]
+
+    @property
+    def absent(self) -> list[KindCompleteness]:
+        """The kinds with no record in the edition, named in one line."""
+        return [k for k in self.kinds if not k.total]
+
+    @property
     def missing_en(self) -> int:
         return sum(k.total - k.with_en for k in self.kinds)
 
@@ -192,15 +202,25 @@ class CompletenessPanel:
 
 
 def completeness_panel(edition) -> CompletenessPanel:
-    """Per kind, "N of M have English" (and Chinese). One query per kind."""
-    result = []
+    """Per kind, "N of M have English" (and Chinese): one query whatever the number of kinds and
+    records (each kind's counts are one SELECT of a UNION ALL)."""
+    parts = []
     for kind in kinds():
-        counts = records_of(kind, edition).aggregate(
-            total=Count("pk"),
-            with_en=Count("pk", filter=_complete(kind, "en")),
-            with_zh=Count("pk", filter=_complete(kind, "zh")),
+        parts.append(
+            records_of(kind, edition)
+            .order_by()
+            .annotate(kind_key=Value(kind.key, output_field=models.CharField()))
+            .values("kind_key")
+            .annotate(
+                total=Count("pk"),
+                with_en=Count("pk", filter=_complete(kind, "en")),
+                with_zh=Count("pk", filter=_complete(kind, "zh")),
+            )
+            .values_list("kind_key", "total", "with_en", "with_zh")
+            .order_by()
         )
-        result.append(KindCompleteness(kind.key, str(kind.label), counts["total"], counts["with_en"], counts["with_zh"]))
+    counts = {key: (total, with_en, with_zh) for key, total, with_en, with_zh in (parts[0].union(*parts[1:], all=True).order_by() if parts else [])}
+    result = [KindCompleteness(kind.key, str(kind.label), *counts.get(kind.key, (0, 0, 0))) for kind in kinds()]
     return CompletenessPanel(edition.year, result)
 
 

@@ -231,7 +231,8 @@ def test_agenda_ics_2017():
     assert ai.decoded("dtend") == datetime(2017, 12, 4, 12, 0, tzinfo=BEIJING)
     assert "枕水厅" in str(ai["location"])
     assert str(ai["url"]) == f"{BASE}/editions/2017/sessions/{ai_session.pk}/"
-    assert [str(c) for c in ai["categories"].cats] == ["sub_forum"]
+    assert [str(c) for c in ai["categories"].cats] == ["分论坛", "Sub-forum"]
+    assert "CATEGORIES:分论坛,Sub-forum\r\n" in ics.decode()
 
     tree = next(e for e in events if str(e["summary"]) == TREE_PLANTING)
     assert type(tree.decoded("dtstart")) is date

@@ -135,7 +135,13 @@ def test_apply_page(client, edition, rep):
     url = f"/editions/{edition.year}/expo/apply/"
     assert client.get(url)["Location"].startswith("/accounts/login/")
     client.force_login(rep)
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    # The submit button applies for a stand ("提交申请"), not a filter ("筛选", the directory's "Apply").
+    assert '<button type="submit" class="primary">提交申请</button>' in page.content.decode()
+    assert '<button type="submit" class="primary">Apply</button>' in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    directory = client.get(f"/editions/{edition.year}/expo/").content.decode()
+    assert '<button type="submit" class="primary">筛选</button>' in directory
     data = {**application(1), "fields": ["ai", "iot"]}
     response = client.post(url, data)
     exhibitor = Exhibitor.objects.get(edition=edition)

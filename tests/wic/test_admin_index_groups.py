@@ -88,3 +88,21 @@ def test_an_app_without_a_known_group_gets_a_section_of_its_own():
     grouped = group_app_list(app_list, Organizer())
     # "protocol" declares no OrganizerApp here: its models are technical until it says otherwise.
     assert [(g["app_label"], [m["model_label"] for m in g["models"]]) for g in grouped] == [("programme", ["agenda.Session"])]
+
+
+@pytest.mark.django_db
+def test_the_sidebar_follows_the_same_groups_and_marks_the_current_page(client):
+    """Every admin page but the index has Django's sidebar: it lists the same groups as the index
+    (not the apps' labels), and marks the list being looked at."""
+    client.force_login(make_organizer())
+    client.get("/lang/en/")
+    html = client.get("/admin/registration/registration/").content.decode()
+    sidebar = html[html.index('<nav class="sticky" id="nav-sidebar"'):]
+    sidebar = sidebar[:sidebar.index("</nav>")]
+    captions = re.findall(r'class="app-[^"]+ module wic-admin-group"[^>]*>\s*<table>\s*<caption>([^<]+)</caption>', sidebar)
+    assert captions == ["Editions and organizations", "Programme", "Guests", "Volunteers", "Awards", "Expo", "People and sign-in"]
+    assert re.findall(r'aria-current="page">([^<]+)</a>', sidebar) == ["Registrations"]
+    assert "wic.OutgoingEmail" not in sidebar and 'data-model="wic.Edition"' in sidebar
+    # Registrations come from guests (no Add link); an invitation is added here, its link naming its row.
+    assert '<a href="/admin/registration/invitation/add/" class="addlink" aria-describedby="nav-guests-invitation">Add</a>' in sidebar
+    assert 'id="nav-guests-invitation"' in sidebar
