@@ -1,0 +1,47 @@
+/* Names for two of Django admin's own widgets that axe-core finds nameless or mis-attributed, on
+ * every admin page (loaded by templates/admin/base_site.html). Django's markup is left as it is;
+ * this only adds attributes once the widgets are built (they are built after load and again for
+ * each inline row added, so a MutationObserver follows them):
+ * - autocomplete_fields (select2): the combobox, and the read-only textbox inside it that shows
+ *   the choice, get the name of the field's <label> (axe: aria-input-field-name);
+ * - filter_horizontal (SelectFilter2): the help icons carry an aria-label on a <span> without a
+ *   role, which ARIA forbids; they become role="img", which the label is allowed on
+ *   (axe: aria-prohibited-attr).
+ * The calendar's "Today" link is named in Chinese by locale/zh_Hans/LC_MESSAGES/djangojs.po. */
+(function () {
+  "use strict";
+
+  function labelText(select) {
+    if (!select || !select.id) return "";
+    var label = document.querySelector('label[for="' + CSS.escape(select.id) + '"]');
+    return label ? label.textContent.replace(/[:：]\s*$/, "").trim() : "";
+  }
+
+  function fix(root) {
+    if (!root.querySelectorAll) return;
+    root.querySelectorAll(".help-tooltip[aria-label]:not([role])").forEach(function (icon) {
+      icon.setAttribute("role", "img");
+    });
+    root.querySelectorAll('.select2-selection[role="combobox"]:not([aria-label]), .select2-selection__rendered[role="textbox"]:not([aria-label])').forEach(function (box) {
+      var container = box.closest(".select2-container");
+      var select = container && container.previousElementSibling;
+      var name = select && select.tagName === "SELECT" ? labelText(select) : "";
+      if (name) box.setAttribute("aria-label", name);
+    });
+    root.querySelectorAll(".select2-search__field:not([aria-label])").forEach(function (input) {
+      var container = input.closest(".select2-container");
+      var select = container && container.previousElementSibling;
+      var name = select && select.tagName === "SELECT" ? labelText(select) : "";
+      if (name) input.setAttribute("aria-label", name);
+    });
+  }
+
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      record.addedNodes.forEach(function (node) {
+        if (node.nodeType === 1) fix(node.parentNode || node);
+      });
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+  document.addEventListener("DOMContentLoaded", function () { fix(document); });
+})();
