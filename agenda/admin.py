@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from .models import Board, Hall, Outcome, Session, SessionOrganization, Venue
@@ -57,14 +58,14 @@ class OutcomeInline(admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
-    list_display = ["title_zh", "edition", "date", "start", "end", "period", "hall", "board", "kind", "access", "attendance"]
-    list_filter = ["edition", "kind", "access", "date", ("board", BoardListFilter)]
+    list_display = ["title_zh", "edition", "date", "start", "end", "period", "hall", "board", "kind", "access", "closed_door", "attendance"]
+    list_filter = ["edition", "kind", "access", "closed_door", "pre_event", "date", ("board", BoardListFilter)]
     search_fields = ["title_zh", "title_en", "alt_titles", "theme_zh", "theme_en", "organizations__name_zh", "organizations__name_en"]
     list_select_related = ["edition", "hall__venue", "board__edition"]
     autocomplete_fields = ["hall"]
     date_hierarchy = "date"
     inlines = [SessionOrganizationInline, OutcomeInline]
-    ordering = ["-edition__year", "date", "sort_key", "sort_order"]
+    ordering = ["-edition__year", F("date").asc(nulls_last=True), "sort_key", "sort_order"]
 
 
 

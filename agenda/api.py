@@ -8,7 +8,13 @@ from .serializers import EditionSerializer, HallSerializer, SessionSerializer
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Agenda sessions", description="Filter by edition (year), date, hall, board, kind, access, host, organization and search. Times are ISO 8601 in Beijing time (+08:00)."),
+    list=extend_schema(summary="Agenda sessions", description=(
+        "Filter by edition (year), date, hall, board, kind, access, host, organization and search. Times are ISO 8601 "
+        "in Beijing time (+08:00). `date` is null for an item the texts place in the edition without a day. "
+        "Access: `access=not_stated` finds the items whose texts state no rule (unknown, never matched by `open`); "
+        "`access=closed_door` the closed-door ones and `access=invited_only` those attended by invitation, a "
+        "closed-door meeting attended by invitation matching both (see `access_rules`)."
+    )),
     retrieve=extend_schema(summary="One agenda session"),
 )
 class SessionViewSet(viewsets.ReadOnlyModelViewSet):

@@ -28,10 +28,19 @@ class SessionKind(models.TextChoices):
 
 
 class Access(models.TextChoices):
+    """What the texts say about who may attend an item. `Session.access` holds the admission rule
+    (one of the first four); 闭门会 is a flag of its own (`Session.closed_door`), since the texts
+    give it together with an admission rule (002: 网络安全闭门会(应邀出席)). `closed_door` stays a
+    value here for the API's single `access` value and its filter."""
+
+    NOT_STATED = "not_stated", _("Not stated")  # the texts give no access rule: shown as nothing, never as "open"
     OPEN = "open", _("Open")
     BY_INVITATION = "by_invitation", _("By invitation card")  # 凭请柬
     INVITED_ONLY = "invited_only", _("Invited participants only")  # 应邀出席 / 应邀与会
     CLOSED_DOOR = "closed_door", _("Closed-door")  # 闭门会
+
+
+ADMISSION_CHOICES = [(value, label) for value, label in Access.choices if value != Access.CLOSED_DOOR]
 
 
 class Period(models.TextChoices):

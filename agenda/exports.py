@@ -9,7 +9,10 @@ Chinese is the primary language; English goes along where the data has it.
   session. A session with a clock time gets DTSTART/DTEND with TZID=Asia/Shanghai; one the texts
   date only coarsely becomes an all-day event on its date (DTEND = next day) whose DESCRIPTION
   names the time of day where known ("中午 / Noon"), marked TRANSP:TRANSPARENT so it does not
-  block a whole day of free/busy time: never a made-up clock time. CATEGORIES names the session's
+  block a whole day of free/busy time: never a made-up clock time. One the texts place in the
+  edition without a day spans the edition's days, transparent, its DESCRIPTION saying the day
+  is not given. The access line lists the rules the texts state ("闭门会 / Closed-door；应邀出席 /
+  Invited participants only", "开放 / Open"); there is none where they state no rule. CATEGORIES names the session's
   kind in Chinese and English ("分论坛", "Sub-forum"), never its stored code. UID is
   `session-<pk>@<year>.wic-summit` and URL `/editions/<year>/sessions/<pk>/`, with the year of
   the session's own edition (a personal feed may mix editions); DTSTAMP is fixed (the edition's first day, 00:00 UTC, unless
@@ -107,7 +110,9 @@ def _room(edition, session) -> tuple[str, str]:
 def _facts(session) -> list[str]:
     """The lines saying what a session is beyond its title: time of day, theme, who, access, outcomes."""
     lines = [session.title_en] if session.title_en else []
-    if session.start is None:
+    if session.date is None:
+        lines.append("日期 / Day: 会期内，具体日期未公布 / During the summit, day not given")
+    elif session.start is None:
         when = _bilingual(Period(session.period)) if session.period else "具体时间未公布 / Time not given"
         lines.append(f"时段 / Time of day: {when}")
     theme = " / ".join(t for t in (session.theme_zh, session.theme_en) if t)
@@ -117,8 +122,10 @@ def _facts(session) -> list[str]:
     for link in session.organization_roles.all():
         roles.setdefault(link.role, []).append(link.organization.name_zh)
     lines += [f"{_bilingual(OrganizationRole(role))}: {'、'.join(names)}" for role, names in roles.items()]
-    if session.access != Access.OPEN:
-        lines.append(f"参会 / Access: {_bilingual(Access(session.access))}")
+    # Only what the texts state: no line where they state no rule ("not stated" is not "open").
+    rules = session.access_rules
+    if rules:
+        lines.append("参会 / Access: " + "；".join(_bilingual(Access(rule)) for rule in rules))
     outcomes = [o.title_zh for o in session.outcomes.all()]
     if outcomes:
         lines.append("发布成果 / Outcomes: " + "；".join(outcomes))
@@ -132,14 +139,15 @@ def _summary(session) -> str:
 def agenda_ics(*, edition, sessions, base_url: str, calendar_name: str | None = None, stamp: datetime | None = None) -> bytes:
     """The sessions as an iCalendar feed (bytes, CRLF lines), byte-stable for the same data."""
     sessions = list(sessions)
-    dtstamp = (stamp or datetime.combine(edition.start_date, time(0), tzinfo=timezone.utc)).astimezone(timezone.utc)
+    first_day = edition.start_date or date(edition.year, 1, 1)  # an edition without known dates: its year
+    dtstamp = (stamp or datetime.combine(first_day, time(0), tzinfo=timezone.utc)).astimezone(timezone.utc)
     cal = Calendar()
     cal.add("prodid", "-//World Internet Conference Wuzhen Summit//Agenda//ZH")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", str(calendar_name or f"{edition.name_zh} 议程"))
     cal.add("x-wr-timezone", TZID)
-    dates = [edition.start_date, edition.end_date, *(s.date for s in sessions)]
+    dates = [first_day, edition.end_date or first_day, *(s.date for s in sessions if s.date is not None)]
     cal.add_component(Timezone.from_tzid(TZID, first_date=date(min(dates).year, 1, 1), last_date=date(max(dates).year + 1, 1, 1)))
     for session in sessions:
         event = Event()
@@ -149,9 +157,18 @@ def agenda_ics(*, edition, sessions, base_url: str, calendar_name: str | None = 
         if session.start is not None:
             event.add("dtstart", session.start.astimezone(BEIJING))
             event.add("dtend", session.end.astimezone(BEIJING))
-        else:
+        elif session.date is not None:
             event.add("dtstart", session.date)
             event.add("dtend", session.date + timedelta(days=1))
+            event.add("transp", "TRANSPARENT")
+        else:  # no day given: an all-day event over the edition's days, its scope, never a made-up day
+            own = session.edition if session.edition_id != edition.pk else edition
+            if own.has_dates:
+                event.add("dtstart", own.start_date)
+                event.add("dtend", own.end_date + timedelta(days=1))
+            else:  # nor are the edition's: its year
+                event.add("dtstart", date(own.year, 1, 1))
+                event.add("dtend", date(own.year + 1, 1, 1))
             event.add("transp", "TRANSPARENT")
         if session.hall is not None:
             event.add("location", str(session.hall))
@@ -200,7 +217,7 @@ def schedule_json(*, edition, sessions, base_url: str) -> dict:
     sessions = list(sessions)
     timed = [s for s in sessions if s.start is not None]
     acronym = f"wic{edition.year}"
-    edition_days = {edition.start_date + timedelta(days=n) for n in range((edition.end_date - edition.start_date).days + 1)}
+    edition_days = set(edition.days)
     rooms: dict[str, str] = {}
     tracks: list[str] = []
     days = []
@@ -227,8 +244,8 @@ def schedule_json(*, edition, sessions, base_url: str) -> dict:
         "acronym": acronym,
         "title": edition.name_zh,
         "description": " / ".join(t for t in (edition.name_en, edition.theme_zh, edition.theme_en) if t),
-        "start": days[0]["date"],
-        "end": days[-1]["date"],
+        "start": days[0]["date"] if days else None,  # None only for an edition without known dates or timed items
+        "end": days[-1]["date"] if days else None,
         "daysCount": len(days),
         "timeslot_duration": _hhmm(slot),
         "time_zone_name": TZID,

@@ -27,7 +27,11 @@ class SessionFilter(django_filters.FilterSet):
     hall = django_filters.ModelChoiceFilter(queryset=Hall.objects.all(), label=_("Hall (id)"))
     board = django_filters.ModelChoiceFilter(queryset=Board.objects.all(), label=_("Board (id)"))
     kind = django_filters.ChoiceFilter(choices=SessionKind.choices, label=_("Kind"))
-    access = django_filters.ChoiceFilter(choices=Access.choices, label=_("Access"))
+    access = django_filters.ChoiceFilter(
+        choices=Access.choices,
+        method="filter_access",
+        label=_("Access"),
+    )
     host = OrganizationIdFilter(
         queryset=Organization.objects.all(), method="filter_host", label=_("Host organization (id)")
     )
@@ -42,6 +46,9 @@ class SessionFilter(django_filters.FilterSet):
 
     def filter_host(self, queryset, name, value):
         return sessions_hosted_by(queryset, value)
+
+    def filter_access(self, queryset, name, value):
+        return sessions_with_access(queryset, value)
 
     def filter_organization(self, queryset, name, value):
         if value is None:
@@ -59,6 +66,20 @@ def sessions_hosted_by(queryset, organization):
     return queryset.filter(
         Exists(SessionOrganization.objects.filter(session=OuterRef("pk"), organization=organization, role=OrganizationRole.HOST))
     )
+
+
+def sessions_with_access(queryset, rule: str):
+    """Sessions whose texts state `rule`: "closed_door" the closed-door ones, an admission rule
+    those with that rule (a closed-door meeting attended by invitation matches both), and
+    "not_stated" those the texts say nothing about. "Not stated" is unknown, so "open" never
+    matches it."""
+    if not rule:
+        return queryset
+    if rule == Access.CLOSED_DOOR:
+        return queryset.filter(closed_door=True)
+    if rule == Access.NOT_STATED:
+        return queryset.filter(access=Access.NOT_STATED, closed_door=False)
+    return queryset.filter(access=rule)
 
 
 def sessions_matching(queryset, text: str):
@@ -81,7 +102,7 @@ class AgendaFilter(django_filters.FilterSet):
     hall = django_filters.ChoiceFilter(field_name="hall_id", label=_("Hall"), empty_label=_("All halls"))
     board = django_filters.ChoiceFilter(field_name="board_id", label=_("Board"), empty_label=_("All boards"))
     kind = django_filters.ChoiceFilter(choices=SessionKind.choices, label=_("Kind"), empty_label=_("All kinds"))
-    access = django_filters.ChoiceFilter(choices=Access.choices, label=_("Access"), empty_label=_("Any access"))
+    access = django_filters.ChoiceFilter(choices=Access.choices, method="filter_access", label=_("Access"), empty_label=_("Any access"))
     host = django_filters.ChoiceFilter(method="filter_host", label=_("Host"), empty_label=_("All hosts"))
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
 
@@ -97,6 +118,9 @@ class AgendaFilter(django_filters.FilterSet):
 
     def filter_host(self, queryset, name, value):
         return sessions_hosted_by(queryset, int(value)) if value else queryset
+
+    def filter_access(self, queryset, name, value):
+        return sessions_with_access(queryset, value)
 
     def filter_search(self, queryset, name, value):
         return sessions_matching(queryset, value)

@@ -1,5 +1,5 @@
 """The agenda: venues and their halls, boards (tracks), sessions and what they released."""
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wic.enums import OrganizationRole, Qualifier
 from wic.i18n import BilingualMixin, TranslatedModel
 
-from .enums import Access, OutcomeKind, Period, SessionKind, VenueKind
+from .enums import ADMISSION_CHOICES, Access, OutcomeKind, Period, SessionKind, VenueKind
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -86,11 +86,16 @@ class Board(BilingualMixin, TranslatedModel):
 class Session(BilingualMixin, TranslatedModel):
     """An agenda item of an edition.
 
-    What must hold: `date` is always set; `start` and `end` are both set or both empty, and
-    `end` comes after `start`, both on `date` in Beijing time. An item the texts date only
-    coarsely ("中午") keeps its date and a `period`, never a made-up clock time. `key` is a
-    stable slug unique within the edition, which the seed uses to stay idempotent. Writes go
-    through `agenda.services.session_upsert`.
+    What must hold: `start` and `end` are both set or both empty, and `end` comes after `start`,
+    both on `date` in Beijing time. An item the texts date only coarsely ("中午") keeps its date
+    and a `period`, never a made-up clock time. An item the texts place in the edition without
+    a day (2022's 开幕式, "会议期间" 乌镇咖荟) has no `date`, and then no time and no period
+    either: its date scope is the edition, never a made-up day. A `pre_event` item (a press
+    conference or signing weeks ahead) lies before the edition's first day and is listed apart
+    from the summit's days. `access` is the admission rule the texts state (`not_stated` where
+    they state none, never assumed "open"); `closed_door` (闭门会) may come with an admission rule
+    but never with "open". `key` is a stable slug unique within the edition, which the seed uses
+    to stay idempotent. Writes go through `agenda.services.session_upsert`.
     """
 
     edition = models.ForeignKey("wic.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="sessions")
@@ -99,13 +104,15 @@ class Session(BilingualMixin, TranslatedModel):
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     alt_titles = models.TextField(_("other titles, one per line"), blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=SessionKind.choices)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), null=True, blank=True, help_text=_("Empty where the sources give no day within the edition."))
     start = models.DateTimeField(_("starts"), null=True, blank=True)
     end = models.DateTimeField(_("ends"), null=True, blank=True)
     period = models.CharField(_("time of day"), max_length=20, choices=Period.choices, blank=True)
     hall = models.ForeignKey(Hall, verbose_name=_("hall"), null=True, blank=True, on_delete=models.PROTECT, related_name="sessions")
     board = models.ForeignKey(Board, verbose_name=_("board"), null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")
-    access = models.CharField(_("access"), max_length=20, choices=Access.choices, default=Access.OPEN)
+    pre_event = models.BooleanField(_("before the summit"), default=False, help_text=_("An item before the summit's days (an announcement, a signing, a send-off)."))
+    access = models.CharField(_("access"), max_length=20, choices=ADMISSION_CHOICES, default=Access.NOT_STATED)
+    closed_door = models.BooleanField(_("closed-door"), default=False)
     theme_zh = models.CharField(_("theme (Chinese)"), max_length=300, blank=True)
     theme_en = models.CharField(_("theme (English)"), max_length=300, blank=True)
     attendance = models.PositiveIntegerField(_("reported attendance"), null=True, blank=True)
@@ -114,6 +121,9 @@ class Session(BilingualMixin, TranslatedModel):
     summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     source = models.CharField(_("source text"), max_length=200, blank=True)
+    # Provenance only (admin; never shown on the pages, never searched): how a value was read where
+    # the text does not give it verbatim, e.g. a heading broken by a line break in the source.
+    source_note = models.TextField(_("note on the source"), blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     # Derived, for ordering only (never shown): the start, or an anchor for the coarse period so a
     # "noon" item sorts between morning and afternoon items on every database.
@@ -125,7 +135,7 @@ class Session(BilingualMixin, TranslatedModel):
     organizations = models.ManyToManyField("wic.Organization", through="SessionOrganization", related_name="sessions")
 
     class Meta:
-        ordering = ["date", "sort_key", "sort_order", "id"]
+        ordering = [models.F("date").asc(nulls_last=True), "sort_key", "sort_order", "id"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
         constraints = [
@@ -134,17 +144,26 @@ class Session(BilingualMixin, TranslatedModel):
                 condition=Q(start__isnull=True, end__isnull=True) | Q(start__isnull=False, end__isnull=False, end__gt=models.F("start")),
                 name="session_times_paired_and_ordered",
             ),
+            models.CheckConstraint(
+                condition=Q(date__isnull=False) | Q(start__isnull=True, period=""), name="session_undated_has_no_time"
+            ),
+            models.CheckConstraint(condition=~Q(closed_door=True, access="open"), name="session_closed_door_not_open"),
         ]
         indexes = [models.Index(fields=["edition", "date"]), models.Index(fields=["edition", "kind"])]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.title_zh}"
+        return f"{self.date or self.edition_id and self.edition.year} {self.title_zh}"
 
     PERIOD_ANCHORS = {"": (0, 1), "all_day": (0, 0), "morning": (8, 0), "noon": (12, 0), "afternoon": (13, 0), "evening": (18, 0)}
 
     def save(self, *args, **kwargs):
         if self.start is not None:
             self.sort_key = self.start
+        elif self.date is None:
+            # No day within the edition: after the edition's last day (its year's, where the edition's
+            # dates are not known), for every ordering by sort_key.
+            last = self.edition.end_date or date(self.edition.year, 12, 31)
+            self.sort_key = datetime.combine(last, time(23, 59), tzinfo=BEIJING)
         else:
             hour, minute = self.PERIOD_ANCHORS.get(self.period, (0, 1))
             self.sort_key = datetime.combine(self.date, time(hour, minute), tzinfo=BEIJING)
@@ -153,6 +172,30 @@ class Session(BilingualMixin, TranslatedModel):
     @property
     def has_clock_time(self) -> bool:
         return self.start is not None
+
+    @property
+    def access_rules(self) -> list[str]:
+        """Every access rule the texts state, closed-door first: [] where they state none."""
+        rules = [Access.CLOSED_DOOR.value] if self.closed_door else []
+        if self.access != Access.NOT_STATED:
+            rules.append(self.access)
+        return rules
+
+    @property
+    def access_summary(self) -> str:
+        """One value for the API's `access` (as before the flags): closed-door where it is one, else
+        the admission rule, `not_stated` where the texts state none."""
+        return Access.CLOSED_DOOR.value if self.closed_door else self.access
+
+    @property
+    def is_invitation_only(self) -> bool:
+        """Attended by invitation only: by invitation card, invited participants, or closed-door."""
+        return self.closed_door or self.access in (Access.BY_INVITATION, Access.INVITED_ONLY)
+
+    @property
+    def restricted_rules(self) -> list:
+        """The rules a page shows as tags (every stated rule but "open"), as Access members."""
+        return [Access(rule) for rule in self.access_rules if rule != Access.OPEN]
 
     @property
     def alt_title_list(self) -> list[str]:

@@ -10,6 +10,10 @@ from wic.i18n import mark_provenance, with_editorial
 from wic.seeding import SeedContext, SeedReport, parse_date, parse_time, read_editorial
 
 from . import services as agenda_services
+from .enums import ADMISSION_CHOICES, Access
+from .models import Session
+
+ADMISSION = tuple(value for value, _label in ADMISSION_CHOICES)
 
 EDITORIAL_FILE = Path(__file__).resolve().parent / "seed_data" / "editorial_en.yaml"
 
@@ -58,6 +62,10 @@ def check_seed_data(data: dict, year: int) -> list[str]:
             problems.append(f"session {key!r} names unknown board {session['board']!r}")
         if not session.get("source"):
             problems.append(f"session {key!r} names no source text")
+        if session.get("access") not in (None, *ADMISSION):
+            problems.append(f"session {key!r} has unknown access {session.get('access')!r}")
+        if session.get("date") is None and (session.get("start") or session.get("period")):
+            problems.append(f"session {key!r} has a time of day but no date")
     main_venue = data["edition"].get("main_venue")
     if main_venue and main_venue not in venues:
         problems.append(f"edition names unknown main venue {main_venue!r}")
@@ -127,13 +135,17 @@ def _load(data: dict, edition, context: SeedContext) -> None:
             title_en=s.get("title_en") or "",
             alt_titles="\n".join(s.get("alt_titles_zh") or []),
             kind=s["kind"],
-            date=parse_date(s["date"]),
+            date=parse_date(s["date"]) if s.get("date") is not None else None,
             start_time=parse_time(s.get("start")),
             end_time=parse_time(s.get("end")),
             period=s.get("period") or "",
             hall=halls.get((s.get("venue"), s.get("hall"))) if s.get("hall") else None,
             board=boards.get(s.get("board")) if s.get("board") else None,
-            access=s.get("access") or "open",
+            # A rule the texts do not state is "not stated", never "open".
+            access=s.get("access") or Access.NOT_STATED,
+            closed_door=bool(s.get("closed_door")),
+            pre_event=bool(s.get("pre_event")),
+            source_note=(s.get("source_note") or "").strip(),
             theme_zh=s.get("theme_zh") or "",
             attendance=s.get("attendance"),
             attendance_qualifier=s.get("attendance_qualifier") or "",
@@ -157,6 +169,7 @@ def _load(data: dict, edition, context: SeedContext) -> None:
             )
             report.add("outcomes")
         report.add("sessions")
+    _retract_sessions(edition, keep={s["key"] for s in data.get("sessions") or []}, report=report)
     for index, out in enumerate(data.get("outcomes") or []):
         agenda_services.outcome_upsert(
             edition=edition,
@@ -166,3 +179,15 @@ def _load(data: dict, edition, context: SeedContext) -> None:
             sort_order=index,
         )
         report.add("outcomes")
+
+
+def _retract_sessions(edition, *, keep: set[str], report: SeedReport) -> None:
+    """Remove the edition's seeded sessions the file no longer lists (a record the texts turned out
+    not to support, such as 2024's 闭幕式), so a reseed fixes a database seeded before. Seeded
+    sessions are those citing a seed text (`source` names a .txt file); the organizers' own (forum
+    applications, expo launches, "demo") are never touched."""
+    stale = Session.objects.filter(edition=edition, source__contains=".txt").exclude(key__in=keep)
+    removed = [session.key for session in stale]
+    if removed:
+        stale.delete()
+        report.warnings.append(f"removed sessions no longer in the file: {', '.join(sorted(removed))}")

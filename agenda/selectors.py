@@ -1,9 +1,14 @@
 """Reads of the agenda, each owning its joins so no caller queries per row."""
-from django.db.models import Count, Prefetch, Q, QuerySet
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from wic.models import Edition, EditionOrganization
 
 from .models import Board, Hall, Outcome, Session, SessionOrganization
+
+# By day (an item without a day, whose scope is the whole edition, after the days), then time.
+SESSION_ORDER = (F("date").asc(nulls_last=True), "sort_key", "sort_order", "id")
 
 
 def sessions_for_listing() -> QuerySet[Session]:
@@ -18,7 +23,7 @@ def sessions_for_listing() -> QuerySet[Session]:
             ),
             Prefetch("outcomes", queryset=Outcome.objects.order_by("sort_order", "id")),
         )
-        .order_by("date", "sort_key", "sort_order", "id")
+        .order_by(*SESSION_ORDER)
     )
 
 
@@ -60,13 +65,37 @@ def agenda_options(edition):
     return halls, boards, hosts
 
 
-def agenda_days(edition) -> list:
-    """Every day of the edition, plus any day a session falls on outside it (an expo opening the day before)."""
-    from datetime import timedelta
+@dataclass
+class AgendaDays:
+    """The agenda's day tabs: every day of the edition, any other day a session falls on (the expo
+    opening the day before), the days of items before the summit (`pre_event`, listed apart),
+    and whether some items have no day at all (their scope is the edition: a tab of their own)."""
 
-    days = {edition.start_date + timedelta(days=n) for n in range((edition.end_date - edition.start_date).days + 1)}
-    days |= set(Session.objects.filter(edition=edition, is_published=True).values_list("date", flat=True).distinct())
-    return sorted(days)
+    days: list  # every dated day, in order
+    pre_event: set = field(default_factory=set)  # days that only pre-event items fall on
+    undated: bool = False
+
+    def __iter__(self):
+        return iter(self.days)
+
+    def __contains__(self, day) -> bool:
+        return day in self.days or (day == UNDATED and self.undated)
+
+    @property
+    def summit_days(self) -> list:
+        return [d for d in self.days if d not in self.pre_event]
+
+
+UNDATED = "undated"  # the `day` of the tab of items without a day
+
+
+def agenda_days(edition) -> AgendaDays:
+    """The edition's day tabs (one query)."""
+    main = set(edition.days)  # [] for an edition whose dates the texts do not give
+    rows = set(Session.objects.filter(edition=edition, is_published=True).values_list("date", "pre_event").distinct().order_by())
+    dated = {day for day, _pre in rows if day is not None}
+    summit = main | {day for day, pre in rows if day is not None and not pre}
+    return AgendaDays(days=sorted(main | dated), pre_event=dated - summit, undated=any(day is None for day, _pre in rows))
 
 
 def sessions_for_agenda(edition):
@@ -80,7 +109,7 @@ def sessions_for_agenda(edition):
                 queryset=SessionOrganization.objects.select_related("organization").order_by("sort_order", "id"),
             )
         )
-        .order_by("date", "sort_key", "sort_order", "id")
+        .order_by(*SESSION_ORDER)
     )
 
 
@@ -115,6 +144,8 @@ def editions_for_api() -> QuerySet[Edition]:
             "figures",
             Prefetch("organization_roles", queryset=EditionOrganization.objects.select_related("organization")),
             Prefetch("boards", queryset=Board.objects.order_by("number", "key")),
+            "milestones",
+            "described_items",
         )
         .annotate(session_count=Count("sessions", filter=Q(sessions__is_published=True), distinct=True))
         .order_by("-year")

@@ -2,8 +2,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from wic.models import Edition
-from wic.serializers import EditionOrganizationSerializer, FigureSerializer
+from wic.serializers import DescribedItemSerializer, EditionOrganizationSerializer, FigureSerializer, MilestoneSerializer
 
+from .enums import Access
 from .models import Board, Hall, Outcome, Session, SessionOrganization, Venue
 
 
@@ -24,6 +25,8 @@ class EditionSerializer(serializers.ModelSerializer):
     figures = FigureSerializer(many=True, read_only=True)
     organizations = EditionOrganizationSerializer(source="organization_roles", many=True, read_only=True)
     boards = BoardBriefSerializer(many=True, read_only=True)
+    milestones = MilestoneSerializer(many=True, read_only=True, help_text="The edition's calendar as the texts give it; accounts that disagree share a conflict_key.")
+    described_items = DescribedItemSerializer(many=True, read_only=True, help_text="What the texts say the edition was: characteristics, topics, activities.")
     session_count = serializers.SerializerMethodField()
 
     class Meta:
@@ -31,7 +34,8 @@ class EditionSerializer(serializers.ModelSerializer):
         fields = [
             "year", "ordinal", "series_year", "name_zh", "name_en", "theme_zh", "theme_en",
             "start_date", "end_date", "location_zh", "location_en", "main_venue", "format_zh",
-            "summary_zh", "is_demo", "session_count", "figures", "organizations", "boards", "source",
+            "summary_zh", "is_demo", "session_count", "figures", "organizations", "boards",
+            "milestones", "described_items", "source",
         ]
 
     @extend_schema_field(serializers.IntegerField())
@@ -70,8 +74,32 @@ class AttendanceSerializer(serializers.Serializer):
     quote_zh = serializers.CharField()
 
 
+ACCESS_VALUES = [value for value, _label in Access.choices]
+
+
 class SessionSerializer(serializers.ModelSerializer):
     edition = serializers.IntegerField(source="edition.year", read_only=True)
+    date = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="The item's day; null where the texts place it in the edition without a day (its scope is the edition's days).",
+    )
+    pre_event = serializers.BooleanField(read_only=True, help_text="An item before the summit's days (a press conference, a signing, a send-off).")
+    access = serializers.ChoiceField(
+        source="access_summary",
+        choices=ACCESS_VALUES,
+        read_only=True,
+        help_text=(
+            "One value, as before: closed_door for a closed-door item, else the admission rule (open, by_invitation, "
+            "invited_only), or not_stated where the texts state no rule (unknown: not open). Since issue 21 "
+            "not_stated replaces the former default open for items whose texts say nothing; access_rules lists every rule."
+        ),
+    )
+    access_rules = serializers.ListField(
+        child=serializers.ChoiceField(choices=[v for v in ACCESS_VALUES if v != Access.NOT_STATED]),
+        read_only=True,
+        help_text="Every access rule the texts state, closed_door first (002: 网络安全闭门会(应邀出席) gives [closed_door, invited_only]); [] where none is stated.",
+    )
     alt_titles = serializers.ListField(source="alt_title_list", child=serializers.CharField(), read_only=True)
     hall = HallSerializer(read_only=True, allow_null=True)
     board = BoardBriefSerializer(read_only=True, allow_null=True)
@@ -83,7 +111,7 @@ class SessionSerializer(serializers.ModelSerializer):
         model = Session
         fields = [
             "id", "edition", "key", "title_zh", "title_en", "alt_titles", "kind", "date", "start", "end",
-            "period", "hall", "board", "access", "theme_zh", "theme_en", "attendance", "organizations",
+            "period", "pre_event", "hall", "board", "access", "access_rules", "theme_zh", "theme_en", "attendance", "organizations",
             "outcomes", "summary_zh", "source",
         ]
 

@@ -69,13 +69,15 @@ def session_upsert(
     key: str,
     title_zh: str,
     kind: str,
-    date: date,
+    date: date | None,
     start_time: time | None = None,
     end_time: time | None = None,
     period: str = "",
     hall: Hall | None = None,
     board: Board | None = None,
-    access: str = Access.OPEN,
+    access: str = Access.NOT_STATED,
+    closed_door: bool = False,
+    pre_event: bool = False,
     attendance: int | None = None,
     attendance_qualifier: str = "",
     sort_order: int = 0,
@@ -85,12 +87,32 @@ def session_upsert(
 
     Checks, each with its code: a clock time is given as a start and an end or not at all
     (`session_time_incomplete`); the end comes after the start (`session_ends_before_start`);
-    an item with a clock time has no coarse period (`session_period_with_time`); the date lies
-    within the edition's days or the week around them (`session_outside_edition`); the board
-    belongs to the same edition (`board_not_in_edition`); a reported attendance has a qualifier.
+    an item with a clock time has no coarse period (`session_period_with_time`); an item without
+    a day (`date` None: its scope is the whole edition) has neither a time nor a period
+    (`session_time_without_date`); the date lies within the edition's days or the week around
+    them (`session_outside_edition`), or, for a `pre_event` item, before the first day
+    (`pre_event_not_before_edition`); `access` is an admission rule (`not_stated` where none is
+    stated) and a closed-door item is not "open" (`closed_door_open`); the board belongs to the
+    same edition (`board_not_in_edition`); a reported attendance has a qualifier.
     """
     _check_choice(kind, SessionKind, "kind")
+    if access == Access.CLOSED_DOOR:
+        # The single value of before the flags (and of the API): a closed-door meeting admits
+        # invited participants only, as registration's invitation-only items always read it.
+        access, closed_door = Access.INVITED_ONLY, True
     _check_choice(access, Access, "access")
+    if closed_door and access == Access.OPEN:
+        raise DomainError(
+            "closed_door_open",
+            _("Session %(key)s cannot be both closed-door and open to everyone.") % {"key": key},
+            field="access",
+        )
+    if date is None and (start_time is not None or end_time is not None or period):
+        raise DomainError(
+            "session_time_without_date",
+            _("Session %(key)s has a time of day but no date.") % {"key": key},
+            field="date",
+        )
     if period:
         _check_choice(period, Period, "period")
     if (start_time is None) != (end_time is None):
@@ -112,8 +134,16 @@ def session_upsert(
             _("Session %(key)s has a clock time; a coarse period is only for items without one.") % {"key": key},
             field="period",
         )
-    # Satellite events (a training's closing, the expo opening) may fall a few days outside.
-    if (date - edition.end_date).days > 7 or (edition.start_date - date).days > 7:
+    if pre_event and date is not None and edition.start_date is not None and date >= edition.start_date:
+        raise DomainError(
+            "pre_event_not_before_edition",
+            _("Session %(key)s is marked as before the summit but is dated %(date)s, not before %(start)s.")
+            % {"key": key, "date": date, "start": edition.start_date},
+            field="date",
+        )
+    # Satellite events (a training's closing, the expo opening) may fall a few days outside;
+    # items before the summit (a press conference weeks ahead) are marked `pre_event`.
+    if date is not None and not pre_event and edition.has_dates and ((date - edition.end_date).days > 7 or (edition.start_date - date).days > 7):
         raise DomainError(
             "session_outside_edition",
             _("Session %(key)s is dated %(date)s, far from the edition's days %(start)s to %(end)s.")
@@ -143,6 +173,8 @@ def session_upsert(
             "hall": hall,
             "board": board,
             "access": access,
+            "closed_door": closed_door,
+            "pre_event": pre_event,
             "attendance": attendance,
             "attendance_qualifier": attendance_qualifier if attendance is not None else "",
             "sort_order": sort_order,

@@ -2,7 +2,7 @@
 side by side. Sessions the texts give no clock time keep their day and period and are listed
 apart, never placed at a made-up time."""
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .enums import Period
@@ -101,7 +101,7 @@ def find_overlaps(sessions: list[Session]) -> list[Overlap]:
     """Pairs of sessions that overlap in time. Two timed sessions overlap when their intervals
     intersect; two untimed ones on the same day and period may overlap (reported as uncertain)."""
     found = []
-    ordered = sorted(sessions, key=lambda s: (s.date, s.sort_key))
+    ordered = sorted(sessions, key=lambda s: (s.date is None, s.date or date.min, s.sort_key))
     for i, a in enumerate(ordered):
         for b in ordered[i + 1 :]:
             if b.date != a.date:

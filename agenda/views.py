@@ -29,6 +29,7 @@ from . import exports, services
 from .filters import AgendaFilter
 from .models import AgendaFeed, Session, Star
 from .selectors import (
+    UNDATED,
     agenda_days,
     agenda_options,
     edition_by_year,
@@ -132,19 +133,31 @@ def edition_detail(request, year):
         "roles": list(EditionOrganization.objects.filter(edition=edition).select_related("organization")),
         "outcomes": list(Outcome.objects.filter(edition=edition).select_related("session").order_by("session__sort_key", "sort_order", "id")),
         "session_count": Session.objects.filter(edition=edition, is_published=True).count(),
-        "upcoming": edition.end_date >= timezone.localdate(),
+        "upcoming": not edition.has_ended(timezone.localdate()),
     }
     return render(request, "agenda/edition_detail.html", context)
 
 
 def _default_day(days, counts):
+    """Today when it has matches, else the summit's first day with matches (never a pre-event day
+    weeks ahead while the summit has matches), else any day with matches, else the first day."""
     today = timezone.localdate()
-    if today in days and counts.get(today):
+    if today in days.days and counts.get(today):
         return today
-    for day in days:
+    for day in (*days.summit_days, *days.days, *((UNDATED,) if days.undated else ())):
         if counts.get(day):
             return day
-    return days[0] if days else None
+    return days.summit_days[0] if days.summit_days else None
+
+
+def _parse_day(raw: str):
+    """A `day` or `near` parameter: a date, UNDATED, or None where it is neither."""
+    if raw == UNDATED:
+        return UNDATED
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
 
 
 AGENDA_SELECT_FILTERS = ("hall", "board", "kind", "access", "host")
@@ -176,32 +189,34 @@ def agenda(request, year):
     sessions = list(filterset.qs)
     counts = {}
     for s in sessions:
-        counts[s.date] = counts.get(s.date, 0) + 1
+        key = UNDATED if s.date is None else s.date
+        counts[key] = counts.get(key, 0) + 1
     day = None
     raw_day = request.GET.get("day", "")
     if raw_day:
-        try:
-            day = date.fromisoformat(raw_day)
-        except ValueError:
-            day = None
-        if day not in days:
+        day = _parse_day(raw_day)
+        if day is None or day not in days:
             context["errors"] = {_("Day"): [_("%(day)s is not a day of this edition.") % {"day": raw_day}]}
             return render(request, "agenda/agenda.html", context, status=400)
     if day is None:
         # After applying filters, stay on the day being viewed if it still has matches.
-        try:
-            near = date.fromisoformat(request.GET.get("near", ""))
-        except ValueError:
-            near = None
-        day = near if near in days and counts.get(near) else _default_day(days, counts)
-    timetable = build_timetable(day, [s for s in sessions if s.date == day]) if day else None
+        near = _parse_day(request.GET.get("near", ""))
+        day = near if near is not None and near in days and counts.get(near) else _default_day(days, counts)
+    if day == UNDATED:
+        timetable = build_timetable(None, [s for s in sessions if s.date is None])
+    else:
+        timetable = build_timetable(day, [s for s in sessions if s.date == day]) if day else None
     query = request.GET.copy()
     query.pop("day", None)
     query.pop("near", None)
     context.update(
         {
             "day": day,
-            "tabs": [(d, counts.get(d, 0)) for d in days],
+            "tabs": [(d, counts.get(d, 0)) for d in days.summit_days],
+            "pre_event_tabs": [(d, counts.get(d, 0)) for d in days.days if d in days.pre_event],
+            "undated_tab": counts.get(UNDATED, 0) if days.undated else None,
+            "undated": UNDATED,
+            "pre_event_days": days.pre_event,
             "base_query": query.urlencode(),
             "timetable": timetable,
             "hall_cues": hall_cues(len(timetable.columns)) if timetable and timetable.has_grid else None,

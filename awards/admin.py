@@ -83,7 +83,7 @@ class AwardProgrammeAdmin(admin.ModelAdmin):
     search_fields = ["name_zh", "name_en", "key", "=edition__year"]
     list_select_related = ["edition"]
     autocomplete_fields = ["edition"]
-    readonly_fields = ["results_released_at"]
+    readonly_fields = ["results_released_at", "translation_provenance"]  # set by the seed and the translation workbench
     inlines = [CategoryInline, FurtherConditionInline, QuotaInline, FigureInline, ReviewerInline]
     actions = ["release_results", "withhold_results"]
 

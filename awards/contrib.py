@@ -20,7 +20,7 @@ CONTRIBUTIONS = [
     Seed(load=lambda context: seeding.seed_award_programmes(years=context.years)),
     Demo(build=demo.seed_demo_awards),
     # The translation workbench's kinds (/admin/translations/<year>/): what this app publishes in two languages.
-    Translatable("award_programmes", "awards.AwardProgramme", ("name", "description"), _("Award programmes"), "edition", order=210),
+    Translatable("award_programmes", "awards.AwardProgramme", ("name", "description", "format"), _("Award programmes"), "edition", order=210),
     Translatable("award_categories", "awards.AwardCategory", ("name", "basic_condition"), _("Award categories"), "programme__edition", order=220),
     Translatable("further_conditions", "awards.FurtherCondition", ("text",), _("Further conditions"), "programme__edition", order=230),
     Translatable("programme_figures", "awards.ProgrammeFigure", ("label",), _("Programme figures"), "programme__edition", order=240),

@@ -16,16 +16,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wic.enums import MemberTier, Qualifier
-from wic.i18n import BilingualMixin
+from wic.i18n import BilingualMixin, TranslatedModel
 
-from .enums import Direction, NominationState, ProgrammeKind
+from .enums import DatePrecision, Direction, NominationState, ProgrammeKind
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
-class AwardProgramme(BilingualMixin, models.Model):
-    """One recognition programme of one edition, open from `opens_at` to `closes_at` (aware,
-    compared as instants, shown in Beijing time).
+class AwardProgramme(BilingualMixin, TranslatedModel):
+    """One recognition programme (or call) of one edition, open from `opens_at` to `closes_at`
+    (aware, compared as instants, shown in Beijing time).
+
+    `opens_precision` says how much of the opening the text states: a month ("2024年3月") is stored
+    as the start of that month in Beijing with precision "month", and shown as the month alone
+    (`opens_shown`), never as an invented first day. `ordinal` is the programme's own edition
+    (第N届) where the text gives or plainly implies it ("在去年首届大赛的基础上" -> 2), with the words in
+    `quote_zh`. English the texts do not give is marked "editorial" in `translation_provenance`.
 
     Where a text gives only the day of a close ("征集截止至北京时间2024年6月20日"),
     `closes_at` is the end of that day in Beijing (the midnight after it: every instant of the day
@@ -44,6 +50,10 @@ class AwardProgramme(BilingualMixin, models.Model):
     has_enterprise_direction = models.BooleanField(_("enterprise direction"), default=False)
     has_individual_direction = models.BooleanField(_("individual direction"), default=False)
     opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    opens_precision = models.CharField(
+        _("opening stated to the"), max_length=10, choices=DatePrecision.choices, default=DatePrecision.TIME,
+        help_text=_("How much of the opening the text states: a month is shown as the month alone."),
+    )
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     closes_time_stated = models.BooleanField(_("closing time stated"), default=True, help_text=_("Off when the text gives only the day."))
     max_categories = models.PositiveSmallIntegerField(
@@ -52,8 +62,12 @@ class AwardProgramme(BilingualMixin, models.Model):
     requires_endorsement = models.BooleanField(_("applicants endorse the WIC's purposes"), default=False)
     min_further_conditions = models.PositiveSmallIntegerField(_("further conditions to meet (at least)"), default=0)
     non_members_need_recommendation = models.BooleanField(_("non-member enterprises need a member's recommendation"), default=False)
+    ordinal = models.PositiveSmallIntegerField(_("edition of the programme"), null=True, blank=True, help_text=_("第N届, where the text gives it."))
+    format_zh = models.CharField(_("format (Chinese)"), max_length=200, blank=True)
+    format_en = models.CharField(_("format (English)"), max_length=200, blank=True)
     results_released_at = models.DateTimeField(_("results released"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    quote_zh = models.TextField(_("words of the text"), blank=True)
     source = models.CharField(_("source text"), max_length=200, blank=True)
 
     class Meta:
@@ -78,6 +92,19 @@ class AwardProgramme(BilingualMixin, models.Model):
         return (self.opens_at is None or self.opens_at <= at) and at < self.closes_at
 
     @property
+    def opens_shown(self) -> str:
+        """The opening as the text states it, in Beijing time: "2024-03" (month), "2024-09-11" (day),
+        "2024-09-11 09:00" (time); "" where none is recorded."""
+        if self.opens_at is None:
+            return ""
+        local = timezone.localtime(self.opens_at, BEIJING)
+        if self.opens_precision == DatePrecision.MONTH:
+            return f"{local:%Y-%m}"
+        if self.opens_precision == DatePrecision.DAY:
+            return f"{local:%Y-%m-%d}"
+        return f"{local:%Y-%m-%d %H:%M}"
+
+    @property
     def last_day(self):
         """The last Beijing day accepted: the day shown for a close given as a day (`closes_at` is
         then the midnight after it)."""
@@ -94,10 +121,12 @@ class AwardProgramme(BilingualMixin, models.Model):
         return [d for d, on in ((Direction.ENTERPRISE, self.has_enterprise_direction), (Direction.INDIVIDUAL, self.has_individual_direction)) if on]
 
 
-class AwardCategory(BilingualMixin, models.Model):
-    """A category (or track, or type) of a programme, in one direction, with its basic condition.
+class AwardCategory(BilingualMixin, TranslatedModel):
+    """A category (or track, or type, or a case call's domain) of a programme, in one direction,
+    with its basic condition.
 
-    `special` marks a special contest held beside the tracks (2024: the AI+ contest)."""
+    `special` marks a special contest held beside the tracks (2024: the AI+ contest; 2020: the
+    “数字抗疫”专题赛). English the texts do not give is marked "editorial"."""
 
     programme = models.ForeignKey(AwardProgramme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="categories")
     key = models.SlugField(_("key"), max_length=60)

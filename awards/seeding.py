@@ -4,6 +4,12 @@ The file is checked as a whole before anything is written (every edition exists,
 known, every programme names its source text), then loaded in one transaction. Loading is
 idempotent: programmes are matched by (edition, key), categories by key, figures by key, quotas
 by tier, so seeding twice changes nothing. Called by wic.seeding.seed_past_editions.
+
+English the texts do not give is an editorial translation: a record lists those fields in its
+`editorial: [name_en, ...]` (the convention wic/seed_provenance.py checks), and the seed marks them
+"editorial" in the record's `translation_provenance`; an English value not listed is the text's own.
+An opening given as a month ("2024-03") is stored as the start of that month with precision "month"
+(pages show the month alone); a day ("2024-09-11") with precision "day".
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -15,10 +21,11 @@ from django.db import transaction
 
 from wic.enums import MemberTier, Qualifier
 from wic.errors import DomainError
+from wic.i18n import mark_provenance
 from wic.models import Edition
 
 from . import services
-from .enums import Direction, ProgrammeKind
+from .enums import DatePrecision, Direction, ProgrammeKind
 
 SEED_FILE = Path(__file__).resolve().parent / "seed_data.yaml"
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -54,6 +61,28 @@ def parse_instant(value, *, end_of_day: bool) -> tuple[datetime | None, bool]:
     return datetime.fromisoformat(text).replace(tzinfo=BEIJING), True
 
 
+def parse_opening(value) -> tuple[datetime | None, str]:
+    """"2024-09-11 09:00" -> that instant ("time"); "2024-09-11" -> the start of that Beijing day
+    ("day"); "2024-03" -> the start of that Beijing month ("month"), shown as the month alone."""
+    if value in (None, ""):
+        return None, DatePrecision.TIME
+    text = str(value).strip()
+    if len(text) == 7:
+        day = date.fromisoformat(f"{text}-01")
+        return datetime.combine(day, time(0, 0), tzinfo=BEIJING), DatePrecision.MONTH
+    instant, stated = parse_instant(value, end_of_day=False)
+    return instant, DatePrecision.TIME if stated else DatePrecision.DAY
+
+
+PROGRAMME_EN = ("name_en", "description_en", "format_en")
+CATEGORY_EN = ("name_en", "basic_condition_en")
+
+
+def editorial_fields(record: dict, fields: tuple[str, ...]) -> set[str]:
+    """The English fields of `record` it marks editorial (`editorial: [...]`) and fills."""
+    return {name for name in record.get("editorial") or [] if name in fields and (record.get(name) or "").strip()}
+
+
 def check_seed_data(data: dict) -> None:
     problems = []
     years = set(Edition.objects.values_list("year", flat=True))
@@ -69,6 +98,13 @@ def check_seed_data(data: dict) -> None:
             problems.append(f"programme {ref}: unknown kind {p.get('kind')!r}")
         if not p.get("source"):
             problems.append(f"programme {ref} names no source text")
+        for name in p.get("editorial") or []:
+            if name not in PROGRAMME_EN:
+                problems.append(f"programme {ref}: editorial names {name!r}, not one of {', '.join(PROGRAMME_EN)}")
+        try:
+            parse_opening(p.get("opens_at"))
+        except ValueError:
+            problems.append(f"programme {ref}: opens_at {p.get('opens_at')!r} is not YYYY-MM, YYYY-MM-DD or YYYY-MM-DD HH:MM")
         for tier in (p.get("quotas") or {}):
             if tier not in MemberTier.values:
                 problems.append(f"programme {ref}: unknown tier {tier!r}")
@@ -78,6 +114,9 @@ def check_seed_data(data: dict) -> None:
         for c in p.get("categories") or []:
             if c.get("direction", "") not in ("", *Direction.values):
                 problems.append(f"programme {ref}: category {c['key']} has unknown direction {c['direction']!r}")
+            for name in c.get("editorial") or []:
+                if name not in CATEGORY_EN:
+                    problems.append(f"programme {ref}: category {c['key']}: editorial names {name!r}, not one of {', '.join(CATEGORY_EN)}")
         figure_keys = [f["key"] for f in p.get("figures") or []]
         if len(figure_keys) != len(set(figure_keys)):
             problems.append(f"programme {ref}: a figure key is used twice")
@@ -100,7 +139,7 @@ def seed_award_programmes(data: dict | None = None, years=None) -> AwardSeedRepo
     editions = {e.year: e for e in Edition.objects.filter(year__in={p["year"] for p in data.get("programmes") or []})}
     report = AwardSeedReport()
     for p in data.get("programmes") or []:
-        opens_at, _stated = parse_instant(p.get("opens_at"), end_of_day=False)
+        opens_at, opens_precision = parse_opening(p.get("opens_at"))
         closes_at, closes_stated = parse_instant(p.get("closes_at"), end_of_day=True)
         programme = services.programme_upsert(
             edition=editions[p["year"]],
@@ -113,19 +152,25 @@ def seed_award_programmes(data: dict | None = None, years=None) -> AwardSeedRepo
             has_enterprise_direction=bool(p.get("has_enterprise_direction")),
             has_individual_direction=bool(p.get("has_individual_direction")),
             opens_at=opens_at,
+            opens_precision=opens_precision,
             closes_at=closes_at,
             closes_time_stated=closes_stated,
             max_categories=p.get("max_categories"),
             requires_endorsement=bool(p.get("requires_endorsement")),
             min_further_conditions=p.get("min_further_conditions") or 0,
             non_members_need_recommendation=bool(p.get("non_members_need_recommendation")),
+            ordinal=p.get("ordinal"),
+            format_zh=p.get("format_zh") or "",
+            format_en=p.get("format_en") or "",
+            quote_zh=(p.get("quote_zh") or p.get("quotes_zh") or "").strip(),  # quotes_zh: one quote a line
             is_demo=False,
             source=p["source"],
         )
+        mark_provenance(programme, PROGRAMME_EN, editorial_fields(p, PROGRAMME_EN))
         if p.get("results_released") and programme.results_released_at is None:
             services.programme_release_results(programme=programme)
         for index, c in enumerate(p.get("categories") or []):
-            services.category_upsert(
+            category = services.category_upsert(
                 programme=programme,
                 key=c["key"],
                 name_zh=c["name_zh"],
@@ -137,6 +182,7 @@ def seed_award_programmes(data: dict | None = None, years=None) -> AwardSeedRepo
                 sort_order=index,
                 source=p["source"],
             )
+            mark_provenance(category, CATEGORY_EN, editorial_fields(c, CATEGORY_EN))
             report.categories += 1
         if p.get("quotas"):
             report.quotas += len(services.quotas_set(programme=programme, quotas=p["quotas"]))

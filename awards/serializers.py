@@ -51,10 +51,12 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     class Meta:
         model = AwardProgramme
         fields = [
-            "id", "edition", "key", "kind", "name_zh", "name_en", "description_zh", "description_en", "directions",
-            "opens_at", "closes_at", "closes_time_stated", "is_open", "max_categories", "requires_endorsement",
+            "id", "edition", "key", "kind", "ordinal", "name_zh", "name_en", "description_zh", "description_en", "format_zh", "format_en",
+            "translation_provenance", "directions",
+            # opens_precision "month": opens_at is the start of that month, the text gives no day
+            "opens_at", "opens_precision", "closes_at", "closes_time_stated", "is_open", "max_categories", "requires_endorsement",
             "min_further_conditions", "non_members_need_recommendation", "results_released", "categories",
-            "further_conditions", "quotas", "figures", "is_demo", "source",
+            "further_conditions", "quotas", "figures", "is_demo", "quote_zh", "source",
         ]
         read_only_fields = fields
 

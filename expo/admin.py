@@ -339,8 +339,8 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Exhibit)
 class ExhibitAdmin(admin.ModelAdmin):
-    list_display = ["name_zh", "exhibitor", "edition", "source"]
-    list_filter = ["edition"]
+    list_display = ["name_zh", "kind", "exhibitor", "edition", "source"]
+    list_filter = ["edition", "kind"]
     search_fields = ["name_zh", "name_en", "quote_zh"]
     list_select_related = ["edition", "exhibitor__organization", "exhibitor__edition"]
     raw_id_fields = ["exhibitor"]

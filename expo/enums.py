@@ -57,6 +57,14 @@ class ZoneKind(models.TextChoices):
     OTHER = "other", _("Zone")
 
 
+class ExhibitKind(models.TextChoices):
+    """What a named project is: shown at the expo, or a smart-service project of the venue that a
+    text files under the conference services (2017: "会务服务 … 阿里无人超市等26项智慧化项目基本落地")."""
+
+    EXHIBIT = "exhibit", _("Shown at the expo")
+    SMART_SERVICE = "smart_service", _("Smart-service project of the venue")
+
+
 class MeetingStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("meeting", "Pending")
     ACCEPTED = "accepted", pgettext_lazy("meeting", "Accepted")

@@ -14,7 +14,7 @@ from django_countries.fields import CountryField
 
 from wic.i18n import BilingualMixin
 
-from .enums import BoothSize, ExhibitorStatus, ExpoField, MeetingStatus, ZoneKind
+from .enums import BoothSize, ExhibitKind, ExhibitorStatus, ExpoField, MeetingStatus, ZoneKind
 
 
 class Expo(BilingualMixin, models.Model):
@@ -160,13 +160,17 @@ class ExhibitorField(models.Model):
 
 
 class Exhibit(BilingualMixin, models.Model):
-    """A product or project shown at the expo, as a text names it (2017: 科大讯飞晓译翻译机,
-    阿里无人超市, 中电科技智慧路灯杆...), with its exhibitor where the text names one."""
+    """A product or project a text names, in its words, with its exhibitor where the text names one.
+
+    `kind` says what it is: shown at the expo, or a smart-service project of the venue (2017:
+    科大讯飞晓译翻译机, 阿里无人超市, 中电科技智慧路灯杆..., which 002 files under 会务服务, not the expo);
+    a smart-service project has no exhibitor (its maker, where named, stays in the name)."""
 
     edition = models.ForeignKey("wic.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="expo_exhibits")
     exhibitor = models.ForeignKey(Exhibitor, verbose_name=_("exhibitor"), null=True, blank=True, on_delete=models.SET_NULL, related_name="exhibits")
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("what it is"), max_length=20, choices=ExhibitKind.choices, default=ExhibitKind.EXHIBIT)
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     quote_zh = models.CharField(_("words of the text"), max_length=300, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)

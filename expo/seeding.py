@@ -3,7 +3,9 @@
 Called at the end of wic.seeding.seed_past_editions, once the editions exist. The file is
 checked as a whole first (every edition exists, every exhibit's exhibitor is listed, every record
 names its source), then loaded in one transaction. Idempotent: records are matched by natural
-keys (edition + key, edition + organization, edition + name) and updated.
+keys (edition + key, edition + organization, edition + name) and updated. A seeded exhibitor or
+exhibit (one with a `source`, not demo data) that the file no longer lists for its edition is
+removed, so a record withdrawn from the file (issue 21: the 2017 "exhibitors") leaves no trace.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +18,8 @@ from wic.errors import DomainError
 from wic.models import Edition
 
 from . import services
+from .enums import ExhibitKind
+from .models import Exhibit, Exhibitor
 
 SEED_FILE = Path(__file__).resolve().parent / "seed_data.yaml"
 
@@ -48,6 +52,10 @@ def check_seed_data(data: dict, editions: dict[int, Edition]) -> None:
                 if not record.get("source"):
                     problems.append(f"{year}: a record of {kind} names no source text: {record}")
         for exhibit in block.get("exhibits") or []:
+            if exhibit.get("kind", ExhibitKind.EXHIBIT) not in ExhibitKind.values:
+                problems.append(f"{year}: exhibit {exhibit['name_zh']!r} has unknown kind {exhibit['kind']!r}")
+            if exhibit.get("kind") == ExhibitKind.SMART_SERVICE and exhibit.get("exhibitor"):
+                problems.append(f"{year}: exhibit {exhibit['name_zh']!r} is a smart-service project of the venue: it has no exhibitor")
             if exhibit.get("exhibitor") and exhibit["exhibitor"] not in named:
                 problems.append(f"{year}: exhibit {exhibit['name_zh']!r} names an exhibitor not listed: {exhibit['exhibitor']!r}")
     if problems:
@@ -94,8 +102,13 @@ def seed_expo(data: dict | None = None, years=None) -> list[ExpoSeedReport]:
         for index, exhibit in enumerate(block.get("exhibits") or []):
             services.exhibit_upsert(
                 edition=edition, name_zh=exhibit["name_zh"], exhibitor=exhibitors.get(exhibit.get("exhibitor")), quote_zh=exhibit.get("quote_zh") or "",
-                source=exhibit["source"], sort_order=index,
+                source=exhibit["source"], sort_order=index, kind=exhibit.get("kind") or ExhibitKind.EXHIBIT,
             )
             report.exhibits += 1
+        # Seeded records the file no longer lists (a reseed of an older database).
+        Exhibit.objects.filter(edition=edition).exclude(source="").exclude(name_zh__in=[x["name_zh"] for x in block.get("exhibits") or []]).delete()
+        Exhibitor.objects.filter(edition=edition, is_demo=False).exclude(source="").exclude(
+            organization__name_zh__in=[x["organization"] for x in block.get("exhibitors") or []]
+        ).delete()
         reports.append(report)
     return reports

@@ -223,7 +223,7 @@ def exhibitor_apply(*, edition: Edition, user, data: dict, language: str = "zh-h
     to this edition (`duplicate_exhibitor`, 409; a database constraint backs it)."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDeniedError("not_authenticated", _("Sign in to apply."))
-    if edition.end_date < timezone.localdate():
+    if edition.has_ended(timezone.localdate()):
         raise DomainError("applications_closed", _("Edition %(year)s is over; the expo takes no more applications.") % {"year": edition.year})
     cleaned = _check_application(edition, data)
     # The source names the way in, never the person: it is shown with the exhibitor (API) and the
@@ -386,7 +386,9 @@ def expo_for(edition: Edition) -> Expo:
 
 def expo_days(edition: Edition, expo: Expo | None = None) -> tuple:
     """The first and last day of the expo: from its opening day (else the edition's first) to the
-    edition's last day."""
+    edition's last day; (None, None) where the edition's dates are not known."""
+    if not edition.has_dates:
+        return None, None
     expo = expo if expo is not None else Expo.objects.filter(edition=edition).first()
     first = expo.opens_on if expo is not None and expo.opens_on else edition.start_date
     return min(first, edition.start_date), edition.end_date
@@ -395,7 +397,7 @@ def expo_days(edition: Edition, expo: Expo | None = None) -> tuple:
 def _check_within_expo(edition: Edition, start: datetime, end: datetime, field: str = "start") -> None:
     first, last = expo_days(edition)
     local_start, local_end = timezone.localtime(start), timezone.localtime(end)
-    if not (first <= local_start.date() <= last) or local_end.date() != local_start.date():
+    if first is None or not (first <= local_start.date() <= last) or local_end.date() != local_start.date():
         raise DomainError(
             "slot_outside_expo",
             _("%(start)s to %(end)s is not within one day of the expo (%(first)s to %(last)s, Beijing time).")
@@ -584,7 +586,7 @@ def meeting_request(*, exhibitor: Exhibitor, guest, start: datetime, minutes: in
         raise DomainError("own_exhibitor", _("You represent %(name)s; you cannot ask it for a meeting.") % {"name": exhibitor.organization.name_zh})
     if minutes not in MEETING_MINUTES:
         raise DomainError("invalid_duration", _("A meeting lasts %(choices)s minutes, not %(minutes)s.") % {"choices": ", ".join(map(str, MEETING_MINUTES)), "minutes": minutes}, field="minutes")
-    if exhibitor.edition.end_date < timezone.localdate():
+    if exhibitor.edition.has_ended(timezone.localdate()):
         raise DomainError("expo_over", _("The %(year)s expo is over.") % {"year": exhibitor.edition.year})
     end = start + timedelta(minutes=minutes)
     _check_within_expo(exhibitor.edition, start, end)
@@ -673,6 +675,8 @@ def _upsert(model, defaults: dict, **lookup):
 
 def expo_upsert(*, edition: Edition, name_zh: str, opens_on=None, online_zh: str = "", summary_zh: str = "", source: str = "", **fields) -> Expo:
     """Create or update the edition's expo. The opening day may precede the edition by a week at most (`expo_outside_edition`)."""
+    if opens_on is not None and not edition.has_dates:
+        raise DomainError("expo_outside_edition", _("The expo of %(year)s cannot open on %(day)s: the edition's dates are not known.") % {"year": edition.year, "day": opens_on}, field="opens_on")
     if opens_on is not None and not (timedelta(0) <= edition.start_date - opens_on <= timedelta(days=7) or edition.start_date <= opens_on <= edition.end_date):
         raise DomainError("expo_outside_edition", _("The expo of %(year)s cannot open on %(day)s.") % {"year": edition.year, "day": opens_on}, field="opens_on")
     return _upsert(Expo, {"name_zh": name_zh, "opens_on": opens_on, "online_zh": online_zh, "summary_zh": summary_zh, "source": source, **fields}, edition=edition)

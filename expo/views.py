@@ -132,7 +132,7 @@ def exhibitor_page(request, year, pk):
     can_edit = services.is_representative(request.user, exhibitor)
     from django.utils import timezone
 
-    expo_open = edition.end_date >= timezone.localdate()
+    expo_open = edition.has_dates and not edition.has_ended(timezone.localdate())
     context = {"edition": edition, "exhibitor": exhibitor, "form": form, "can_edit": can_edit, "expo_open": expo_open}
     return render(request, "expo/exhibitor_detail.html", context, status=status)
 
@@ -271,7 +271,7 @@ def apply(request, year):
             status = 400
     from django.utils import timezone
 
-    closed = edition.end_date < timezone.localdate()
+    closed = not edition.has_dates or edition.has_ended(timezone.localdate())
     return render(request, "expo/apply.html", {"edition": edition, "form": form, "closed": closed}, status=status)
 
 

@@ -1,5 +1,5 @@
 """The applicant's form: it checks the shape of the input; the rules live in forums.services."""
-from datetime import date, timedelta
+from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -93,7 +93,7 @@ class ApplicationForm(forms.Form):
             # Named by its <label> (templates/forums/apply.html gives it this id) also once Tom Select
             # has pointed the label's `for` at its own search box and hidden this select.
             self.fields[name].widget.attrs["aria-labelledby"] = f"{self[name].auto_id}-label"
-        days = [edition.start_date + timedelta(days=n) for n in range((edition.end_date - edition.start_date).days + 1)]
+        days = edition.days
         self.fields["preferred_date"].choices = [("", "—")] + [(d.isoformat(), d.isoformat()) for d in days]
         for question in call.questions.all():
             self.fields[f"q_{question.pk}"] = forms.CharField(

@@ -63,7 +63,7 @@ def applications_to_place(edition) -> list[ForumApplication]:
 
 
 def edition_days(edition) -> list[date]:
-    return [edition.start_date + timedelta(days=n) for n in range((edition.end_date - edition.start_date).days + 1)]
+    return edition.days
 
 
 def placement_venues(edition) -> list[Venue]:

@@ -47,7 +47,7 @@ def application_check_fields(call: ForumCall, fields: dict) -> None:
         raise DomainError("invalid_board", _("This call does not accept applications on the board %(board)s.") % {"board": board.name_zh}, field="board")
     day = fields.get("preferred_date")
     edition = call.edition
-    if day is not None and not (edition.start_date <= day <= edition.end_date):
+    if day is not None and day not in edition.days:
         raise DomainError(
             "invalid_date",
             _("%(day)s is not a day of the summit (%(start)s to %(end)s).") % {"day": day, "start": edition.start_date, "end": edition.end_date},

@@ -2,6 +2,7 @@
 registration.services (the bulk actions, also on the change page), which emails the guest."""
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
+from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -148,7 +149,7 @@ def _invite(modeladmin, request, queryset):
     if len(editions) != 1:
         modeladmin.message_user(request, gettext("Select guests of one edition."), messages.ERROR)
         return None
-    sessions = Session.objects.filter(edition_id=editions.pop(), access__in=services.INVITATION_ONLY).order_by("sort_key")
+    sessions = Session.objects.filter(Q(access__in=services.INVITATION_ONLY) | Q(closed_door=True), edition_id=editions.pop()).order_by("sort_key")
     if request.POST.get("apply"):
         session = sessions.filter(pk=request.POST.get("session")).first()
         if session is None:

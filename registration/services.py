@@ -54,8 +54,9 @@ def registration_request(*, edition: Edition, data: dict, user=None, language: s
 
 
 def registration_open(edition: Edition, today=None) -> bool:
-    """Whether guests may still register for the edition: until its last day (Beijing time)."""
-    return edition.end_date >= (today or timezone.localdate())
+    """Whether guests may still register for the edition: until its last day (Beijing time). An
+    edition whose dates the texts do not give (2015, 2016) is history: closed."""
+    return edition.has_dates and not edition.has_ended(today or timezone.localdate())
 
 
 def registration_create(*, edition: Edition, data: dict, user=None, language: str = "zh-hans") -> Registration:
@@ -195,7 +196,7 @@ def credential_reissue(*, registration: Registration, actor) -> Credential:
     return credential_issue(registration=registration)
 
 
-INVITATION_ONLY = ("by_invitation", "invited_only", "closed_door")
+INVITATION_ONLY = ("by_invitation", "invited_only")  # with Session.closed_door: Session.is_invitation_only
 
 
 @transaction.atomic
@@ -206,8 +207,8 @@ def invitations_create(*, session, registrations=(), category: str = "") -> int:
     invitations are new; inviting twice changes nothing."""
     from .models import Invitation
 
-    if session.access not in INVITATION_ONLY:
-        raise DomainError("not_invitation_only", _("%(title)s is open to everyone; invitations are for invitation-only items.") % {"title": session.title_zh})
+    if not session.is_invitation_only:
+        raise DomainError("not_invitation_only", _("%(title)s is not an invitation-only item; invitations are for invitation-only items.") % {"title": session.title_zh})
     chosen = list(registrations)
     unapproved = [r for r in chosen if r.status != RegistrationStatus.APPROVED]
     if unapproved:

@@ -30,8 +30,8 @@ def count_queries(client, url, params=None):
 API_LISTS = {
     # count, page, organizations prefetch, outcomes prefetch, edition filter lookup
     "sessions": ("/api/v1/sessions/", 5),
-    # count, page, figures, organization roles, boards
-    "editions": ("/api/v1/editions/", 5),
+    # count, page, figures, organization roles, boards, milestones, described items
+    "editions": ("/api/v1/editions/", 7),
     "halls": ("/api/v1/halls/", 2),
     "organizations": ("/api/v1/organizations/", 2),
 }

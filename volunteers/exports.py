@@ -19,9 +19,10 @@ def roster_ics(volunteer, assignments) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"{edition.year} 志愿者排班 / volunteer shifts")
     cal.add("x-wr-timezone", TZID)
-    years = [edition.start_date.year, *(a.shift.starts_at.year for a in assignments)]
+    years = [(edition.start_date or date(edition.year, 1, 1)).year, *(a.shift.starts_at.year for a in assignments)]
     cal.add_component(Timezone.from_tzid(TZID, first_date=date(min(years), 1, 1), last_date=date(max(years) + 1, 1, 1)))
-    stamp = datetime.combine(edition.start_date, datetime.min.time(), tzinfo=timezone.utc)
+    # a fixed stamp (the feed is stable); the year's first day where the edition's dates are not known
+    stamp = datetime.combine(edition.start_date or date(edition.year, 1, 1), datetime.min.time(), tzinfo=timezone.utc)
     for assignment in assignments:
         shift, post = assignment.shift, assignment.shift.post
         event = Event()

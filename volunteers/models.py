@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from wic.enums import Qualifier
-from wic.i18n import BilingualMixin
+from wic.i18n import BilingualMixin, TranslatedModel
 
 from .enums import (
     Arrival,
@@ -47,7 +47,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Programme(BilingualMixin, models.Model):
+class Programme(BilingualMixin, TranslatedModel):
     """One edition's volunteer programme: its targets, deadlines and the rules' settings.
 
     The `reported_*` figures and `send_off_on` are history the seed texts give (with `source`);
@@ -194,7 +194,7 @@ class Interview(models.Model):
         return f"{self.volunteer} #{self.round}: {self.score}"
 
 
-class TrainingModule(BilingualMixin, models.Model):
+class TrainingModule(BilingualMixin, TranslatedModel):
     """A training module of a programme (general, professional, on-post drill) with its date and place."""
 
     programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="modules")

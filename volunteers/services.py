@@ -72,7 +72,10 @@ APPLICATION_FIELDS = (
 
 
 def programme_days(programme: Programme) -> list[date]:
-    """The days a volunteer may offer: from two days before the edition (set-up) to its last day."""
+    """The days a volunteer may offer: from two days before the edition (set-up) to its last day;
+    none where the edition's dates are not known."""
+    if not programme.edition.has_dates:
+        return []
     first = programme.edition.start_date - timedelta(days=2)
     return [first + timedelta(days=n) for n in range((programme.edition.end_date - first).days + 1)]
 
@@ -90,7 +93,7 @@ def application_submit(
         raise DomainError("applications_not_open", _("Applications open on %(when)s.") % {"when": _local(programme.applications_open_at)})
     if programme.applications_close_at and now >= programme.applications_close_at:
         raise DomainError("applications_closed", _("The application deadline was %(when)s.") % {"when": _local(programme.applications_close_at)})
-    if programme.edition.end_date < timezone.localdate(now):
+    if programme.edition.has_ended(timezone.localdate(now)):
         raise DomainError("applications_closed", _("Edition %(year)s is over; applications are closed.") % {"year": programme.edition.year})
     unknown = set(data) - set(APPLICATION_FIELDS)
     if unknown:

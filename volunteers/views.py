@@ -62,7 +62,7 @@ def apply(request, year):
         else:
             status = 400
     now = timezone.now()
-    closed = (programme.applications_close_at is not None and now >= programme.applications_close_at) or edition.end_date < timezone.localdate()
+    closed = (programme.applications_close_at is not None and now >= programme.applications_close_at) or edition.has_ended(timezone.localdate())
     not_yet = programme.applications_open_at is not None and now < programme.applications_open_at
     context = {"edition": edition, "programme": programme, "form": form, "closed": closed, "not_yet": not_yet}
     return render(request, "volunteers/apply.html", context, status=status)

@@ -2,13 +2,30 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import contrib
-from .models import ApiToken, Edition, EditionFigure, EditionOrganization, Member, Organization, OutgoingEmail
+from .models import (
+    ApiToken, Edition, EditionDescribedItem, EditionFigure, EditionMilestone, EditionOrganization, Member, Organization, OutgoingEmail,
+    WicOrganization, WicOrganizationInitiator,
+)
 
 
 class EditionFigureInline(admin.TabularInline):
     model = EditionFigure
     extra = 0
     fields = ["key", "value", "qualifier", "label_zh", "label_en", "quote_zh", "source", "sort_order"]
+
+
+class EditionMilestoneInline(admin.TabularInline):
+    """The edition's calendar: a month-precise date is entered as the month's first day."""
+
+    model = EditionMilestone
+    extra = 0
+    fields = ["key", "date", "precision", "label_zh", "label_en", "quote_zh", "source", "conflict_key", "sort_order"]
+
+
+class EditionDescribedItemInline(admin.TabularInline):
+    model = EditionDescribedItem
+    extra = 0
+    fields = ["kind", "text_zh", "text_en", "quote_zh", "source", "sort_order"]
 
 
 class EditionOrganizationInline(admin.TabularInline):
@@ -76,7 +93,34 @@ class EditionAdmin(ContributedInlinesMixin, admin.ModelAdmin):
     search_fields = ["name_zh", "name_en", "theme_zh", "theme_en", "=year"]
     list_select_related = ["main_venue"]
     ordering = ["-year"]
-    inlines = [EditionOrganizationInline, EditionFigureInline]
+    inlines = [EditionOrganizationInline, EditionFigureInline, EditionMilestoneInline, EditionDescribedItemInline]
+
+
+class WicOrganizationInitiatorInline(admin.TabularInline):
+    model = WicOrganizationInitiator
+    extra = 0
+    autocomplete_fields = ["organization"]
+    fields = ["organization", "sort_order", "source"]
+
+
+@admin.register(WicOrganization)
+class WicOrganizationAdmin(admin.ModelAdmin):
+    """The WIC international organization, whose members are the WIC members (by tier)."""
+
+    list_display = ["name_zh", "organization", "founded_on", "headquarters_zh", "source"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+    readonly_fields = ["members_by_tier"]
+    inlines = [WicOrganizationInitiatorInline]
+
+    @admin.display(description=_("members by tier"))
+    def members_by_tier(self, obj):
+        from django.db.models import Count
+
+        from .enums import MemberTier
+
+        counts = dict(Member.objects.values_list("tier").annotate(n=Count("id")).order_by())
+        return ", ".join(f"{label}: {counts.get(value, 0)}" for value, label in MemberTier.choices)
 
 
 @admin.register(EditionFigure)

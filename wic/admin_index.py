@@ -44,6 +44,9 @@ CORE_MODELS = {
     "wic.Edition": "summit",
     "wic.Organization": "summit",
     "wic.Member": "summit",
+    "wic.WicOrganization": "summit",
+    "wic.EditionMilestone": SYSTEM,  # edited as inlines of the edition
+    "wic.EditionDescribedItem": SYSTEM,  # likewise
     "wic.EditionFigure": SYSTEM,  # edited as inlines of the edition
     "wic.EditionOrganization": SYSTEM,  # likewise
     "wic.OutgoingEmail": SYSTEM,

@@ -329,6 +329,8 @@ def _contributions() -> list:
     return [
         Translatable("editions", "wic.Edition", ("name", "theme", "location", "format", "summary"), _("Editions"), _the_edition, order=10),
         Translatable("figures", "wic.EditionFigure", ("label",), _("Reported figures"), "edition", order=20),
+        Translatable("milestones", "wic.EditionMilestone", ("label",), _("Calendar milestones"), "edition", order=22),
+        Translatable("described_items", "wic.EditionDescribedItem", ("text",), _("Described items"), "edition", order=24),
         Translatable("organizations", "wic.Organization", ("name",), _("Organizations"), "edition_roles__edition", order=80),
         DashboardPanel("translations", _translations_panel, "wic/admin/translations_panel.html", order=60),
     ]

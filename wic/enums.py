@@ -1,6 +1,7 @@
 """Enumerations shared by the summit-wide models."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Qualifier(models.TextChoices):
@@ -10,6 +11,24 @@ class Qualifier(models.TextChoices):
     AT_LEAST = "at_least", _("more than")  # 多, 余, 超过, 以上
     ABOUT = "about", _("about")  # 约
     NEARLY = "nearly", _("nearly")  # 近
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date a text gives: the day ("2024年9月11日") or only the month ("2024年5月").
+    A month-precise date is stored as the month's first day and never shown with a day."""
+
+    DAY = "day", pgettext_lazy("date precision", "day")
+    MONTH = "month", pgettext_lazy("date precision", "month")
+
+
+class DescribedItemKind(models.TextChoices):
+    """What an edition's described content is: the texts' lists of its characteristics (特点),
+    the topics discussed (议题), its brand activities and its host-city (永久举办地特色) activities."""
+
+    CHARACTERISTIC = "characteristic", _("Characteristic")
+    TOPIC = "topic", _("Topic")
+    ACTIVITY = "activity", _("Activity")
+    HOST_CITY_ACTIVITY = "host_city_activity", _("Host-city activity")
 
 
 class OrganizationKind(models.TextChoices):

@@ -1,11 +1,12 @@
-"""Summit-wide models: editions with their figures, organizations and WIC members."""
+"""Summit-wide models: editions with their figures, calendar and described content,
+organizations, the WIC international organization and its members."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .enums import MemberTier, OrganizationKind, OrganizationRole, Qualifier, TokenScope
+from .enums import DatePrecision, DescribedItemKind, MemberTier, OrganizationKind, OrganizationRole, Qualifier, TokenScope
 from .i18n import BilingualMixin, TranslatedModel
 
 
@@ -16,6 +17,11 @@ class Edition(BilingualMixin, TranslatedModel):
     `series_year` the "Nth year of the Wuzhen Summit", each set only where a text states it.
     Demo editions (`is_demo`) never mix with the historical records: public lists hide them
     unless asked. Writes go through `wic.services`.
+
+    `start_date` and `end_date` are both set or both empty: an edition the texts name without its
+    dates (the 2nd, 2015, and the 3rd, 2016, in 004) keeps them empty, never a guessed day; what
+    the texts date within it (its opening) is a milestone of its calendar. Code that compares an
+    edition with today asks `has_ended(today)` and `days`, which hold for both.
     """
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
@@ -25,8 +31,8 @@ class Edition(BilingualMixin, TranslatedModel):
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     theme_zh = models.CharField(_("theme (Chinese)"), max_length=300, blank=True)
     theme_en = models.CharField(_("theme (English)"), max_length=300, blank=True)
-    start_date = models.DateField(_("first day"))
-    end_date = models.DateField(_("last day"))
+    start_date = models.DateField(_("first day"), null=True, blank=True, help_text=_("Empty where the texts do not give the edition's dates."))
+    end_date = models.DateField(_("last day"), null=True, blank=True, help_text=_("Empty where the texts do not give the edition's dates."))
     location_zh = models.CharField(_("location (Chinese)"), max_length=200, blank=True)
     location_en = models.CharField(_("location (English)"), max_length=200, blank=True)
     main_venue = models.ForeignKey(
@@ -46,11 +52,36 @@ class Edition(BilingualMixin, TranslatedModel):
         verbose_name = _("edition")
         verbose_name_plural = _("editions")
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="edition_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="edition_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True, end_date__isnull=True) | Q(start_date__isnull=False, end_date__isnull=False),
+                name="edition_dates_both_or_neither",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.name_zh}"
+
+    @property
+    def has_dates(self) -> bool:
+        return self.start_date is not None and self.end_date is not None
+
+    @property
+    def days(self) -> list:
+        """Every day of the edition, first to last; [] where its dates are not known."""
+        from datetime import timedelta
+
+        if not self.has_dates:
+            return []
+        return [self.start_date + timedelta(days=n) for n in range((self.end_date - self.start_date).days + 1)]
+
+    def has_ended(self, today) -> bool:
+        """Whether the edition is over on `today`: its last day is past, or, with no dates known,
+        its year is."""
+        return self.end_date < today if self.end_date is not None else self.year < today.year
 
 
 class EditionFigure(BilingualMixin, TranslatedModel):
@@ -90,6 +121,74 @@ class EditionFigure(BilingualMixin, TranslatedModel):
             if self.key.startswith(group.prefixes):
                 return group.key
         return "summit"
+
+
+class EditionMilestone(BilingualMixin, TranslatedModel):
+    """A dated step of an edition's calendar as a text gives it ("2024年5月,2024年全球青年领军者启动
+    招募"): the date, how precise the text is (a day, or only a month: then `date` is the month's
+    first day and is never shown with a day), a label, the words of the text and their source.
+
+    Where texts disagree on one step (the 2024 Leading Technology Award opened "2024年3月" in one
+    line and "2024年4月" in another) each account is its own milestone with its own quote, and
+    they share a `conflict_key`: the pages show them together, marked "sources disagree"."""
+
+    edition = models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="milestones")
+    key = models.SlugField(_("key"), max_length=80)
+    date = models.DateField(_("date"))
+    precision = models.CharField(_("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    label_zh = models.CharField(_("label (Chinese)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
+    quote_zh = models.CharField(_("words of the text"), max_length=500)
+    source = models.CharField(_("source text"), max_length=200)
+    conflict_key = models.SlugField(
+        _("sources disagree on"), max_length=80, blank=True,
+        help_text=_("Milestones of an edition sharing this key are the texts' differing accounts of one step."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["edition", "date", "sort_order", "key"]
+        verbose_name = _("calendar milestone")
+        verbose_name_plural = _("calendar milestones")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "key"], name="milestone_unique_key_per_edition"),
+            models.CheckConstraint(condition=~Q(precision=DatePrecision.MONTH) | Q(date__day=1), name="milestone_month_is_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition.year} {self.key} {self.date_display}"
+
+    @property
+    def sources_disagree(self) -> bool:
+        return bool(self.conflict_key)
+
+    @property
+    def date_display(self) -> str:
+        """The date as precisely as the text gives it: "2024-05" for a month, "2024-09-11" for a day."""
+        return self.date.strftime("%Y-%m") if self.precision == DatePrecision.MONTH else self.date.isoformat()
+
+
+class EditionDescribedItem(BilingualMixin, TranslatedModel):
+    """One item of what a text says an edition was: a characteristic (特点), a topic discussed
+    (议题), a brand activity or a host-city activity it held, in the text's words and order, with
+    the quote the item stands in and its source. Counts of them the text gives stay figures."""
+
+    edition = models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="described_items")
+    kind = models.CharField(_("kind"), max_length=20, choices=DescribedItemKind.choices)
+    text_zh = models.CharField(_("text (Chinese)"), max_length=200)
+    text_en = models.CharField(_("text (English)"), max_length=200, blank=True)
+    quote_zh = models.CharField(_("words of the text"), max_length=500)
+    source = models.CharField(_("source text"), max_length=200)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["edition", "kind", "sort_order"]
+        verbose_name = _("described item")
+        verbose_name_plural = _("described items")
+        constraints = [models.UniqueConstraint(fields=["edition", "kind", "text_zh"], name="described_item_unique_per_edition")]
+
+    def __str__(self) -> str:
+        return f"{self.edition.year} {self.get_kind_display()}: {self.text_zh}"
 
 
 class Organization(BilingualMixin, TranslatedModel):
@@ -142,8 +241,51 @@ class EditionOrganization(models.Model):
         return f"{self.edition.year} {self.get_role_display()}: {self.organization.name_zh}"
 
 
+class WicOrganization(BilingualMixin, TranslatedModel):
+    """The WIC international organization (世界互联网大会国际组织), the body whose members
+    `Member` records in the tiers of `MemberTier`. There is one; it is `organization` (世界互联网大会,
+    the host of the summits) with what the texts say of its founding: the day, the headquarters,
+    the initiators in the text's order (`WicOrganizationInitiator`), each with the quoted words."""
+
+    organization = models.OneToOneField(Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="wic_profile")
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    founded_on = models.DateField(_("founded"), null=True, blank=True)
+    headquarters_zh = models.CharField(_("headquarters (Chinese)"), max_length=200, blank=True)
+    headquarters_en = models.CharField(_("headquarters (English)"), max_length=200, blank=True)
+    quote_zh = models.TextField(_("words of the text"))
+    source = models.CharField(_("source text"), max_length=200)
+    initiators = models.ManyToManyField(Organization, through="WicOrganizationInitiator", related_name="initiated_wic", verbose_name=_("initiators"))
+
+    class Meta:
+        verbose_name = _("WIC international organization")
+        verbose_name_plural = _("WIC international organization")
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class WicOrganizationInitiator(models.Model):
+    """One of the bodies that initiated (发起) the WIC international organization, in the text's order."""
+
+    wic_organization = models.ForeignKey(WicOrganization, verbose_name=_("WIC international organization"), on_delete=models.CASCADE, related_name="initiator_links")
+    organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="+")
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    source = models.CharField(_("source text"), max_length=200)
+
+    class Meta:
+        ordering = ["wic_organization", "sort_order"]
+        verbose_name = _("initiator")
+        verbose_name_plural = _("initiators")
+        constraints = [models.UniqueConstraint(fields=["wic_organization", "organization"], name="wic_initiator_unique")]
+
+    def __str__(self) -> str:
+        return self.organization.name_zh
+
+
 class Member(models.Model):
-    """A member of the WIC international organization: an organization or a person, with a tier.
+    """A member of the WIC international organization (`WicOrganization`): an organization or a
+    person, with a tier.
 
     Exactly one of `organization` and `person_name` is set. `representatives` are the accounts
     that act for the member (recommendations, later).

@@ -13,8 +13,8 @@ def organizations_for_api() -> QuerySet[Organization]:
 def current_of(editions: list, today, *, start=lambda e: e.start_date, end=lambda e: e.end_date):
     """The edition the site opens on, of `editions` ordered newest first: the earliest not yet over
     (today in Beijing), else the newest; None if there are none. Shared by the home page and the
-    organizers' dashboard."""
-    upcoming = [e for e in editions if end(e) >= today]
+    organizers' dashboard. An edition whose dates are not known (None) is never the one not yet over."""
+    upcoming = [e for e in editions if end(e) is not None and end(e) >= today]
     if upcoming:
         return min(upcoming, key=start)
     return editions[0] if editions else None

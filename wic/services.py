@@ -4,9 +4,12 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .enums import MemberTier, OrganizationKind, OrganizationRole, Qualifier
+from .enums import DatePrecision, DescribedItemKind, MemberTier, OrganizationKind, OrganizationRole, Qualifier
 from .errors import DomainError
-from .models import Edition, EditionFigure, EditionOrganization, Member, Organization
+from .models import (
+    Edition, EditionDescribedItem, EditionFigure, EditionMilestone, EditionOrganization, Member, Organization, WicOrganization,
+    WicOrganizationInitiator,
+)
 
 
 def _check_choice(value: str, choices, field: str) -> None:
@@ -20,9 +23,17 @@ def _check_choice(value: str, choices, field: str) -> None:
 
 
 @transaction.atomic
-def edition_upsert(*, year: int, name_zh: str, start_date: date, end_date: date, **fields) -> Edition:
-    """Create or update the edition of `year`. Refuses an end date before the start date (`edition_dates`)."""
-    if end_date < start_date:
+def edition_upsert(*, year: int, name_zh: str, start_date: date | None, end_date: date | None, **fields) -> Edition:
+    """Create or update the edition of `year`. Both dates or neither (None: the texts do not give
+    them); refuses one without the other (`edition_dates_partial`) and an end date before the start
+    date (`edition_dates`)."""
+    if (start_date is None) != (end_date is None):
+        raise DomainError(
+            "edition_dates_partial",
+            _("Edition %(year)s needs both its first and its last day, or neither.") % {"year": year},
+            field="end_date" if end_date is None else "start_date",
+        )
+    if start_date is not None and end_date < start_date:
         raise DomainError(
             "edition_dates",
             _("Edition %(year)s ends on %(end)s, before it starts on %(start)s.")
@@ -165,6 +176,85 @@ def edition_figure_upsert(
         },
     )
     return figure
+
+
+def edition_milestone_upsert(
+    *,
+    edition: Edition,
+    key: str,
+    date: date,
+    precision: str = DatePrecision.DAY,
+    label_zh: str,
+    quote_zh: str,
+    source: str,
+    label_en: str = "",
+    conflict_key: str = "",
+    sort_order: int = 0,
+) -> EditionMilestone:
+    """Record a dated step of the edition's calendar. A month-precise date must be the month's
+    first day (`milestone_month_not_first`: the day is not the text's); a milestone needs its
+    quote and source (`milestone_unsourced`)."""
+    _check_choice(precision, DatePrecision, "precision")
+    if precision == DatePrecision.MONTH and date.day != 1:
+        raise DomainError(
+            "milestone_month_not_first",
+            _("Milestone %(key)s is dated to the month only; store the month's first day, not %(date)s.") % {"key": key, "date": date},
+            field="date",
+        )
+    if not quote_zh.strip() or not source.strip():
+        raise DomainError("milestone_unsourced", _("Milestone %(key)s needs the words of the text and its source.") % {"key": key}, field="quote_zh")
+    milestone, _created = EditionMilestone.objects.update_or_create(
+        edition=edition,
+        key=key,
+        defaults={
+            "date": date, "precision": precision, "label_zh": label_zh, "label_en": label_en, "quote_zh": quote_zh,
+            "source": source, "conflict_key": conflict_key, "sort_order": sort_order,
+        },
+    )
+    return milestone
+
+
+def edition_described_item_upsert(
+    *, edition: Edition, kind: str, text_zh: str, quote_zh: str, source: str, text_en: str = "", sort_order: int = 0
+) -> EditionDescribedItem:
+    """Record one item of an edition's described content (a characteristic, topic or activity)."""
+    _check_choice(kind, DescribedItemKind, "kind")
+    item, _created = EditionDescribedItem.objects.update_or_create(
+        edition=edition,
+        kind=kind,
+        text_zh=text_zh,
+        defaults={"text_en": text_en, "quote_zh": quote_zh, "source": source, "sort_order": sort_order},
+    )
+    return item
+
+
+def wic_organization_upsert(
+    *,
+    organization: Organization,
+    name_zh: str,
+    quote_zh: str,
+    source: str,
+    initiators: list[Organization],
+    founded_on: date | None = None,
+    headquarters_zh: str = "",
+    name_en: str = "",
+    headquarters_en: str = "",
+) -> WicOrganization:
+    """Record the WIC international organization (there is one) and its initiators, in order;
+    initiators no longer named are removed."""
+    body, _created = WicOrganization.objects.update_or_create(
+        pk=WicOrganization.objects.values_list("pk", flat=True).first(),
+        defaults={
+            "organization": organization, "name_zh": name_zh, "name_en": name_en, "founded_on": founded_on,
+            "headquarters_zh": headquarters_zh, "headquarters_en": headquarters_en, "quote_zh": quote_zh, "source": source,
+        },
+    )
+    for index, initiator in enumerate(initiators):
+        WicOrganizationInitiator.objects.update_or_create(
+            wic_organization=body, organization=initiator, defaults={"sort_order": index, "source": source}
+        )
+    body.initiator_links.exclude(organization__in=initiators).delete()
+    return body
 
 
 def member_upsert(

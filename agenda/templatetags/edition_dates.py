@@ -33,18 +33,23 @@ def day_range(start: date, end: date) -> str:
 @register.simple_tag
 def agenda_spans(editions) -> dict:
     """{edition id: (first day, last day)} of the published agenda of these editions (one edition
-    or many), in one query."""
+    or many), in one query. Items before the summit (`pre_event`: a press conference weeks ahead)
+    and items without a day are not the agenda's span; satellite items (the expo opening the day
+    before) are."""
     from agenda.models import Session
 
     ids = [editions.pk] if hasattr(editions, "pk") else [e.pk for e in editions]
-    rows = Session.objects.filter(edition_id__in=ids, is_published=True).values("edition_id").annotate(first=Min("date"), last=Max("date"))
+    rows = Session.objects.filter(edition_id__in=ids, is_published=True, pre_event=False).values("edition_id").annotate(first=Min("date"), last=Max("date"))
     return {row["edition_id"]: (row["first"], row["last"]) for row in rows.order_by()}
 
 
 @register.simple_tag
 def edition_dates(edition, spans=None) -> str:
     """The edition's dates; "Main dates …" with the agenda's span after it where the agenda has days
-    outside them (`spans` from agenda_spans)."""
+    outside them (`spans` from agenda_spans). An edition whose dates the texts do not give (2015,
+    2016) shows its year and says so, never a guessed day."""
+    if edition.start_date is None or edition.end_date is None:
+        return gettext("%(year)s (dates not given)") % {"year": edition.year}
     main = day_range(edition.start_date, edition.end_date)
     first, last = (spans or {}).get(edition.pk, (None, None))
     if first is None or (first >= edition.start_date and last <= edition.end_date):

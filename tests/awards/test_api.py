@@ -197,3 +197,15 @@ def test_nominations_list_query_count_is_constant(api_client, programme, member_
     api_client.force_authenticate(organizer)
     queries, count = _count(api_client, f"/api/v1/nominations/?programme={programme.pk}")
     assert (queries, count) == (7, rows)  # the organizer role, programme filter, count, nominations, categories, conditions, log
+
+
+def test_the_api_gives_a_month_opening_with_its_precision(api_client, db):
+    """Issue 21, point 11: an API reader sees that the practice-case call opened in a month, not on
+    an invented first day, and that its English is an editorial translation."""
+    from awards.models import AwardProgramme
+
+    pk = AwardProgramme.objects.get(edition__year=2024, key="practice-cases").pk
+    body = api_client.get(f"/api/v1/award-programmes/{pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert (body["kind"], body["opens_at"], body["opens_precision"]) == ("case_collection", "2024-03-01T00:00:00+08:00", "month")
+    assert body["translation_provenance"] == {"name_en": "editorial", "description_en": "editorial"}
+    assert body["quote_zh"].splitlines()[0] == "2024年3月,2024年“携手构建网络空间命运共同体”实践案例征集正式开启。"

@@ -12,6 +12,10 @@ from wic.errors import DomainError
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
+def figures_quotes(year, key):
+    return dict(ProgrammeFigure.objects.filter(programme__edition__year=year, programme__key=key).values_list("key", "quote_zh"))
+
+
 def figures(year, key):
     programme = AwardProgramme.objects.get(edition__year=year, key=key)
     return {f.key: (f.value, f.qualifier) for f in programme.figures.all()}
@@ -72,20 +76,57 @@ def test_competitions_2024_and_2022(db):
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed texts are not next to the project")
 def test_every_quote_and_description_is_in_its_source_text():
-    texts = {path.name: path.read_text(encoding="utf-8") for path in SEEDS.glob("*.txt")}
+    # Found verbatim in the text as written or converted traditional -> simplified (002, 003).
+    from wic.seed_provenance import found_in
+
     data = read_seed_file()
     checked = 0
     for p in data["programmes"]:
-        text = texts[p["source"]]
+        names = [p["source"]]
         for figure in p.get("figures") or []:
-            assert figure["quote_zh"] in text, (p["year"], p["key"], figure["key"])
+            assert found_in(figure["quote_zh"], names), (p["year"], p["key"], figure["key"])
+            checked += 1
+        for line in (p.get("quotes_zh") or "").splitlines():
+            assert found_in(line, names), (p["year"], p["key"], line)
             checked += 1
         if p.get("description_zh"):
-            assert p["description_zh"] in text, (p["year"], p["key"])
-        if p["source"] != "003_a7811a11def97c06.txt" and p["source"] != "002_5cf7b1c102403489.txt":  # those are in traditional script
-            for category in p.get("categories") or []:
-                assert category["name_zh"] in text, category["name_zh"]
-    assert checked == 30
+            assert found_in(p["description_zh"], names), (p["year"], p["key"])
+        for category in p.get("categories") or []:
+            assert found_in(category["name_zh"], names), category["name_zh"]
+    # 31 figures' quotes (30 + the 2024 cross-border call's "五个领域") and 9 quoted lines of the three
+    # programmes issue 21 added (2020 competition 4, cross-border call 2, practice call 3).
+    assert checked == 40
+
+
+def test_quotes_are_stored_simplified(db):
+    """Issue 21, point 7: the six quotes taken from 002 and 003 (traditional script) are stored
+    converted character by character, nothing else changed."""
+    assert figures_quotes(2022, "leading-technology") == {"selected": "“世界互联网领先科技成果”发布评选出来自高通、华为、北京大学等企业和机构的15 项代表性科技成果"}
+    assert figures_quotes(2022, "straight-to-wuzhen") == {
+        "tracks": "围绕数字医疗、数字“双碳”、人工智能、工业互联网、网联汽车、网络安全、数字共富7 个赛道",
+        "entries": "吸引来自24 个国家的1100 多个项目参赛",
+        "entry-countries": "吸引来自24 个国家的1100 多个项目参赛",
+    }
+    assert figures_quotes(2017, "leading-technology") == {
+        "candidates": "从国内外近千项科技成果中评选出20项科技成果", "selected": "从国内外近千项科技成果中评选出20项科技成果",
+    }
+
+
+def test_english_the_texts_do_not_give_is_marked_editorial(db):
+    """Issue 21, point 7: every seeded English name, description, format of a programme and every
+    category's English name is an editorial translation (the texts give none), marked as such."""
+    programmes = AwardProgramme.objects.filter(edition__is_demo=False, is_demo=False)
+    assert programmes.count() == 11
+    for p in programmes:
+        filled = {f for f in ("name_en", "description_en", "format_en") if getattr(p, f)}
+        assert p.translation_provenance == dict.fromkeys(filled, "editorial"), (p.edition.year, p.key)
+    categories = AwardCategory.objects.filter(programme__in=programmes)
+    assert categories.count() == 31
+    assert all(c.translation_provenance == {"name_en": "editorial"} for c in categories)
+    p = AwardProgramme.objects.get(edition__year=2024, key="outstanding-contribution")
+    assert (p.name_en, p.provenance_of("name_en"), p.provenance_of("name_zh")) == (
+        "World Internet Conference Outstanding Contribution Award", "editorial", "source",
+    )
 
 
 def _snapshot():
@@ -95,10 +136,69 @@ def _snapshot():
     return rows
 
 
+def test_competition_2020_as_000_states_it(db):
+    """Issue 21, point 8: the 2020 "直通乌镇" competition with what 000 states, and nothing more (no
+    dates, no figures, no results: the text gives none)."""
+    p = AwardProgramme.objects.get(edition__year=2020, key="straight-to-wuzhen")
+    assert (p.name_zh, p.kind, p.ordinal, p.format_zh, p.format_en) == ("“直通乌镇”全球互联网大赛", "competition", 2, "“线上+线下”", "Online and offline")
+    assert (p.opens_at, p.closes_at, p.results_released_at) == (None, None, None)
+    assert [(c.key, c.name_zh, c.special) for c in p.categories.all()] == [
+        ("regional-rounds", "分站赛", False), ("digital-anti-epidemic", "“数字抗疫”专题赛", True),
+    ]
+    assert (p.figures.count(), p.quotas.count(), p.nominations.count()) == (0, 0, 0)
+    assert p.quote_zh.splitlines() == [
+        "在去年首届大赛的基础上",
+        "结合“一带一路”、粤港澳大湾区建设等国家战略设置分站赛",
+        "针对今年的新冠肺炎疫情特别设置了“数字抗疫”专题赛",
+        "大赛综合采用“线上+线下”的模式",
+    ]
+    assert p.description_zh.startswith("“直通乌镇”全球互联网大赛作为世界互联网大会重要板块之一，是一个聚焦数字经济，贯穿全年的国际性赛事。")
+    assert p.translation_provenance == {"name_en": "editorial", "description_en": "editorial", "format_en": "editorial"}
+    assert p.source == "000_9e3508b993abd9e6.txt"
+
+
+def test_case_collection_calls_2024(db):
+    """Issue 21, point 11: the two 2024 case calls, of kind case_collection; an opening given as a
+    month is stored as that month (precision "month", shown "2024-03"), not as an invented day."""
+    cross = AwardProgramme.objects.get(edition__year=2024, key="cross-border-e-commerce-cases")
+    assert (cross.name_zh, cross.kind) == ("2024年世界互联网大会跨境电商案例征集", "case_collection")
+    assert (cross.opens_at, cross.opens_precision, cross.opens_shown) == (datetime(2024, 1, 19, 0, 0, tzinfo=BEIJING), "day", "2024-01-19")
+    assert (cross.closes_at, cross.results_released_at) == (None, None)
+    assert [c.name_zh for c in cross.categories.all()] == [
+        "促进贸易便利化的措施", "跨境电商治理及规则创新", "跨境电商平台创新性发展", "商品或服务创新", "跨境电商主体的社会贡献",
+    ]
+    assert figures(2024, "cross-border-e-commerce-cases") == {"domains": (5, "exact")}
+    assert cross.description_zh.endswith("五个领域之一。案例实施或部署的时间应在2021年之后。")
+    assert cross.quote_zh.splitlines() == ["2024年1月19日,世界互联网大会官网发布《2024年世界互联网大会跨境电商案例征集通知》", "案例实施或部署的时间应在2021年之后"]
+
+    practice = AwardProgramme.objects.get(edition__year=2024, key="practice-cases")
+    assert (practice.name_zh, practice.kind) == ("2024年“携手构建网络空间命运共同体”实践案例征集", "case_collection")
+    assert (practice.opens_at, practice.opens_precision, practice.opens_shown) == (datetime(2024, 3, 1, 0, 0, tzinfo=BEIJING), "month", "2024-03")
+    assert (practice.closes_at, practice.closes_time_stated, practice.last_day) == (datetime(2024, 6, 21, 0, 0, tzinfo=BEIJING), False, date(2024, 6, 20))
+    assert practice.results_released and practice.categories.count() == 0 and practice.figures.count() == 0
+    assert practice.description_zh == "精品案例发布人获邀作为正式嘉宾参加2024年世界互联网大会·乌镇峰会,与全球各国政府、互联网领军企业高级别参会代表和专家学者深入交流。"
+    # the opening of a day-only text keeps precision "day"; a stated time keeps "time"
+    assert AwardProgramme.objects.get(edition__year=2024, key="outstanding-contribution").opens_precision == "day"
+
+
+def test_an_unreadable_opening_is_refused(db):
+    data = read_seed_file()
+    data["programmes"][0]["opens_at"] = "March 2024"
+    data["programmes"][0]["editorial"] = ["name_fr"]
+    with pytest.raises(DomainError) as caught:
+        seed_award_programmes(data)
+    assert caught.value.code == "seed_invalid"
+    assert caught.value.message == (
+        "awards/seed_data.yaml: programme 2024/outstanding-contribution: editorial names 'name_fr', not one of name_en, description_en, format_en; "
+        "programme 2024/outstanding-contribution: opens_at 'March 2024' is not YYYY-MM, YYYY-MM-DD or YYYY-MM-DD HH:MM"
+    )
+
+
 def test_seeding_twice_changes_nothing(db):
     before = _snapshot()
     report = seed_award_programmes()
-    assert (report.programmes, report.figures, report.quotas) == (8, 30, 6)
+    # issue 21 added three programmes (2020 competition, the two 2024 case calls) and one figure
+    assert (report.programmes, report.figures, report.quotas) == (11, 31, 6)
     assert _snapshot() == before
 
 

@@ -238,3 +238,25 @@ def test_a_close_given_as_a_day_shows_that_day_on_the_home_and_apply_pages(clien
     programme.closes_at, programme.closes_time_stated = CLOSES, True
     programme.save(update_fields=["closes_at", "closes_time_stated"])
     assert "Closes 2099-10-10 17:00 (Beijing time)" in re.sub(r"<[^>]+>", "", text(client.get("/awards/", HTTP_ACCEPT_LANGUAGE="en")))
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_seeded_pages_in_both_languages_show_issue_21_programmes(client, db, language):
+    """Issue 21: the 2020 competition and the 2024 case calls are on their editions' pages in both
+    languages; a month-precision opening shows as the month; an editorial English name is shown
+    as a translation (data-provenance="editorial"), never as the source's words."""
+    page_2024 = text(client.get("/editions/2024/awards/", HTTP_ACCEPT_LANGUAGE=language))
+    page_2020 = text(client.get("/editions/2020/awards/", HTTP_ACCEPT_LANGUAGE=language))
+    assert '<span class="opens" data-precision="month">2024-03</span>' in page_2024
+    assert '<span class="opens" data-precision="day">2024-01-19</span>' in page_2024
+    assert "2024-03-01" not in page_2024
+    assert "在去年首届大赛的基础上" in page_2020  # the quote, folded under the programme
+    if language == "en":
+        assert ('<span data-provenance="editorial" title="Editorial translation">2024 World Internet Conference Cross-Border E-Commerce Case Collection</span>') in page_2024
+        assert '<span data-provenance="editorial" title="Editorial translation">Online and offline</span>' in page_2020
+        assert "Edition 2" in page_2020 and "Case collection" in page_2024
+        assert '<span data-provenance="editorial" title="Editorial translation">Those presenting the showcase cases' in page_2024
+    else:
+        assert "2024年世界互联网大会跨境电商案例征集" in page_2024 and "“数字抗疫”专题赛" in page_2020
+        assert "“线上+线下”" in page_2020
+        assert 'data-provenance="editorial"' not in page_2020 + page_2024  # the Chinese is the source's own words

@@ -425,6 +425,14 @@ def test_invitations_by_person_and_by_category(setup, client):
     with pytest.raises(DomainError) as error:
         services.invitations_create(session=open_item, registrations=[media])
     assert error.value.code == "not_invitation_only"
+    unstated = SessionFactory(edition=s["edition"], access="not_stated")  # no rule stated: not invitation-only either
+    with pytest.raises(DomainError) as error:
+        services.invitations_create(session=unstated, registrations=[media])
+    assert error.value.code == "not_invitation_only"
+    # A closed-door meeting with no admission rule stated is invitation-only (issue 21: closed-door is a flag of its own).
+    closed = SessionFactory(edition=s["edition"], access="not_stated", closed_door=True)
+    media.refresh_from_db()
+    assert services.invitations_create(session=closed, registrations=[media]) == 1
     html = client.get(f"/editions/2099/registration/{s['registration'].token}/").content.decode()
     assert "欢迎晚宴" in html
 

@@ -25,8 +25,8 @@ def test_2017_programme_carries_the_texts_figures():
 
 def test_2024_programme_carries_the_texts_figures():
     p = Programme.objects.get(edition__year=2024)
-    assert (p.nickname_zh, p.nickname_en, p.reported_accepted, p.reported_standby, p.standby_size, p.reported_universities, p.reported_includes_local) == (
-        "小梧桐", "Little Wutong", 807, 100, 100, 16, True
+    assert (p.nickname_zh, p.nickname_en, p.reported_accepted, p.reported_standby, p.reported_universities, p.reported_includes_local) == (
+        "小梧桐", "Little Wutong", 807, 100, 16, True
     )
     assert (p.send_off_on.isoformat(), p.source, p.reported_applicants) == ("2024-11-13", "001_a35478c999586103.txt", None)
     assert not p.volunteers.exists() and not p.modules.exists()
@@ -68,3 +68,43 @@ def test_demo_programme_links_the_demo_accounts():
     seed_demo(password="a-long-test-password-1")  # again: same people, fresh "today" shifts
     assert (p.volunteers.count(), get_user_model().objects.filter(username="volunteer").count()) == (270, 1)
     assert Assignment.objects.filter(volunteer=me, status="assigned", shift__post__name_zh="今日演示岗（签到试用）").count() == 3
+
+
+def test_past_programmes_have_no_plan_copied_from_the_reports():
+    """Issue 21, point 5: "1240名志愿者被正式录用" and "另备100名志愿者待命" are results; the plan
+    fields stay empty for the seeded past editions, the results stay reported figures."""
+    from wic.models import EditionFigure
+
+    plans = list(Programme.objects.filter(is_demo=False).order_by("edition__year").values_list("edition__year", "target_headcount", "standby_size"))
+    assert plans == [(2017, None, None), (2024, None, None)]
+    reported = list(Programme.objects.filter(is_demo=False).order_by("edition__year").values_list("reported_accepted", "reported_standby"))
+    assert reported == [(1240, None), (807, 100)]
+    figures = {(f.edition.year, f.key): (f.value, f.qualifier, f.quote_zh) for f in EditionFigure.objects.filter(key__in=("volunteers", "volunteer_standby")).select_related("edition")}
+    assert figures == {
+        (2017, "volunteers"): (1240, "exact", "来自浙江省15所高校的1240名志愿者被正式录用"),
+        (2024, "volunteers"): (807, "exact", "选拔807名“小梧桐”"),
+        (2024, "volunteer_standby"): (100, "exact", "另备100名志愿者待命"),
+    }
+
+
+def test_migration_clears_plans_that_copy_the_reports_and_keeps_others():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("volunteers.migrations.0002_clear_plan_copied_from_reports")
+    p2017, p2024 = Programme.objects.get(edition__year=2017), Programme.objects.get(edition__year=2024)
+    Programme.objects.filter(pk=p2017.pk).update(target_headcount=1240, standby_size=50)  # 50: an organizer's own plan
+    Programme.objects.filter(pk=p2024.pk).update(target_headcount=807, standby_size=100)
+    migration.clear_copied_plans(apps, None)
+    assert list(Programme.objects.filter(is_demo=False).order_by("edition__year").values_list("target_headcount", "standby_size")) == [(None, 50), (None, None)]
+
+
+def test_english_the_texts_do_not_give_is_marked_editorial():
+    """Issue 21, point 7: the programmes' and modules' English names are the team's translations."""
+    p2017, p2024 = Programme.objects.get(edition__year=2017), Programme.objects.get(edition__year=2024)
+    assert (p2017.name_en, p2017.translation_provenance) == ("4th World Internet Conference volunteer service", {"name_en": "editorial"})
+    assert (p2024.nickname_en, p2024.translation_provenance) == ("Little Wutong", {"name_en": "editorial", "nickname_en": "editorial"})
+    assert {m.name_en: m.provenance_of("name_en") for m in p2017.modules.all()} == {
+        "General training": "editorial", "Professional training": "editorial", "On-post drill": "editorial",
+    }

@@ -40,7 +40,7 @@ def test_organizer_sees_the_summits_work_and_no_technical_model(client):
     with translation.override("en"):
         groups = index_groups(client)
     assert list(groups) == ["summit", "programme", "guests", "volunteers", "awards", "expo", "people"]
-    assert groups["summit"] == ["wic.Edition", "wic.Member", "wic.Organization"]
+    assert groups["summit"] == ["wic.Edition", "wic.Member", "wic.Organization", "wic.WicOrganization"]  # issue 21, point 9
     assert groups["programme"] == [
         "agenda.Board", "agenda.Hall", "agenda.Outcome", "agenda.Session", "agenda.Venue",
         "forums.ForumApplication", "forums.ForumCall", "forums.Review", "forums.Reviewer",

@@ -11,8 +11,9 @@ def test_editions_list_shape(api_client):
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"count", "next", "previous", "results"}
-    assert [e["year"] for e in body["results"]] == [2024, 2022, 2020, 2017]
-    assert body["count"] == 4
+    # 2016 and 2015, named in 004, complete the timeline (issue 21, point 14)
+    assert [e["year"] for e in body["results"]] == [2024, 2022, 2020, 2017, 2016, 2015]
+    assert body["count"] == 6
 
 
 def test_edition_detail_by_year(api_client):
@@ -22,7 +23,7 @@ def test_edition_detail_by_year(api_client):
     assert body["name_zh"] == "第四届世界互联网大会"
     assert body["start_date"] == "2017-12-03"
     assert body["main_venue"]["name_zh"] == "乌镇互联网国际会展中心"
-    assert body["session_count"] == 29
+    assert body["session_count"] == 33  # 29 rows of 002's table and four items outside it (issue 21)
     assert [b["number"] for b in body["boards"]] == [1, 2, 3, 4, 5]
     guests = next(f for f in body["figures"] if f["key"] == "guests_on_site")
     assert (guests["value"], guests["qualifier"], guests["source"]) == (1500, "at_least", "002_5cf7b1c102403489.txt")
@@ -216,3 +217,17 @@ def test_sessions_bad_input_gets_a_coded_error_not_a_500(api_client, query, stat
 def test_sessions_search_with_sql_wildcards_matches_nothing(api_client):
     body = api_client.get("/api/v1/sessions/", {"search": "%_'"}).json()
     assert body["count"] == 0
+
+
+def test_edition_calendar_and_described_content_in_the_api(api_client):
+    """Issue 21: the 2024 calendar (month-precise dates as "YYYY-MM", the Leading Technology Award's
+    two accounts sharing a conflict key) and 2022's described content, as the edition pages show them."""
+    body = api_client.get("/api/v1/editions/2024/").json()
+    milestones = {m["key"]: m for m in body["milestones"]}
+    assert milestones["youth-leaders-call-opens"]["date"] == "2024-05"
+    assert milestones["youth-leaders-call-opens"]["precision"] == "month"
+    disagreeing = sorted((m["date"], m["conflict_key"], m["sources_disagree"]) for m in body["milestones"] if m["conflict_key"])
+    assert disagreeing == [("2024-03", "leading-tech-award-opens", True), ("2024-04", "leading-tech-award-opens", True)]
+    described = api_client.get("/api/v1/editions/2022/").json()["described_items"]
+    assert [d["kind"] for d in described].count("characteristic") == 4
+    assert all(d["quote_zh"] and d["source"] == "003_a7811a11def97c06.txt" for d in described)

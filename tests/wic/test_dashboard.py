@@ -511,4 +511,5 @@ def test_dashboard_renders_on_the_seeded_demo(client):
     assert html.count('<svg class="wic-chart') >= 10
     dashboard = response.context["dashboard"]
     assert values(dashboard.expo.by_status) == {"pending": 8, "approved": 292, "declined": 0}
-    assert list(islice((row.year for row in dashboard.history.rows), 4)) == [2017, 2020, 2022, 2024]
+    # 2015 and 2016 (the 2nd and 3rd editions, named in 004; issue 21 point 14) come first now
+    assert list(islice((row.year for row in dashboard.history.rows), 6)) == [2015, 2016, 2017, 2020, 2022, 2024]

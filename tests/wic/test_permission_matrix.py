@@ -169,6 +169,7 @@ ORGANIZERS = (LOGIN, 200, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN
 ADMIN_CHANGELISTS = (
     "auth/user", "auth/group", "auditlog/logentry",
     "wic/edition", "wic/editionfigure", "wic/organization", "wic/editionorganization", "wic/member", "wic/outgoingemail", "wic/apitoken",
+    "wic/wicorganization",  # issue 21, point 9
     "agenda/venue", "agenda/hall", "agenda/board", "agenda/session", "agenda/outcome",
     "forums/forumcall", "forums/reviewer", "forums/forumapplication", "forums/review", "forums/applicationtransition",
     "registration/registration", "registration/credential", "registration/checkinlist", "registration/invitation", "registration/checkin",

@@ -133,4 +133,4 @@ def test_seed_demo_prints_a_summary_not_the_mails(capsys):
     summary = [line for line in text.splitlines() if line.startswith("demo: ")]
     assert summary == ["demo: 0 emails written to the outbox (admin: Outgoing emails); not printed to the console (seed --demo -v 2 prints them)"]
     assert "Content-Type" not in text + capsys.readouterr().out
-    assert len(text.splitlines()) == 19
+    assert len(text.splitlines()) == 21  # one line per seeded year: 2015 and 2016 added (issue 21, point 14)
