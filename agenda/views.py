@@ -357,6 +357,13 @@ def _export(kind: str, content_type: str, render_body):
         edition = edition_by_year(year)
         if edition is None:
             return HttpResponse(_("There is no edition for year %(year)s.") % {"year": year}, status=404, content_type="text/plain; charset=utf-8")
+        if kind != "ics" and not edition.has_dates:
+            # The frab schedule needs the conference's first and last day; the texts give none for this
+            # edition (2015, 2016), and none is invented. The iCal feed lists what is known.
+            return HttpResponse(
+                _("There is no schedule for %(year)s: the texts give no dates for that edition. The calendar (iCal) lists what is known.") % {"year": edition.year},
+                status=404, content_type="text/plain; charset=utf-8",
+            )
         sessions = list(sessions_for_listing().filter(edition=edition))
         body = render_body(edition=edition, sessions=sessions, base_url=request.build_absolute_uri("/").rstrip("/"))
         response = HttpResponse(body, content_type=content_type)

@@ -336,3 +336,28 @@ def test_timed_sessions_without_a_hall_use_the_edition_location(json_validator, 
 @pytest.mark.parametrize("name", ["schema.json", "schedule.xml.xsd"])
 def test_vendored_validators_match_shared(name):
     assert (VENDORED_FORMATS / name).read_bytes() == (SHARED_FORMATS / name).read_bytes()
+
+
+@pytest.mark.parametrize("year", [2017, 2020, 2022, 2024])
+def test_every_seeded_editions_schedule_validates(year, json_validator, xml_schema):
+    """Every past edition with dates has a schedule that passes the published validators, the ones
+    with no clock times (2022, 2024) included."""
+    edition, sessions = edition_and_sessions(year)
+    doc = schedule_json(edition=edition, sessions=sessions, base_url=BASE)
+    assert_json_valid(json_validator, doc)
+    assert_xml_valid(xml_schema, schedule_xml(edition=edition, sessions=sessions, base_url=BASE))
+
+
+@pytest.mark.parametrize("year", [2015, 2016])
+def test_an_edition_without_dates_has_no_schedule_but_a_calendar(year, client):
+    """The frab formats need a first and last day; the texts give none for 2015 and 2016 (004 dates
+    only their openings). The schedule answers 404 with a sentence, the page does not offer it, and
+    the iCal feed still answers."""
+    for name in ("schedule.json", "schedule.xml"):
+        response = client.get(f"/editions/{year}/{name}", HTTP_ACCEPT_LANGUAGE="en")
+        assert (response.status_code, response.content.decode()) == (
+            404, f"There is no schedule for {year}: the texts give no dates for that edition. The calendar (iCal) lists what is known.",
+        )
+    assert client.get(f"/editions/{year}/agenda.ics").status_code == 200
+    page = client.get(f"/editions/{year}/agenda/").content.decode()
+    assert "schedule.json" not in page and f"/editions/{year}/agenda.ics" in page
