@@ -343,7 +343,7 @@ def test_backup_and_restore_round_trip_on_postgresql(tmp_path, settings):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # 13 demo accounts, quickly
     # An earlier transactional test may have flushed the seeded editions: seed them (idempotent),
-    # so the database holds exactly the four past editions and the demo one.
+    # so the database holds exactly the six past editions and the demo one.
     seed_past_editions()
     seed_demo(password="a-long-demo-password-1")  # committed: pg_dump, another process, sees it
     badges = sorted(Credential.objects.exclude(badge="").values_list("badge", flat=True))
@@ -372,7 +372,7 @@ def test_backup_and_restore_round_trip_on_postgresql(tmp_path, settings):
 
         before, after = snapshot(pg_url(source)), snapshot(pg_url(restored))
         assert after == before  # every table: same rows, and sequences continue where they were
-        assert (after["counts"]["wic_edition"], after["counts"]["registration_registration"], after["counts"]["auth_user"]) == (5, 3, 13 + 2)
+        assert (after["counts"]["wic_edition"], after["counts"]["registration_registration"], after["counts"]["auth_user"]) == (7, 3, 13 + 2)  # six past editions (2015-2024) and the demo one
         assert {table: after["counts"][table] for table in ORM_COUNTS} == {table: model.objects.count() for table, model in ORM_COUNTS.items()}
         assert min(after["counts"][table] for table in ORM_COUNTS) > 0
         with psycopg.connect(pg_url(restored).replace("postgres://", "postgresql://", 1)) as conn:
