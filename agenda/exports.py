@@ -12,7 +12,9 @@ Chinese is the primary language; English goes along where the data has it.
   block a whole day of free/busy time: never a made-up clock time. One the texts place in the
   edition without a day spans the edition's days, transparent, its DESCRIPTION saying the day
   is not given. The access line lists the rules the texts state ("闭门会 / Closed-door；应邀出席 /
-  Invited participants only", "开放 / Open"); there is none where they state no rule. CATEGORIES names the session's
+  Invited participants only", "开放 / Open"); there is none where they state no rule. The people
+  follow, a line per role in protocol order ("发言 / Speech: 任贤良 (世界互联网大会秘书长)、赵承
+  (浙江省委常委、宣传部部长)"), with each title as printed for that appearance. CATEGORIES names the session's
   kind in Chinese and English ("分论坛", "Sub-forum"), never its stored code. UID is
   `session-<pk>@<year>.wic-summit` and URL `/editions/<year>/sessions/<pk>/`, with the year of
   the session's own edition (a personal feed may mix editions); DTSTAMP is fixed (the edition's first day, 00:00 UTC, unless
@@ -24,7 +26,10 @@ Chinese is the primary language; English goes along where the data has it.
   else "未定 / TBA") for a timed session without a hall. Titles are Chinese; the English title is
   the `subtitle`. Events carry `type` = session kind, `track` = board name (else the kind's
   Chinese label), `language` "zh", `abstract` = summary, `description` = theme, organizations,
-  access, outcomes; `persons` is empty (we keep no speakers). A day spans 00:00 to 23:59:59
+  access, outcomes; `persons` lists the item's people (confirmed or past appearances) in protocol
+  order, each once, as `{"id", "guid", "name", "url"}` (the C3VOC schema's pretalx form: `name`,
+  never also the deprecated `public_name`, which would match both of its person forms); the XML
+  has `<person id guid>name</person>`. A day spans 00:00 to 23:59:59
   Beijing time; `version` is a hash of the content. The XML is built from the JSON dict, so the
   two never disagree; characters XML 1.0 cannot carry (control characters) are dropped there.
 
@@ -50,6 +55,8 @@ from django.utils import translation
 from icalendar import Calendar, Event, Timezone
 from lxml import etree
 
+from people.enums import Role
+from people.selectors import in_protocol_order, public_appearances
 from wic.enums import OrganizationRole
 
 from .enums import Access, Period, SessionKind
@@ -132,6 +139,43 @@ def _facts(session) -> list[str]:
     return lines
 
 
+def _appearances(session) -> list:
+    """The session's public appearances in protocol order (prefetched by sessions_for_listing;
+    queried only for a session that was not)."""
+    appearances = getattr(session, "public_appearances", None)
+    if appearances is None:
+        appearances = list(public_appearances().filter(session=session))
+    return in_protocol_order(appearances)
+
+
+def _person_name(person) -> str:
+    """"任贤良"; "托马斯·苏德霍夫 / Thomas Südhof" where both names are known."""
+    return " / ".join(name for name in (person.name_zh, person.name_en) if name)
+
+
+def _speaker_lines(session) -> list[str]:
+    """A line per role, in protocol order: "发言 / Speech: 任贤良 (世界互联网大会秘书长)"."""
+    groups: dict[str, list[str]] = {}
+    for appearance in _appearances(session):
+        name = _person_name(appearance.person)
+        groups.setdefault(appearance.role, []).append(f"{name} ({appearance.title_zh})" if appearance.title_zh else name)
+    return [f"{_bilingual(Role(role))}: {'、'.join(names)}" for role, names in groups.items()]
+
+
+def _persons(session, base_url: str) -> list[dict]:
+    """The frab `persons` of an event: each person once, in protocol order."""
+    persons, seen = [], set()
+    for appearance in _appearances(session):
+        person = appearance.person
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        persons.append(
+            {"id": person.pk, "guid": _guid(f"person/{person.pk}"), "name": _person_name(person), "url": f"{base_url.rstrip('/')}/people/{person.pk}/"}
+        )
+    return persons
+
+
 def _summary(session) -> str:
     return "\n\n".join(t for t in (session.summary_zh, session.summary_en) if t)
 
@@ -172,7 +216,7 @@ def agenda_ics(*, edition, sessions, base_url: str, calendar_name: str | None = 
             event.add("transp", "TRANSPARENT")
         if session.hall is not None:
             event.add("location", str(session.hall))
-        description = "\n\n".join(part for part in ("\n".join(_facts(session)), _summary(session)) if part)
+        description = "\n\n".join(part for part in ("\n".join(_facts(session) + _speaker_lines(session)), _summary(session)) if part)
         if description:
             event.add("description", description)
         event.add("url", session_url(base_url, edition, session))
@@ -207,7 +251,7 @@ def _event(edition, session, base_url: str, acronym: str) -> dict:
         "language": "zh",
         "abstract": _summary(session) or None,
         "description": "\n".join(_facts(session)) or None,
-        "persons": [],
+        "persons": _persons(session, base_url),
         "links": [],
     }
 
@@ -300,6 +344,8 @@ def schedule_xml(*, edition, sessions, base_url: str) -> bytes:
                 _sub(e, "abstract", ev["abstract"] or "")
                 if ev["description"]:
                     _sub(e, "description", ev["description"])
-                _sub(e, "persons")
+                persons = _sub(e, "persons")
+                for person in ev["persons"]:
+                    _sub(persons, "person", person["name"], id=person["id"], guid=person["guid"])
                 _sub(e, "links")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -1,10 +1,14 @@
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from people.selectors import public_appearances
 from wic.enums import OrganizationRole
+from wic.inputs import ascii_int
 from wic.models import Edition, Organization
 
 from .enums import Access, SessionKind
@@ -15,6 +19,24 @@ from .search import phrase_q, search_q
 @extend_schema_field(OpenApiTypes.INT)
 class OrganizationIdFilter(django_filters.ModelChoiceFilter):
     """An organization by id (the schema says integer: the filter's method takes the instance)."""
+
+
+class AsciiIdField(forms.CharField):
+    """An id from a query string: 1 to 18 ASCII digits (wic.inputs.ascii_int), else `invalid`."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        number = ascii_int(value)
+        if number is None:
+            raise ValidationError(_("Enter an id: ASCII digits only."), code="invalid")
+        return number
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class AsciiIdFilter(django_filters.Filter):
+    field_class = AsciiIdField
 
 
 class SessionFilter(django_filters.FilterSet):
@@ -39,10 +61,16 @@ class SessionFilter(django_filters.FilterSet):
         queryset=Organization.objects.all(), method="filter_organization", label=_("Organization in any role (id)")
     )
     search = django_filters.CharFilter(method="filter_search", label=_("Search titles, themes and organizations"))
+    person = AsciiIdFilter(method="filter_person", label=_("Person (id): the items they appear in"))
 
     class Meta:
         model = Session
-        fields = ["edition", "date", "hall", "board", "kind", "access", "host", "organization", "search"]
+        fields = ["edition", "date", "hall", "board", "kind", "access", "host", "organization", "search", "person"]
+
+    def filter_person(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Exists(public_appearances().filter(session=OuterRef("pk"), person_id=value)))
 
     def filter_host(self, queryset, name, value):
         return sessions_hosted_by(queryset, value)

@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from people.selectors import appearances_prefetch, in_protocol_order
 from wic.models import Edition, EditionOrganization
 
 from .models import Board, Hall, Outcome, Session, SessionOrganization
@@ -12,7 +13,8 @@ SESSION_ORDER = (F("date").asc(nulls_last=True), "sort_key", "sort_order", "id")
 
 
 def sessions_for_listing() -> QuerySet[Session]:
-    """Published sessions with everything a list shows: hall and venue, board, organizations, outcomes."""
+    """Published sessions with everything a list shows: hall and venue, board, organizations,
+    outcomes, and their people's public appearances (`public_appearances`; one query)."""
     return (
         Session.objects.filter(is_published=True, edition__is_published=True)
         .select_related("edition", "hall__venue", "board")
@@ -22,6 +24,7 @@ def sessions_for_listing() -> QuerySet[Session]:
                 queryset=SessionOrganization.objects.select_related("organization").order_by("sort_order", "id"),
             ),
             Prefetch("outcomes", queryset=Outcome.objects.order_by("sort_order", "id")),
+            appearances_prefetch(),
         )
         .order_by(*SESSION_ORDER)
     )
@@ -99,7 +102,8 @@ def agenda_days(edition) -> AgendaDays:
 
 
 def sessions_for_agenda(edition):
-    """The edition's published sessions with what the agenda shows (hall, venue, board, organizations)."""
+    """The edition's published sessions with what the agenda shows (hall, venue, board,
+    organizations, the people's public appearances: one query each, whatever the rows)."""
     return (
         Session.objects.filter(edition=edition, is_published=True)
         .select_related("hall__venue", "board")
@@ -107,10 +111,40 @@ def sessions_for_agenda(edition):
             Prefetch(
                 "organization_roles",
                 queryset=SessionOrganization.objects.select_related("organization").order_by("sort_order", "id"),
-            )
+            ),
+            appearances_prefetch(),
         )
         .order_by(*SESSION_ORDER)
     )
+
+
+KEY_SPEAKERS = 3  # the agenda's cards name at most this many people, then "+N"
+
+
+def with_speakers(sessions, limit: int = KEY_SPEAKERS):
+    """Give each session (from sessions_for_agenda or sessions_for_listing, appearances prefetched)
+    `speakers`: its people in protocol order, each person once; `key_speakers`, the first `limit`;
+    and `more_speakers`, how many more. No query."""
+    for session in sessions:
+        seen, people = set(), []
+        for appearance in in_protocol_order(getattr(session, "public_appearances", ())):
+            if appearance.person_id not in seen:
+                seen.add(appearance.person_id)
+                people.append(appearance)
+        session.speakers = people
+        session.key_speakers = people[:limit]
+        session.more_speakers = max(len(people) - limit, 0)
+    return sessions
+
+
+def speakers_by_role(session) -> list[tuple[str, str, list]]:
+    """A session's public appearances in protocol order, grouped by role: [(role, label, [appearance])]."""
+    groups: list[tuple[str, str, list]] = []
+    for appearance in in_protocol_order(getattr(session, "public_appearances", ())):
+        if not groups or groups[-1][0] != appearance.role:
+            groups.append((appearance.role, appearance.get_role_display(), []))
+        groups[-1][2].append(appearance)
+    return groups
 
 
 def session_neighbours(session):

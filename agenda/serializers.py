@@ -1,6 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from people.selectors import in_protocol_order
+from people.serializers import SessionAppearanceSerializer
 from wic.models import Edition
 from wic.serializers import DescribedItemSerializer, EditionOrganizationSerializer, FigureSerializer, MilestoneSerializer
 
@@ -106,14 +108,21 @@ class SessionSerializer(serializers.ModelSerializer):
     attendance = serializers.SerializerMethodField()
     organizations = SessionOrganizationSerializer(source="organization_roles", many=True, read_only=True)
     outcomes = OutcomeSerializer(many=True, read_only=True)
+    appearances = serializers.SerializerMethodField(
+        help_text="The people of the item in protocol order (role by role, then precedence): confirmed and past appearances only.",
+    )
 
     class Meta:
         model = Session
         fields = [
             "id", "edition", "key", "title_zh", "title_en", "alt_titles", "kind", "date", "start", "end",
             "period", "pre_event", "hall", "board", "access", "access_rules", "theme_zh", "theme_en", "attendance", "organizations",
-            "outcomes", "summary_zh", "source",
+            "outcomes", "appearances", "summary_zh", "source",
         ]
+
+    @extend_schema_field(SessionAppearanceSerializer(many=True))
+    def get_appearances(self, obj):
+        return SessionAppearanceSerializer(in_protocol_order(getattr(obj, "public_appearances", ())), many=True).data
 
     @extend_schema_field(AttendanceSerializer(allow_null=True))
     def get_attendance(self, obj):

@@ -3,6 +3,7 @@ agenda version (see agenda.cache). No business rule lives here."""
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from people.models import Appearance, Person
 from wic.models import Edition, EditionFigure, EditionOrganization, Organization
 
 from . import cache as agenda_cache
@@ -25,6 +26,7 @@ def _edition_changed(sender, instance, **kwargs):
 
 
 @receiver([post_save, post_delete], sender=SessionOrganization)
+@receiver([post_save, post_delete], sender=Appearance)
 def _session_host_changed(sender, instance, **kwargs):
     year = Session.objects.filter(pk=instance.session_id).values_list("edition__year", flat=True).first()
     if year is not None:
@@ -34,6 +36,7 @@ def _session_host_changed(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Hall)
 @receiver([post_save, post_delete], sender=Venue)
 @receiver([post_save, post_delete], sender=Organization)
+@receiver([post_save, post_delete], sender=Person)
 @receiver([post_save, post_delete], sender=Edition)
 def _shared_record_changed(sender, instance, **kwargs):
     agenda_cache.bump_all()

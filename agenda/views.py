@@ -36,7 +36,9 @@ from .selectors import (
     session_neighbours,
     sessions_for_agenda,
     sessions_for_listing,
+    speakers_by_role,
     starred_ids,
+    with_speakers,
 )
 from .timetable import build_timetable, find_overlaps
 
@@ -186,7 +188,7 @@ def agenda(request, year):
     if request.GET and not filterset.is_valid():
         context["errors"] = errors_by_label(filterset.form)
         return render(request, "agenda/agenda.html", context, status=400)
-    sessions = list(filterset.qs)
+    sessions = with_speakers(list(filterset.qs))
     counts = {}
     for s in sessions:
         key = UNDATED if s.date is None else s.date
@@ -245,6 +247,7 @@ def session_detail(request, year, pk):
         "previous": previous,
         "following": following,
         "starred": starred_ids(request.user, edition),
+        "speaker_groups": speakers_by_role(session),
     }
     return render(request, "agenda/session_detail.html", context)
 
@@ -279,7 +282,7 @@ def my_agenda(request, year):
         if ids is None:
             context["errors"] = [_("The list of starred sessions in the address is not valid.")]
             return render(request, "agenda/my_agenda.html", context, status=400)
-    sessions = list(sessions_for_agenda(edition).filter(pk__in=ids))
+    sessions = with_speakers(list(sessions_for_agenda(edition).filter(pk__in=ids)))
     context.update({"sessions": sessions, "overlaps": find_overlaps(sessions), "starred": {s.pk for s in sessions}})
     response = render(request, "agenda/my_agenda.html", context)
     response["Cache-Control"] = "private, no-cache"

@@ -29,7 +29,7 @@ def count_queries(client, url, params=None):
 # Expected queries per request, whatever the number of rows.
 API_LISTS = {
     # count, page, organizations prefetch, outcomes prefetch, edition filter lookup
-    "sessions": ("/api/v1/sessions/", 5),
+    "sessions": ("/api/v1/sessions/", 6),  # and the public appearances (people) prefetch
     # count, page, figures, organization roles, boards, milestones, described items
     "editions": ("/api/v1/editions/", 7),
     "halls": ("/api/v1/halls/", 2),
@@ -64,7 +64,7 @@ def test_api_list_queries_are_constant(api_client, name):
 def test_api_session_detail_queries_are_constant(api_client):
     edition = EditionFactory()
     session = session_with_everything(edition, 0)
-    assert count_queries(api_client, f"/api/v1/sessions/{session.pk}/") == 3
+    assert count_queries(api_client, f"/api/v1/sessions/{session.pk}/") == 4  # with the session's people
 
 
 ADMIN_MODELS = {

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     # The core, then the domain apps; a domain app's contributions (wic/contrib.py) are collected
     # in this order, after the apps each names in `after`.
     "wic",
+    "people",  # people and their appearances: below the agenda, which lists each session's people
     "agenda",
     "forums",
     "registration",
@@ -313,6 +314,8 @@ SPECTACULAR_SETTINGS = {
         "NominationStateEnum": "awards.enums.NominationState",
         "DirectionEnum": "awards.enums.Direction",
         "ExpoFieldEnum": "expo.enums.ExpoField",
+        "PersonRoleEnum": "people.enums.Role",
+        "OrganizationRoleEnum": "wic.enums.OrganizationRole",
     },
 }
 

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from agenda.api import EditionViewSet, HallViewSet, SessionViewSet
+from people.api import PersonViewSet
 from registration.checkin_api import CheckinView
 from forums.api import ForumApplicationViewSet
 from awards.api import AwardProgrammeViewSet, NominationViewSet, RecommendationViewSet
@@ -25,6 +26,7 @@ router = DefaultRouter()
 router.register("editions", EditionViewSet, basename="edition")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("halls", HallViewSet, basename="hall")
+router.register("people", PersonViewSet, basename="person")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("forum-applications", ForumApplicationViewSet, basename="forum-application")
 router.register("registrations", RegistrationViewSet, basename="registration")
@@ -46,6 +48,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("", include("agenda.urls")),
+    path("", include("people.urls")),
     path("", include("forums.urls")),
     path("", include("registration.urls")),
     path("", include("expo.urls")),

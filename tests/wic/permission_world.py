@@ -45,6 +45,7 @@ from expo import services as expo_services
 from expo.models import Booth, Zone
 from forums import services as forums_services
 from forums.models import ApplicationOrganization, ForumApplication, ForumCall, ReviewCriterion, Reviewer
+from people import services as people_services
 from registration import services as registration_services
 from registration.models import CheckinList
 from tests.factories import BoardFactory, EditionFactory, HallFactory, OrganizationFactory, SessionFactory
@@ -112,6 +113,9 @@ def build_world() -> World:
     session = SessionFactory(edition=edition, hall=HallFactory(), is_published=True)
     agenda_services.star_set(user=users["attendee"], session=session, starred=True)
     ids.update(session=session.pk, hall=session.hall_id, agenda_feed=agenda_services.agenda_feed_get_or_create(user=users["attendee"]).token)
+    speaker = people_services.person_upsert(key="matrix-speaker", name_zh="矩阵发言人")
+    people_services.appearance_upsert(person=speaker, session=session, role="speech", status="appeared")
+    ids["person"] = speaker.pk
 
     _forums(world, edition, other_edition, now, applicant_b)
     _registration(world, edition)

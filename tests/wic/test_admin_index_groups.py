@@ -29,6 +29,7 @@ def test_apps_declare_their_group_through_organizer_app():
         "awards": ("awards", ()),
         "volunteers": ("volunteers", ()),
         "expo": ("expo", ()),
+        "people": ("programme", ()),  # issue 22: speakers and their appearances are programme work
     }
     assert [g.key for g in GROUPS] == ["summit", "programme", "guests", "volunteers", "awards", "expo", "people", "system"]
     assert model_groups()["forums.ApplicationTransition"] == "system"
@@ -44,6 +45,7 @@ def test_organizer_sees_the_summits_work_and_no_technical_model(client):
     assert groups["programme"] == [
         "agenda.Board", "agenda.Hall", "agenda.Outcome", "agenda.Session", "agenda.Venue",
         "forums.ForumApplication", "forums.ForumCall", "forums.Review", "forums.Reviewer",
+        "people.Appearance", "people.Person",  # issue 22: the people app's models join the programme
     ]
     assert groups["guests"] == ["registration.Checkin", "registration.CheckinList", "registration.Credential", "registration.Invitation", "registration.Registration"]
     assert groups["people"] == ["auth.User", "axes.AccessAttempt"]

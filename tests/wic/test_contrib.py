@@ -31,11 +31,12 @@ WITH_SAMPLE = [*settings.INSTALLED_APPS, "tests.contrib_app"]
 
 def test_the_apps_contribute_in_installed_apps_order_with_their_dependencies_first():
     assert [c.app for c in contrib.in_dependency_order(contrib.Demo)] == ["agenda", "forums", "registration", "awards", "volunteers", "expo"]
-    assert [c.app for c in contrib.in_dependency_order(contrib.Seed)] == ["agenda", "awards", "volunteers", "expo"]
+    # issue 22: people seeds after the agenda (its appearances name the agenda's sessions), before the apps after it
+    assert [c.app for c in contrib.in_dependency_order(contrib.Seed)] == ["agenda", "people", "awards", "volunteers", "expo"]
     assert [p.key for p in contrib.ordered(contrib.DashboardPanel)] == ["registrations", "forums", "volunteers", "awards", "expo", "translations"]
     assert [m.key for m in history_metrics()] == ["guests", "countries", "sub_forums", "volunteers", "exhibitors"]
     assert [g.key for g in contrib.ordered(contrib.FigureGroup)] == ["expo", "awards", "volunteers"]
-    assert organizer_apps() == ("wic", "agenda", "forums", "registration", "awards", "volunteers", "expo")
+    assert organizer_apps() == ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo")  # issue 22: people sits between wic and agenda
 
 
 def test_the_erasure_counts_keep_their_order():
@@ -44,7 +45,9 @@ def test_the_erasure_counts_keep_their_order():
         ("registration.Checkin", "anonymized"), ("volunteers.Volunteer", "anonymized"), ("volunteers.Interview", "anonymized"),
         ("volunteers.ChangeRequest", "anonymized"), ("volunteers.Team", "anonymized"), ("forums.ForumApplication", "anonymized"),
         ("awards.Nomination", "anonymized"), ("expo.Exhibitor", "anonymized"), ("expo.MeetingRequest", "deleted"),
-        ("agenda.Star", "deleted"), ("agenda.AgendaFeed", "deleted"), ("wic.ApiToken", "deleted"), ("sessions.Session", "deleted"),
+        ("agenda.Star", "deleted"), ("agenda.AgendaFeed", "deleted"),
+        ("people.Person", "anonymized"), ("people.Person", "deleted"),  # issue 22: the people app's handler, order 85
+        ("wic.ApiToken", "deleted"), ("sessions.Session", "deleted"),
         ("wic.OutgoingEmail", "deleted"), ("wic.OutgoingEmail", "anonymized"), ("auditlog.LogEntry", "anonymized"),
         ("admin.LogEntry", "anonymized"), ("auth.User", "anonymized"), ("axes.AccessAttempt", "deleted"), ("axes.AccessLog", "deleted"),
         ("axes.AccessFailureLog", "deleted"),
@@ -53,7 +56,9 @@ def test_the_erasure_counts_keep_their_order():
 
 def test_every_audited_model_is_recorded_with_its_options():
     options = recorded()
-    assert len(options) == 27
+    assert len(options) == 29  # issue 22: people.Person and people.Appearance
+    assert options["people.Person"] == {"exclude_fields": ["search_text", "sort_name"]}
+    assert options["people.Appearance"] == {}
     assert options["registration.Credential"] == {"include_fields": ["registration", "secret", "revoked_at", "revoked_by"], "mask_fields": ["secret"]}
     assert options["agenda.Session"] == {"exclude_fields": ["sort_key", "search_text"]}
     assert options["auth.User"]["include_fields"] == ["username", "is_active", "is_staff", "is_superuser"]
@@ -149,7 +154,7 @@ def test_the_layer_contracts_hold():
 def test_a_core_module_importing_an_app_breaks_the_contracts(tmp_path):
     """The negative control: the same contracts on a copy of the code where a core module imports
     the agenda fail, naming the import."""
-    for package in ("wic", "agenda", "forums", "registration", "awards", "volunteers", "expo"):
+    for package in ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo"):  # issue 22: people is a root package
         for source in (ROOT / package).rglob("*.py"):
             target = tmp_path / source.relative_to(ROOT)
             target.parent.mkdir(parents=True, exist_ok=True)

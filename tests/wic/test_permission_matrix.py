@@ -171,6 +171,7 @@ ADMIN_CHANGELISTS = (
     "wic/edition", "wic/editionfigure", "wic/organization", "wic/editionorganization", "wic/member", "wic/outgoingemail", "wic/apitoken",
     "wic/wicorganization",  # issue 21, point 9
     "agenda/venue", "agenda/hall", "agenda/board", "agenda/session", "agenda/outcome",
+    "people/person", "people/appearance",  # issue 22: the people app, organizers' like the agenda
     "forums/forumcall", "forums/reviewer", "forums/forumapplication", "forums/review", "forums/applicationtransition",
     "registration/registration", "registration/credential", "registration/checkinlist", "registration/invitation", "registration/checkin",
     "volunteers/programme", "volunteers/volunteer", "volunteers/trainingmodule", "volunteers/post", "volunteers/team", "volunteers/shift",
@@ -188,7 +189,7 @@ SUPERUSERS_ONLY = (LOGIN, 403, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 
 SUPERUSER_CHANGELISTS = ("axes/accesslog", "axes/accessfailurelog", "wic/apitoken")
 # Every ModelAdmin with CSV/XLSX export (wic.admin_export.ExportMixin; kept equal by a guard test too).
 ADMIN_EXPORTS = ("registration/registration", "forums/forumapplication", "awards/nomination", "expo/exhibitor", "volunteers/volunteer")
-ADMIN_APPS = ("auth", "auditlog", "wic", "agenda", "forums", "registration", "volunteers", "awards", "expo", "axes")
+ADMIN_APPS = ("auth", "auditlog", "wic", "people", "agenda", "forums", "registration", "volunteers", "awards", "expo", "axes")  # issue 22: people
 
 # Refusals and suspected bugs, named so the table stays a table.
 NOT_MEMBER, NOT_YOUR_TEAM = refused("not_a_member"), refused("not_your_team")
@@ -330,6 +331,9 @@ TABLE = [
     row("GET", "/api/v1/organizations/",                                     200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
     row("GET", "/api/v1/organizations/{enterprise_x}/",                      200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
     row("POST", "/api/v1/organizations/",                                    401,   405,   405,   405,   405,   405,   405,   405,   405,   405, data={}),
+    row("GET", "/api/v1/people/",                                            200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    row("GET", "/api/v1/people/{person}/",                                   200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    row("POST", "/api/v1/people/",                                           401,   405,   405,   405,   405,   405,   405,   405,   405,   405, data={}),
     row("GET", "/api/v1/award-programmes/",                                  200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
     row("GET", "/api/v1/award-programmes/{programme}/",                      200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
     row("POST", "/api/v1/award-programmes/",                                 405,   405,   405,   405,   405,   405,   405,   405,   405,   405, data={}),

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+
+urlpatterns = [
+    # <str:...>: the views answer "There is no person ..." for an id that is not ASCII digits (wic.inputs.ascii_int).
+    path("people/<str:pk>/", views.person_detail, name="person"),
+    path("editions/<str:year>/people/", views.directory, name="directory"),
+]
