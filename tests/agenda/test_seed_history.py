@@ -341,3 +341,19 @@ def test_admin_lists_and_opens_an_item_without_a_day(admin_client_logged):
     change = admin_client_logged.get(f"/admin/agenda/session/{opening.pk}/change/")
     assert change.status_code == 200
     assert 'name="closed_door"' in change.content.decode() and 'name="source_note"' in change.content.decode()
+
+
+def test_values_read_from_002s_merged_table_cells_say_so():
+    """Issue 21, "Provenance, kept honest": 002's agenda table prints a time or a place once for
+    several rows (merged cells); the 13 sessions whose time or hall was read from the row above say
+    so in their provenance note (admin only), the 16 others have none from the table."""
+    from agenda.models import Session
+
+    noted = dict(Session.objects.filter(edition__year=2017, source_note__startswith="002's table").values_list("key", "source_note"))
+    assert sorted(noted) == sorted([
+        "plenary", "leading-tech-launch", "forum-global-digital-economy", "forum-big-connectivity", "forum-minors-protection",
+        "forum-digital-silk-road", "forum-think-tank", "forum-talent", "forum-ministers-dialogue", "forum-sharing-economy",
+        "forum-cyberspace-rules", "forum-entrepreneurs-dialogue", "forum-cybersecurity-closed-door",
+    ])
+    assert noted["plenary"] == "002's table prints no place on this row: the hall (乌镇厅) is read from the merged place cell of the row above."
+    assert noted["forum-talent"] == "002's table prints no time on this row: 14:30-18:00 is read from the merged time cell of the row above."
