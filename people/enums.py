@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -19,9 +20,17 @@ class Role(models.TextChoices):
 ROLE_ORDER = {role.value: index for index, role in enumerate(Role)}
 
 
+class AttendanceMode(models.TextChoices):
+    """How an invited speaker takes part, as they say when they confirm."""
+
+    ON_SITE = "on_site", _("On site")
+    ONLINE = "online", _("Online, live")
+    VIDEO = "video", _("By recorded video")
+
+
 class AppearanceStatus(models.TextChoices):
     INVITED = "invited", _("Invited")
     CONFIRMED = "confirmed", _("Confirmed")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("a speaker's answer", "Declined")
     CANCELLED = "cancelled", _("Cancelled")
     APPEARED = "appeared", _("Appeared")  # the seeded history: the texts report the appearance

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wic.i18n import BilingualMixin, TranslatedModel
 
-from .enums import AppearanceStatus, Role
+from .enums import AppearanceStatus, AttendanceMode, Role
 
 
 class Person(BilingualMixin, TranslatedModel):
@@ -27,6 +27,7 @@ class Person(BilingualMixin, TranslatedModel):
     country = models.CharField(_("country or region"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2, where a text states it."))
     bio_zh = models.TextField(_("bio (Chinese)"), blank=True)
     bio_en = models.TextField(_("bio (English)"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="people/photos/", blank=True, help_text=_("A validated image the person or an organizer uploaded; pages show it resized."))
     precedence = models.PositiveIntegerField(
         _("precedence"), default=1000,
         help_text=_("Protocol rank: lower comes first within a role on every list (speakers, front-row seating)."),
@@ -73,6 +74,14 @@ class Appearance(BilingualMixin, TranslatedModel):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     quote_zh = models.CharField(_("words of the text"), max_length=500, blank=True)
     source = models.CharField(_("source text"), max_length=200, blank=True)
+    # The speaker's side (issue 22): an invitation with a private link, the answer, what they send.
+    language = models.CharField(_("language of the invitation"), max_length=10, choices=[("zh-hans", "中文"), ("en", "English")], default="zh-hans")
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    link_nonce = models.CharField(_("private link nonce"), max_length=32, blank=True, editable=False, help_text=_("Changes when a new link is sent or the link is used: an older link stops working."))
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("last reminder at"), null=True, blank=True)
+    attendance_mode = models.CharField(_("takes part"), max_length=10, choices=AttendanceMode.choices, blank=True)
+    slides = models.FileField(_("slides (PDF)"), upload_to="people/slides/", blank=True)
 
     class Meta:
         ordering = ["session", "sort_order", "pk"]

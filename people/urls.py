@@ -8,4 +8,6 @@ urlpatterns = [
     # <str:...>: the views answer "There is no person ..." for an id that is not ASCII digits (wic.inputs.ascii_int).
     path("people/<str:pk>/", views.person_detail, name="person"),
     path("editions/<str:year>/people/", views.directory, name="directory"),
+    # The speaker's private link (people.invitations): a signed token, no account.
+    path("speakers/<str:token>/", views.speaker_page, name="speaker"),
 ]

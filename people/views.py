@@ -1,17 +1,25 @@
-"""Public pages of people: a person's page with every public appearance across editions, and an
-edition's directory of people (search in Chinese, English or pinyin; filters by role and country).
+"""Public pages of people: a person's page with every public appearance across editions, an
+edition's directory of people (search in Chinese, English or pinyin; filters by role and country),
+and the speaker's private page, `/speakers/<token>/` (people.invitations), with no account.
 
 The app imports the core only (docs/architecture.md): an edition is found here through the core's
 model, and sessions are reached through the ORM (appearance.session, session.edition)."""
+from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
 
+from wic.errors import DomainError
 from wic.inputs import ascii_int, year_or_none
 from wic.models import Edition
+from wic.page_errors import form_add_domain_error
 
-from .enums import Role
+from . import invitations
+from .enums import AttendanceMode, Role
 from .selectors import edition_appearances_prefetch, edition_people_facets, people_of_edition, person_for_page
 
 PAGE_SIZE = 60
@@ -75,3 +83,114 @@ def directory(request, year):
     query.pop("page", None)
     context.update({"page": page, "total": page.paginator.count, "query": query.urlencode(), "countries": dict(context["country_choices"])})
     return render(request, "people/directory.html", context)
+
+
+# The speaker's page (issue 22, "The speaker's side").
+
+def _text(label, *, max_length: int | None = None, rows: int = 0):
+    """A text field the service checks (`too_long` from it, not the form's own message): the
+    browser is told the length, the form is not."""
+    attrs = {"maxlength": max_length} if max_length else {}
+    widget = forms.Textarea(attrs={"rows": rows, **attrs}) if rows else forms.TextInput(attrs=attrs)
+    return forms.CharField(label=label, required=False, strip=True, widget=widget)
+
+
+class SpeakerAnswerForm(forms.Form):
+    """What the speaker answers. The choices are radio buttons the service checks (unknown values
+    get its codes); the files are checked by content there (invitations.photo_checked, slides_checked)."""
+
+    answer = forms.CharField(
+        label=gettext_lazy("Your answer"), required=False,
+        widget=forms.RadioSelect(choices=[("confirm", gettext_lazy("I confirm: I will take part")), ("decline", gettext_lazy("I decline"))]),
+    )
+    attendance_mode = forms.CharField(label=gettext_lazy("How you take part"), required=False, widget=forms.RadioSelect(choices=AttendanceMode.choices))
+    title_zh = _text(gettext_lazy("Your title as printed (Chinese)"), max_length=300)
+    title_en = _text(gettext_lazy("Your title as printed (English)"), max_length=300)
+    affiliation_zh = _text(gettext_lazy("Your affiliation as printed (Chinese)"), max_length=300)
+    affiliation_en = _text(gettext_lazy("Your affiliation as printed (English)"), max_length=300)
+    bio_zh = _text(gettext_lazy("Short bio (Chinese)"), max_length=invitations.BIO_MAX, rows=4)
+    bio_en = _text(gettext_lazy("Short bio (English)"), max_length=invitations.BIO_MAX, rows=4)
+    photo = forms.FileField(
+        label=gettext_lazy("Photo"), required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=gettext_lazy("JPEG, PNG or WebP, at most 5 MB. Leave empty to keep the current one."),
+    )
+    slides = forms.FileField(
+        label=gettext_lazy("Slides (PDF)"), required=False,
+        widget=forms.FileInput(attrs={"accept": "application/pdf"}),
+        help_text=gettext_lazy("A PDF file, at most 20 MB. Leave empty to keep the current one."),
+    )
+
+    RADIOS = ("answer", "attendance_mode")
+
+
+def _private(response):
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _speak_their_language(request, appearance) -> None:
+    """The page in the invitation's language, unless the reader chose one (the language cookie)."""
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(appearance.language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
+def _link_refused(request, error: DomainError, token: str = ""):
+    """The page for a link that does not open (link_invalid 404, link_expired or link_used 410)."""
+    appearance = getattr(error, "appearance", None)
+    if appearance is not None:
+        _speak_their_language(request, appearance)
+        if token:
+            # The refusal's sentence was written in the language active when it was raised: ask
+            # again, now in the invitation's language (one query more, on a refused link only).
+            try:
+                invitations.appearance_for_token(token)
+            except DomainError as again:
+                error = again
+    context = {"code": error.code, "message": error.message, "appearance": appearance, "secretariat": settings.DEFAULT_FROM_EMAIL}
+    return _private(render(request, "people/speaker_link.html", context, status=error.status))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def speaker_page(request, token):
+    """The speaker's private page: the agenda item, the role and the printed title, and the form
+    to answer. A refusal re-shows the form with what was typed (files must be chosen again) and
+    saves nothing; after an answer the link is used up."""
+    try:
+        appearance = invitations.appearance_for_token(token)
+    except DomainError as error:
+        return _link_refused(request, error, token)
+    _speak_their_language(request, appearance)
+    person = appearance.person
+    initial = {
+        "answer": "confirm" if appearance.status == "confirmed" else "",
+        "attendance_mode": appearance.attendance_mode,
+        "title_zh": appearance.title_zh, "title_en": appearance.title_en,
+        "affiliation_zh": appearance.affiliation_zh, "affiliation_en": appearance.affiliation_en,
+        "bio_zh": person.bio_zh, "bio_en": person.bio_en,
+    }
+    form = SpeakerAnswerForm(request.POST or None, request.FILES or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in form.fields if name not in ("photo", "slides")}
+            try:
+                appearance = invitations.speaker_answer(token, photo=form.cleaned_data["photo"], slides=form.cleaned_data["slides"], **data)
+            except DomainError as error:
+                if error.field == "token":  # answered meanwhile in another tab
+                    return _link_refused(request, error, token)
+                form_add_domain_error(form, error)
+                status = error.status
+            else:
+                return _private(render(request, "people/speaker_done.html", {"appearance": appearance, "secretariat": settings.DEFAULT_FROM_EMAIL}))
+        else:
+            status = 400
+    session = appearance.session
+    context = {
+        "appearance": appearance, "person": person, "session": session, "form": form,
+        "started": invitations.session_started(session), "secretariat": settings.DEFAULT_FROM_EMAIL,
+    }
+    return _private(render(request, "people/speaker_page.html", context, status=status))

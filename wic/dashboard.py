@@ -11,7 +11,7 @@ plain dataclasses the template only reads. The query counts, per panel, with the
 repository:
 
     registrations 3 · forums 2 · volunteers 3 (1 when the edition has no programme)
-    awards 5 · expo 3 · translations 1 (a UNION ALL of the Translatable kinds) · history 2 + one per HistoryCount (6)
+    awards 5 · expo 3 · speakers 2 · translations 1 (a UNION ALL of the Translatable kinds) · history 2 + one per HistoryCount (6)
 
 "Today" and "now" are Beijing time (Asia/Shanghai), whatever the active time zone.
 

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
@@ -159,6 +160,8 @@ OUTBOX_SWEEP_INTERVAL = int(os.environ.get("OUTBOX_SWEEP_INTERVAL") or 300)
 CELERY_BEAT_SCHEDULE = {
     "volunteers-mark-no-shows": {"task": "volunteers.mark_no_shows", "schedule": 60.0},
     "wic-sweep-outbox": {"task": "wic.sweep_outbox", "schedule": float(OUTBOX_SWEEP_INTERVAL)},
+    # issue 22: invited speakers who have not answered, reminded every 3 days (people/tasks.py)
+    "people-remind-unconfirmed-speakers": {"task": "people.remind_unconfirmed_speakers", "schedule": crontab(hour=9, minute=0)},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -181,6 +184,7 @@ CELERY_TASK_ROUTES = {
     "*.send_*": {"queue": "notifications"},
     "volunteers.mark_no_shows": {"queue": "notifications"},
     "wic.sweep_outbox": {"queue": "notifications"},
+    "people.remind_unconfirmed_speakers": {"queue": "notifications"},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -230,6 +234,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # a larger upload is spooled to a tem
 # A multipart request, files included, is refused above this before it is read: the largest file
 # cap (the expo import's 5 MiB, expo.importing.MAX_BYTES) plus the form's other fields.
 UPLOAD_MAX_REQUEST_SIZE = 6 * 1024 * 1024
+# Paths that take larger files, by prefix: a speaker's answer carries a photo (5 MiB) and slides
+# (20 MiB) with the form (people.invitations.MAX_REQUEST_BYTES). nginx allows the same there (docs/deploy.md).
+UPLOAD_MAX_REQUEST_SIZE_BY_PATH = {"/speakers/": 26 * 1024 * 1024}
 FILE_UPLOAD_HANDLERS = [
     "wic.uploads.RequestSizeLimitHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -29,7 +29,7 @@ class RequestSizeLimitHandler(FileUploadHandler):
     chunk on unchanged to the next handler otherwise."""
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        limit = settings.UPLOAD_MAX_REQUEST_SIZE
+        limit = request_limit(self.request)
         if limit is not None and content_length > limit:
             raise RequestTooLarge(content_length, limit)
         return None
@@ -39,6 +39,16 @@ class RequestSizeLimitHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+def request_limit(request) -> int | None:
+    """The size a multipart request to this path may have: UPLOAD_MAX_REQUEST_SIZE, or a larger one
+    UPLOAD_MAX_REQUEST_SIZE_BY_PATH gives its path's prefix."""
+    path = getattr(request, "path_info", "") or ""
+    for prefix, size in (getattr(settings, "UPLOAD_MAX_REQUEST_SIZE_BY_PATH", None) or {}).items():
+        if path.startswith(prefix):
+            return size
+    return settings.UPLOAD_MAX_REQUEST_SIZE
 
 
 def grouped(size: int) -> str:

@@ -54,3 +54,19 @@ def test_the_admin_pages_answer_an_organizer_and_show_the_private_fields(client)
 
 def test_the_admin_refuses_anonymous_visitors(client):
     assert client.get("/admin/people/person/").status_code == 302
+
+
+def test_the_person_list_filters_by_country_name_and_not_stated(client):
+    """Django's own filter showed the empty country as a link with no text (axe: link-name); the
+    filter names each country and offers "Not stated"."""
+    malaysian = person("test-my", name_zh="测试马来", country="MY")
+    unstated = person("test-none", name_zh="测试无国")
+    client.force_login(make_organizer())
+    html = client.get("/admin/people/person/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'href="?country=MY"' in html and ">Malaysia</a>" in html and ">Not stated</a>" in html
+    assert 'href="?country="' not in html
+    shown = client.get("/admin/people/person/?country=-").context["cl"].result_list
+    assert unstated in shown and malaysian not in shown
+    malaysia = set(client.get("/admin/people/person/?country=MY").context["cl"].result_list)
+    assert malaysian in malaysia and unstated not in malaysia
+    assert {p.country for p in malaysia} == {"MY"}  # with the seeded 张念群 (马来西亚通讯部副部长)

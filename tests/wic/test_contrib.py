@@ -33,7 +33,7 @@ def test_the_apps_contribute_in_installed_apps_order_with_their_dependencies_fir
     assert [c.app for c in contrib.in_dependency_order(contrib.Demo)] == ["agenda", "forums", "registration", "awards", "volunteers", "expo"]
     # issue 22: people seeds after the agenda (its appearances name the agenda's sessions), before the apps after it
     assert [c.app for c in contrib.in_dependency_order(contrib.Seed)] == ["agenda", "people", "awards", "volunteers", "expo"]
-    assert [p.key for p in contrib.ordered(contrib.DashboardPanel)] == ["registrations", "forums", "volunteers", "awards", "expo", "translations"]
+    assert [p.key for p in contrib.ordered(contrib.DashboardPanel)] == ["registrations", "forums", "speakers", "volunteers", "awards", "expo", "translations"]
     assert [m.key for m in history_metrics()] == ["guests", "countries", "sub_forums", "volunteers", "exhibitors"]
     assert [g.key for g in contrib.ordered(contrib.FigureGroup)] == ["expo", "awards", "volunteers"]
     assert organizer_apps() == ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo")  # issue 22: people sits between wic and agenda
@@ -58,7 +58,7 @@ def test_every_audited_model_is_recorded_with_its_options():
     options = recorded()
     assert len(options) == 29  # issue 22: people.Person and people.Appearance
     assert options["people.Person"] == {"exclude_fields": ["search_text", "sort_name"]}
-    assert options["people.Appearance"] == {}
+    assert options["people.Appearance"] == {"exclude_fields": ["link_nonce"]}
     assert options["registration.Credential"] == {"include_fields": ["registration", "secret", "revoked_at", "revoked_by"], "mask_fields": ["secret"]}
     assert options["agenda.Session"] == {"exclude_fields": ["sort_key", "search_text"]}
     assert options["auth.User"]["include_fields"] == ["username", "is_active", "is_staff", "is_superuser"]
@@ -118,7 +118,7 @@ def test_a_new_app_plugs_in_its_dashboard_panel_and_history_metric(with_sample_a
     EditionFigure.objects.create(edition=edition, key="sample_one", value=1, label_zh="测试")
     EditionFigure.objects.create(edition=edition, key="sample_reported", value=7, label_zh="测试")
     dashboard = edition_dashboard(edition)
-    assert [p.key for p in dashboard.panels] == ["registrations", "forums", "volunteers", "awards", "sample", "expo", "translations"]
+    assert [p.key for p in dashboard.panels] == ["registrations", "forums", "speakers", "volunteers", "awards", "sample", "expo", "translations"]
     assert dashboard.sample == {"figures": 2}
     row = next(r for r in dashboard.history.rows if r.year == 2017)
     assert (row.cells[-1].metric, row.cells[-1].reported.value, row.cells[-1].system) == ("sample", 7, 2)

@@ -779,6 +779,11 @@ def test_forms_and_serializers_with_free_text_are_all_covered(world):
 REVIEWED_SAFE_MARKUP = {
     # path: (pattern, occurrences) -- each one read and found safe:
     "wic/display.py": ("mark_safe(", 1),  # a QR code SVG of the app's own alphanumeric codes
+    # Plain-text emails (sent as text/plain, never rendered as HTML): a speaker's invitation and reminders.
+    "templates/people/email/invitation_body.txt": ("{% autoescape off %}", 1),
+    "templates/people/email/invitation_subject.txt": ("{% autoescape off %}", 1),
+    "templates/people/email/reminder_body.txt": ("{% autoescape off %}", 1),
+    "templates/people/email/reminder_subject.txt": ("{% autoescape off %}", 1),
     "wic/templatetags/wic_charts.py": ("mark_safe(", 2),  # joins SVG fragments each built by format_html
     # Text email bodies: plain text, never HTML; the HTML part escapes them (email/layout.html).
     "templates/registration/email/decision_body.txt": ("{% autoescape off %}", 1),
