@@ -17,7 +17,7 @@ from tests.wic.test_outbox_outage import broker_down  # noqa: F401 - a fixture
 from wic import degraded
 from wic.models import OutgoingEmail
 
-from .helpers import BEIJING, at, person, session
+from .helpers import BEIJING, person, session
 
 pytestmark = pytest.mark.django_db
 
