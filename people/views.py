@@ -125,8 +125,11 @@ class SpeakerAnswerForm(forms.Form):
 
 
 def _private(response):
+    """A page at a private link: never cached, never indexed, and its address (the token) never sent
+    to another site. "same-origin", not "no-referrer": with no-referrer Chromium posts the form with
+    `Origin: null`, which Django's CSRF check refuses (found by tests/e2e/test_speaker_browser.py)."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

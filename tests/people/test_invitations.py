@@ -368,3 +368,11 @@ def test_a_request_over_the_speakers_allowance_is_refused_before_it_is_read(keyn
     assert page.status_code == 413
     assert 'request_too_large' in page.content.decode()
     assert Appearance.objects.get(pk=appearance.pk).status == "invited"
+
+
+def test_the_private_page_is_neither_cached_nor_indexed_nor_referred(keynote, organizer, client):
+    """same-origin, not no-referrer: with no-referrer Chromium posts the answer with `Origin: null`
+    and Django's CSRF check refuses it (the browser test caught it)."""
+    _appearance, path = invited(keynote, organizer, language="en")
+    page = client.get(path)
+    assert (page["Cache-Control"], page["Referrer-Policy"], page["X-Robots-Tag"]) == ("private, no-store", "same-origin", "noindex")
