@@ -4,14 +4,20 @@ and the speaker's private page, `/speakers/<token>/` (people.invitations), with 
 
 The app imports the core only (docs/architecture.md): an edition is found here through the core's
 model, and sessions are reached through the ORM (appearance.session, session.edition)."""
+import hashlib
+from io import BytesIO
+
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
+from PIL import Image, ImageOps
 
 from wic.errors import DomainError
 from wic.inputs import ascii_int, year_or_none
@@ -20,7 +26,8 @@ from wic.page_errors import form_add_domain_error
 
 from . import invitations
 from .enums import AttendanceMode, Role
-from .selectors import edition_appearances_prefetch, edition_people_facets, people_of_edition, person_for_page
+from .models import Person
+from .selectors import edition_appearances_prefetch, edition_people_facets, people_of_edition, person_for_page, published_appearances
 
 PAGE_SIZE = 60
 SEARCH_LIMIT = 100  # characters of a search kept (person_search_q keeps at most six words)
@@ -48,6 +55,40 @@ def person_detail(request, pk):
         "appearances": person.shown_appearances,
     }
     return render(request, "people/person_detail.html", context)
+
+
+PHOTO_SIZES = (96, 240)  # the session page's and the person page's squares, in CSS pixels x2 where shown
+
+
+@require_GET
+def person_photo(request, pk, size):
+    """The person's photo, resized to a `size` square JPEG (centre crop), for the public pages: the
+    uploaded file itself stays private in MEDIA_ROOT. Only for a person with a published appearance;
+    404 otherwise, for an unknown size, or a person without a photo. The resized bytes are cached
+    (the cache may be down: then they are made again)."""
+    number = ascii_int(pk)
+    if size not in PHOTO_SIZES or number is None:
+        raise Http404
+    person = Person.objects.filter(pk=number, appearances__in=published_appearances()).exclude(photo="").only("pk", "photo").first()
+    if person is None:
+        raise Http404
+    key = "people.photo:" + hashlib.sha256(f"{person.photo.name}:{size}".encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        try:
+            with person.photo.open("rb") as handle, Image.open(handle) as image:
+                image = ImageOps.exif_transpose(image).convert("RGB")
+                square = ImageOps.fit(image, (size, size), method=Image.Resampling.LANCZOS)
+                out = BytesIO()
+                square.save(out, "JPEG", quality=85, optimize=True)
+                body = out.getvalue()
+        except (OSError, ValueError):
+            raise Http404 from None  # the file is gone or unreadable: no photo rather than a 500
+        cache.set(key, body, 60 * 60 * 24)
+    response = HttpResponse(body, content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400"
+    response["ETag"] = '"' + key.rsplit(":", 1)[1][:32] + '"'
+    return response
 
 
 @require_GET
