@@ -2,9 +2,10 @@
 
 Starts the app under gunicorn on loopback with production settings (DJANGO_DEBUG=0, the same
 middleware as production, SSL redirect off), on a throwaway SQLite database holding the seeded
-editions (2017, 2020, 2022, 2024) plus a synthetic edition 2999 of 300 timed sessions in 20 halls
-over 4 days. Then loads each URL from this process and prints, per URL: requests, requests per
-second, p50 and p99 latency, and throughput as a share of /healthz measured in the same run. The
+editions (2015-2024) plus a synthetic edition 2999 of 300 timed sessions in 20 halls over 4 days,
+with 900 appearances of 300 people (issue 22; `--appearances 0` for the agenda without speakers).
+Then loads each URL from this process and prints, per URL: requests, requests per second, p50 and
+p99 latency, and throughput as a share of /healthz measured in the same run. The
 goal (issue): the cached agenda page at 60% or more of /healthz throughput.
 
 The client is threads with one keep-alive http.client connection each; gunicorn's sync workers
@@ -58,7 +59,7 @@ from agenda.models import Hall, Session, SessionOrganization, Venue
 from wic.models import Edition, Organization
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-SESSIONS, HALLS, DAYS, YEAR = {sessions}, {halls}, {days}, {year}
+SESSIONS, HALLS, DAYS, YEAR, APPEARANCES, PEOPLE = {sessions}, {halls}, {days}, {year}, {appearances}, {people}
 KINDS = ["sub_forum"] * 6 + ["main_forum", "launch", "cafe_talk", "press_conference"]
 with transaction.atomic():
     edition = Edition.objects.create(
@@ -93,6 +94,20 @@ with transaction.atomic():
         SessionOrganization.objects.create(session=session, organization=orgs[(i + 7) % len(orgs)], role="co_host", sort_order=1)
         if first is None:
             first = session
+    # The people (issue 22): APPEARANCES spread over the sessions, up to 5 per session, by PEOPLE
+    # people in turn, all "appeared" (public), so the cards show their key speakers.
+    from people.models import Appearance, Person
+    people = [
+        Person.objects.create(key=f"bench-{{n}}", name_zh=f"基准嘉宾{{n}}", name_en=f"Bench Speaker {{n}}", precedence=n)
+        for n in range(PEOPLE)
+    ] if APPEARANCES else []
+    sessions = list(Session.objects.filter(edition=edition).order_by("pk"))
+    ROLES = ["remarks", "keynote", "moderator", "panelist", "speech"]
+    rows = []
+    for n in range(APPEARANCES):
+        s, k = sessions[n % len(sessions)], n // len(sessions)
+        rows.append(Appearance(person=people[n % len(people)], session=s, role=ROLES[k % len(ROLES)], status="appeared", title_zh="基准职务 · 基准研究院院长", sort_order=k))
+    Appearance.objects.bulk_create(rows)
 other = (
     Session.objects.filter(edition__year=2024, is_published=True)
     .order_by(F("hall").asc(nulls_last=True), "date", "sort_key", "id").values_list("pk", flat=True).first()
@@ -102,6 +117,7 @@ print("BENCH-DATA " + json.dumps({{
     "session_2024": other,
     "sessions": Session.objects.filter(edition=edition).count(), "halls": len(halls),
     "sessions_2024": Session.objects.filter(edition__year=2024).count(),
+    "appearances": Appearance.objects.filter(session__edition=edition).count(),
 }}))
 '''
 
@@ -221,6 +237,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn --workers")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn --threads (1: the default sync workers)")
     parser.add_argument("--sessions", type=int, default=300, help="sessions of the synthetic edition 2999")
+    parser.add_argument("--appearances", type=int, default=900, help="people's appearances in the synthetic edition's sessions (0: none, as before issue 22; at most 5 per session)")
     parser.add_argument("--halls", type=int, default=20, help="halls of the synthetic edition")
     parser.add_argument("--days", type=int, default=4, help="days of the synthetic edition")
     parser.add_argument("--redis", metavar="URL", default=argparse.SUPPRESS, help="REDIS_URL for the app (a scratch database) instead of the local-memory cache per worker")
@@ -234,6 +251,8 @@ def main() -> int:
         parser.error("--days is at most 30")
     if args.sessions > args.days * args.halls * 28:
         parser.error("at most 28 sessions per hall and day (30-minute slots): raise --halls or --days")
+    if not 0 <= args.appearances <= 5 * args.sessions:
+        parser.error("--appearances is between 0 and 5 per session")
 
     python, gunicorn = tool("python"), tool("gunicorn")
     tmp = Path(tempfile.mkdtemp(prefix="wic-bench-agenda-"))
@@ -264,7 +283,7 @@ def main() -> int:
         run(manage + ["migrate", "--noinput", "-v", "0"], env, "manage.py migrate")
         run(manage + ["seed"], env, "manage.py seed")
         run(manage + ["collectstatic", "--noinput", "-v", "0"], env, "manage.py collectstatic")
-        code = SYNTHETIC.format(sessions=args.sessions, halls=args.halls, days=args.days, year=YEAR)
+        code = SYNTHETIC.format(sessions=args.sessions, halls=args.halls, days=args.days, year=YEAR, appearances=args.appearances, people=max(1, args.sessions))
         out = run(manage + ["shell", "-c", code], env, f"synthetic edition {YEAR}")
         data = json.loads(next(line for line in out.splitlines() if line.startswith("BENCH-DATA "))[len("BENCH-DATA "):])
 
@@ -298,7 +317,7 @@ def main() -> int:
         # which must not push the cached rows' entries out of a worker's bounded local-memory cache.
         targets.append(Target("agenda 2999 (uncached)", f"/editions/{YEAR}/agenda/?day={first_day}&near=b{{n}}"))
         print(
-            f"\nedition {YEAR}: {data['sessions']} sessions in {data['halls']} halls over {args.days} days; 2024: {data['sessions_2024']} "
+            f"\nedition {YEAR}: {data['sessions']} sessions in {data['halls']} halls over {args.days} days, {data['appearances']} appearances; 2024: {data['sessions_2024']} "
             f"sessions. gunicorn {args.workers} worker(s) x {args.threads} thread(s), DEBUG=0, cache: "
             f"{'Redis ' + args.redis if args.redis else 'local memory per worker'}. Client: {args.concurrency} threads, "
             f"{args.requests} requests per URL ({args.uncached_requests} uncached) in {args.rounds} rounds after {args.warmup} warm-up requests.",

@@ -6,7 +6,9 @@
  *   the choice, get the name of the field's <label> (axe: aria-input-field-name);
  * - filter_horizontal (SelectFilter2): the help icons carry an aria-label on a <span> without a
  *   role, which ARIA forbids; they become role="img", which the label is allowed on
- *   (axe: aria-prohibited-attr).
+ *   (axe: aria-prohibited-attr);
+ * - file fields, which Django 6 puts in a <fieldset> named by its <legend> with no <label>: the
+ *   input is named by the legend (axe: label).
  * The calendar's "Today" link is named in Chinese by locale/zh_Hans/LC_MESSAGES/djangojs.po. */
 (function () {
   "use strict";
@@ -17,8 +19,19 @@
     return label ? label.textContent.replace(/[:：]\s*$/, "").trim() : "";
   }
 
+  var legends = 0;
+
   function fix(root) {
     if (!root.querySelectorAll) return;
+    // Django 6 renders a file field in a <fieldset> whose <legend> names it, and no <label>: the
+    // input itself stays nameless (axe: label). Name it by the legend.
+    root.querySelectorAll('fieldset input[type="file"]:not([aria-label]):not([aria-labelledby])').forEach(function (input) {
+      if (input.labels && input.labels.length) return;
+      var legend = input.closest("fieldset").querySelector("legend");
+      if (!legend) return;
+      if (!legend.id) legend.id = "wic-legend-" + (++legends);
+      input.setAttribute("aria-labelledby", legend.id);
+    });
     root.querySelectorAll(".help-tooltip[aria-label]:not([role])").forEach(function (icon) {
       icon.setAttribute("role", "img");
     });
