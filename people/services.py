@@ -155,6 +155,9 @@ def appearance_upsert(
         for name in changed:
             setattr(appearance, name, values[name])
     if check_clashes and status in SHOWN and not was_shown:
+        # One confirmation at a time per person: two answers of the same speaker for overlapping
+        # sessions, arriving together, would each find the other not yet saved.
+        Person.objects.select_for_update().filter(pk=person.pk).first()
         _check_clash(appearance, override_reason=override_reason, actor=actor)
     if changed is None:
         appearance.save()
