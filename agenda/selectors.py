@@ -1,7 +1,7 @@
 """Reads of the agenda, each owning its joins so no caller queries per row."""
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from people.selectors import appearances_prefetch, in_protocol_order
 from wic.models import Edition, EditionOrganization
@@ -102,20 +102,28 @@ def agenda_days(edition) -> AgendaDays:
 
 
 def sessions_for_agenda(edition):
-    """The edition's published sessions with what the agenda shows (hall, venue, board,
-    organizations, the people's public appearances: one query each, whatever the rows)."""
+    """The edition's published sessions with hall, venue and board (one query). What only a card
+    shows (organizations, people) is fetched by `for_cards` for the sessions on screen: the agenda
+    counts every day's sessions for its tabs but draws one day's."""
     return (
         Session.objects.filter(edition=edition, is_published=True)
         .select_related("hall__venue", "board")
-        .prefetch_related(
-            Prefetch(
-                "organization_roles",
-                queryset=SessionOrganization.objects.select_related("organization").order_by("sort_order", "id"),
-            ),
-            appearances_prefetch(),
-        )
         .order_by(*SESSION_ORDER)
     )
+
+
+def for_cards(sessions: list) -> list:
+    """Give the sessions (from sessions_for_agenda) what their cards show: host organizations and
+    the people's public appearances (one query each, whatever the rows), then `with_speakers`."""
+    prefetch_related_objects(
+        sessions,
+        Prefetch(
+            "organization_roles",
+            queryset=SessionOrganization.objects.select_related("organization").order_by("sort_order", "id"),
+        ),
+        appearances_prefetch(),
+    )
+    return with_speakers(sessions)
 
 
 KEY_SPEAKERS = 3  # the agenda's cards name at most this many people, then "+N"

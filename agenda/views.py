@@ -33,12 +33,12 @@ from .selectors import (
     agenda_days,
     agenda_options,
     edition_by_year,
+    for_cards,
     session_neighbours,
     sessions_for_agenda,
     sessions_for_listing,
     speakers_by_role,
     starred_ids,
-    with_speakers,
 )
 from .timetable import build_timetable, find_overlaps
 
@@ -188,7 +188,7 @@ def agenda(request, year):
     if request.GET and not filterset.is_valid():
         context["errors"] = errors_by_label(filterset.form)
         return render(request, "agenda/agenda.html", context, status=400)
-    sessions = with_speakers(list(filterset.qs))
+    sessions = list(filterset.qs)
     counts = {}
     for s in sessions:
         key = UNDATED if s.date is None else s.date
@@ -205,9 +205,9 @@ def agenda(request, year):
         near = _parse_day(request.GET.get("near", ""))
         day = near if near is not None and near in days and counts.get(near) else _default_day(days, counts)
     if day == UNDATED:
-        timetable = build_timetable(None, [s for s in sessions if s.date is None])
+        timetable = build_timetable(None, for_cards([s for s in sessions if s.date is None]))
     else:
-        timetable = build_timetable(day, [s for s in sessions if s.date == day]) if day else None
+        timetable = build_timetable(day, for_cards([s for s in sessions if s.date == day])) if day else None
     query = request.GET.copy()
     query.pop("day", None)
     query.pop("near", None)
@@ -282,7 +282,7 @@ def my_agenda(request, year):
         if ids is None:
             context["errors"] = [_("The list of starred sessions in the address is not valid.")]
             return render(request, "agenda/my_agenda.html", context, status=400)
-    sessions = with_speakers(list(sessions_for_agenda(edition).filter(pk__in=ids)))
+    sessions = for_cards(list(sessions_for_agenda(edition).filter(pk__in=ids)))
     context.update({"sessions": sessions, "overlaps": find_overlaps(sessions), "starred": {s.pk for s in sessions}})
     response = render(request, "agenda/my_agenda.html", context)
     response["Cache-Control"] = "private, no-cache"
