@@ -158,3 +158,30 @@ class ReviewForm(forms.Form):
 
     def field_pairs(self):
         return [(self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+
+
+class HostInviteForm(forms.Form):
+    """A sub-forum host invites a speaker to its agenda item (people.invitations.invite_person
+    checks the rules; this form the shape)."""
+
+    name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=100, required=False)
+    name_en = forms.CharField(label=_("Name (original script or English)"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"), help_text=_("The invitation and its private link go to this address; only organizers see it."))
+    role = forms.ChoiceField(label=_("Role"))
+    title_zh = forms.CharField(label=_("Title as printed (Chinese)"), max_length=300, required=False)
+    title_en = forms.CharField(label=_("Title as printed (English)"), max_length=300, required=False)
+    affiliation_zh = forms.CharField(label=_("Affiliation as printed (Chinese)"), max_length=300, required=False)
+    affiliation_en = forms.CharField(label=_("Affiliation as printed (English)"), max_length=300, required=False)
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=[("zh-hans", "中文"), ("en", "English")])
+
+    def __init__(self, *args, **kwargs):
+        from people.enums import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("name_zh") or "").strip() and not (data.get("name_en") or "").strip() and "name_zh" not in self.errors:
+            self.add_error("name_zh", forms.ValidationError(_("Give the name in Chinese or in English."), code="person_has_no_name"))
+        return data

@@ -11,11 +11,13 @@ from django.views.decorators.http import require_POST
 from agenda.selectors import edition_by_year
 from agenda.views import no_edition
 from wic.errors import DomainError
+from wic.i18n import pick
+from wic.inputs import ascii_int
 from wic.page_errors import form_add_domain_error, messages_add_domain_error
 
 from . import services
 from .enums import ApplicationState
-from .forms import ApplicationForm, ReviewForm
+from .forms import ApplicationForm, HostInviteForm, ReviewForm
 from .models import ApplicationOrganization, ForumApplication, ForumCall, Review
 
 
@@ -108,6 +110,62 @@ def withdraw(request, year, pk):
     except DomainError as error:
         messages_add_domain_error(request, error)
     return redirect("forums:mine", year=edition.year)
+
+
+@login_required
+def speakers(request, year, pk):
+    """The host's page for its accepted sub-forum: who is invited to speak, who answered, and the
+    form to invite someone (people.invitations.invite_person; the email and the private link are
+    the speaker's, as when an organizer invites). Only the applicant of the accepted application
+    reaches it; anyone else gets 404."""
+    from people.enums import AppearanceStatus
+    from people.invitations import appearance_invite, invite_person
+    from people.models import Appearance
+    from people.selectors import in_protocol_order
+
+    edition = edition_by_year(year)
+    if edition is None:
+        return no_edition(request, year)
+    application = get_object_or_404(
+        ForumApplication.objects.select_related("session__hall__venue", "session__edition"),
+        pk=pk, applicant=request.user, call__edition=edition, state=ApplicationState.ACCEPTED, session__isnull=False,
+    )
+    session = application.session
+    form = HostInviteForm(request.POST if request.method == "POST" and "invite" in request.POST else None, initial={"language": get_language()})
+    status = 200
+    if request.method == "POST":
+        if "again" in request.POST:
+            appearance = Appearance.objects.filter(session=session, pk=ascii_int(request.POST["again"])).select_related("person").first()
+            if appearance is None:
+                messages.error(request, _("That invitation is not one of this sub-forum's."), extra_tags="not_found")
+            else:
+                try:
+                    appearance_invite(appearance, actor=request.user)
+                    messages.success(request, _("A new invitation is on its way to %(person)s; the earlier link no longer works.") % {"person": pick(appearance.person, "name")})
+                except DomainError as error:
+                    messages_add_domain_error(request, error, subject=pick(appearance.person, "name"))
+            return redirect("forums:speakers", year=edition.year, pk=application.pk)
+        if form.is_valid():
+            try:
+                appearance = invite_person(session, actor=request.user, **form.cleaned_data)
+            except DomainError as error:
+                form_add_domain_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("The invitation is on its way to %(person)s.") % {"person": pick(appearance.person, "name")})
+                return redirect("forums:speakers", year=edition.year, pk=application.pk)
+        else:
+            status = 400
+    appearances = in_protocol_order(Appearance.objects.filter(session=session).select_related("person"))
+    counts = {value: 0 for value in AppearanceStatus.values}
+    for a in appearances:
+        counts[a.status] += 1
+    return render(
+        request, "forums/speakers.html",
+        {"edition": edition, "application": application, "session": session, "appearances": appearances, "form": form,
+         "counts": [(label, counts[value], value) for value, label in AppearanceStatus.choices if counts[value]]},
+        status=status,
+    )
 
 
 @login_required

@@ -52,10 +52,8 @@ PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 PDF_MAGIC = b"%PDF-"
 BIO_MAX = 3000  # characters of a bio, in each language
 ANSWERS = ("confirm", "decline")
-# A multipart answer with both files at their caps and the text fields. The site refuses any
-# request over UPLOAD_MAX_REQUEST_SIZE (6 MiB) before a view runs (wic.uploads, and
-# wic.inputs.RefuseUnreadableInput reads the form in a middleware), so until the core lets
-# /speakers/ take this much, slides over about 6 MiB get the 413 `request_too_large` page.
+# A multipart answer with both files at their caps and the text fields: what the core lets a
+# request under /speakers/ carry (settings.UPLOAD_MAX_REQUEST_SIZE_BY_PATH; 6 MiB elsewhere).
 MAX_REQUEST_BYTES = MAX_PHOTO_BYTES + MAX_SLIDES_BYTES + 1024 * 1024
 
 
@@ -161,6 +159,62 @@ def appearance_invite(appearance: Appearance, *, actor, language: str | None = N
         appearance.save(update_fields=["status", "invited_at", "link_nonce", "responded_at", "reminded_at", "language"])
         invitation_email_queue(appearance, event="people.invitation")
     return appearance
+
+
+def invite_person(
+    session, *, role: str, email: str, name_zh: str = "", name_en: str = "", title_zh: str = "", title_en: str = "",
+    affiliation_zh: str = "", affiliation_en: str = "", language: str = "zh-hans", actor,
+) -> Appearance:
+    """Invite someone by name and email to `role` in the agenda item (how a sub-forum's host
+    organization invites its speakers; an organizer can too). The person is the one already on file
+    with this email (case-insensitive; the caller learns nothing else of them), else a new one with
+    these names. An appearance of theirs in this role is invited again (its printed title and
+    affiliation updated where given); otherwise a new one is made, status invited. Then the email
+    with the private link, as `appearance_invite`. Refusals, before anything is written:
+    `unknown_role`, `person_has_no_name` (field name_zh), `invalid_email` (field email),
+    `too_long`, `unknown_language`, `session_started` (409, field session: the item has begun),
+    `already_confirmed` / `already_appeared` (409)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from .enums import Role
+
+    if role not in Role.values:
+        raise DomainError("unknown_role", _("There is no role %(role)s; choose one of the list.") % {"role": str(role)[:30]}, field="role")
+    name_zh, name_en, email = name_zh.strip(), name_en.strip(), email.strip()
+    if not (name_zh or name_en):
+        raise DomainError("person_has_no_name", _("A person needs a name in Chinese or in English."), field="name_zh")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError("invalid_email", _("Enter the speaker's email address, such as name@example.org: the invitation goes there."), field="email") from None
+    printed = {k: v.strip() for k, v in {"title_zh": title_zh, "title_en": title_en, "affiliation_zh": affiliation_zh, "affiliation_en": affiliation_en}.items()}
+    services._check_length(Person, {"name_zh": name_zh, "name_en": name_en, "email": email})
+    services._check_length(Appearance, printed)
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError("unknown_language", _("There is no language %(language)s on this site.") % {"language": str(language)[:20]}, field="language")
+    if session_started(session):
+        raise DomainError(
+            "session_started", _("%(session)s has already started: nobody can be invited to it any more.") % {"session": session},
+            status=409, field="session",
+        )
+    with transaction.atomic(), _audit_actor(actor):
+        person = Person.objects.filter(email__iexact=email).order_by("pk").first()
+        if person is None:
+            person = Person.objects.create(name_zh=name_zh, name_en=name_en, email=email)
+        appearance = Appearance.objects.filter(person=person, session=session, role=role).first()
+        if appearance is None:
+            appearance = services.appearance_upsert(
+                person=person, session=session, role=role, status=AppearanceStatus.INVITED, language=language,
+                **{k: v for k, v in printed.items() if v},
+            )
+        elif appearance.status not in (AppearanceStatus.CONFIRMED, AppearanceStatus.APPEARED):
+            changed = [k for k, v in printed.items() if v and getattr(appearance, k) != v]
+            for k in changed:
+                setattr(appearance, k, printed[k])
+            if changed:
+                appearance.save(update_fields=changed)
+        return appearance_invite(appearance, actor=actor, language=language)
 
 
 def invitation_email_queue(appearance: Appearance, *, event: str = "people.invitation", key: str | None = None):
