@@ -41,7 +41,7 @@ from django.utils.dateparse import parse_datetime
 from wic.db import prepared_cursor
 from wic.errors import ConflictError
 
-from .enums import RegistrationStatus
+from .enums import NOT_INVITED_REASONS, RegistrationStatus
 from .models import Checkin, CheckinList, Credential, Invitation, Registration
 
 # What a person may type between the characters of a code, or the IME may produce: spaces of
@@ -80,6 +80,7 @@ class ScanAnswer:
     result: str
     checkin: Checkin
     first: FirstScan | None = None  # for already_checked_in: the admission that counted
+    invitation: "ItemInvitation | None" = None  # on an item's list: the guest's invitation, if any
 
     @property
     def message(self) -> str:
@@ -101,6 +102,14 @@ class ScanAnswer:
                 "country": registration.country.code,
                 "category": registration.category,
             }
+        if self.checkin.checkin_list.kind == CheckinList.ITEM and self.checkin.credential_id:
+            if self.result == "not_invited":
+                reason = not_invited_reason(self.invitation)
+                body["reason"] = reason
+                body["reason_message"] = str(NOT_INVITED_REASONS[reason])
+            elif self.result in ("ok", "already_checked_in") and self.invitation is not None and self.invitation.seat_label:
+                i = self.invitation
+                body["seat"] = {"kind": i.seat_kind, "block": i.seat_block, "number": i.seat_number, "label": i.seat_label}
         if self.first is not None:
             body["first_scan"] = {
                 "at": timezone.localtime(self.first.scanned_at).isoformat(), "gate": self.first.gate, "device": self.first.device, "by": self.first.user_id,
@@ -137,7 +146,9 @@ def _scan_sql(lock: bool) -> str:
     list_columns = ", ".join(f"l.{q(f.column)}" for f in CheckinList._meta.concrete_fields)
     guest = (
         "c.id, c.secret, c.revoked_at, r.id, r.status, r.name, r.name_zh, r.organization_name, r.country, r.category, "
-        f"EXISTS (SELECT 1 FROM {q(Invitation._meta.db_table)} i WHERE i.registration_id = r.id AND i.session_id = l.session_id)"
+        # The invitation to the list's item, if any, as one text: reply|seat kind|table or row|seat.
+        f"(SELECT i.rsvp || '|' || i.seat_kind || '|' || i.seat_block || '|' || COALESCE(CAST(i.seat_number AS TEXT), '') "
+        f"FROM {q(Invitation._meta.db_table)} i WHERE i.registration_id = r.id AND i.session_id = l.session_id)"
     )
     joined = f"{q(Credential._meta.db_table)} c JOIN {q(Registration._meta.db_table)} r ON r.id = c.registration_id"
     matches = "c.secret = %s AND r.edition_id = l.edition_id"
@@ -183,8 +194,40 @@ def _list_and_credential(list_id: int, secret: str, lock: bool) -> tuple[Checkin
         return checkin_list, None
     credential = _instance(Credential, ["id", "secret", "revoked_at"], [row[n], row[n + 1], _aware(row[n + 2])])
     credential.registration = _instance(Registration, _GUEST_FIELDS, list(row[n + 3: n + 10]))
-    credential.invited = bool(row[n + 10])
+    credential.invitation = _invitation(row[n + 10])
+    credential.invited = credential.invitation is not None and credential.invitation.rsvp == Invitation.ACCEPTED
     return checkin_list, credential
+
+
+@dataclass
+class ItemInvitation:
+    """The guest's invitation to a list's item, as the scan reads it."""
+
+    rsvp: str
+    seat_kind: str
+    seat_block: str
+    seat_number: int | None
+
+    @property
+    def seat_label(self) -> str:
+        from .models import seat_label
+
+        return seat_label(self.seat_kind, self.seat_block, self.seat_number)
+
+
+def _invitation(text) -> ItemInvitation | None:
+    if not text:
+        return None
+    rsvp, kind, block, number = str(text).split("|", 3)
+    return ItemInvitation(rsvp, kind, block, int(number) if number else None)
+
+
+def not_invited_reason(invitation: ItemInvitation | None) -> str:
+    """Why an item's list refuses a guest: `not_on_list` (no invitation), `declined` (the guest
+    declined it), `no_answer` (the invitation card awaits the guest's reply)."""
+    if invitation is None:
+        return "not_on_list"
+    return "declined" if invitation.rsvp == Invitation.DECLINED else "no_answer"
 
 
 @cache
@@ -247,7 +290,7 @@ def _first_admission(checkin_list_id, credential_id) -> FirstScan | None:
 def _replayed(nonce: str, list_id: int, secret: str, type: str) -> ScanAnswer | None:
     """The first answer to this nonce, if it was seen: only to the same scan (list, secret and
     type), else `nonce_reused` (409): a nonce is not a key to another scan's guest."""
-    previous = Checkin.objects.filter(nonce=nonce).select_related("credential__registration").first()
+    previous = Checkin.objects.filter(nonce=nonce).select_related("credential__registration", "checkin_list").first()
     if previous is None:
         return None
     if (previous.checkin_list_id, previous.raw_secret, previous.type) != (list_id, secret, type):
@@ -255,7 +298,14 @@ def _replayed(nonce: str, list_id: int, secret: str, type: str) -> ScanAnswer | 
 
         raise ConflictError("nonce_reused", _("This nonce was already used for another scan; send each scan with a new nonce."), field="nonce")
     first = _first_admission(previous.checkin_list_id, previous.credential_id) if previous.result == "already_checked_in" else None
-    return ScanAnswer(previous.result, previous, first)
+    invitation = None
+    if previous.credential_id and previous.checkin_list.kind == CheckinList.ITEM:
+        row = (
+            Invitation.objects.filter(registration_id=previous.credential.registration_id, session_id=previous.checkin_list.session_id)
+            .values_list("rsvp", "seat_kind", "seat_block", "seat_number").first()
+        )
+        invitation = ItemInvitation(*row) if row else None
+    return ScanAnswer(previous.result, previous, first, invitation)
 
 
 def checkin_scan(
@@ -311,7 +361,7 @@ def checkin_scan(
             result="already_checked_in", scanned_at=scanned_at, user=user, gate=gate[:100], device=device[:100],
         )
         return ScanAnswer("already_checked_in", checkin, _first_admission(list_id, credential.pk if credential else None))
-    return ScanAnswer(result, checkin, first)
+    return ScanAnswer(result, checkin, first, getattr(credential, "invitation", None))
 
 
 def _decide(checkin_list, credential, type, scanned_at, admitted, *, live: bool = False) -> tuple[str, FirstScan | None]:

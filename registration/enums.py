@@ -57,3 +57,9 @@ SCAN_RESULTS = {
     "invalid": _("Unknown code"),
 }
 EXIT_RECORDED = _("Exit recorded")
+# Why an item's list refused a guest (the scan's `reason`; registration.checkin.not_invited_reason).
+NOT_INVITED_REASONS = {
+    "not_on_list": _("Not on this item's guest list."),
+    "declined": _("The guest declined the invitation."),
+    "no_answer": _("The guest has not accepted the invitation yet."),
+}

@@ -134,16 +134,45 @@ class CheckinList(BilingualMixin, models.Model):
 
 
 class Invitation(models.Model):
-    """An approved guest invited to an invitation-only agenda item."""
+    """An approved guest invited to an invitation-only agenda item: what the item's check-in list
+    reads. The gate admits the guest only when `rsvp` is accepted; an invitation an organizer adds
+    here directly is accepted, one sent as an invitation card (the protocol app) awaits the guest's
+    reply until they answer. The seat is the one the item's seating plan gives (written by the
+    protocol app when it seats or moves the guest), so the gate's answer can name it without
+    another query."""
+
+    ACCEPTED, AWAITING, DECLINED = "accepted", "awaiting", "declined"
+    RSVP = [(ACCEPTED, _("Accepted")), (AWAITING, _("Awaiting reply")), (DECLINED, _("Declined"))]
+    TABLE, ROW = "table", "row"
+    SEAT_KINDS = [(TABLE, _("Table")), (ROW, _("Row"))]
 
     registration = models.ForeignKey(Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="invitations")
     session = models.ForeignKey("agenda.Session", verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="invitations")
+    rsvp = models.CharField(_("reply"), max_length=10, choices=RSVP, default=ACCEPTED)
+    seat_kind = models.CharField(_("seated at"), max_length=5, choices=SEAT_KINDS, blank=True, editable=False)
+    seat_block = models.CharField(_("table or row"), max_length=40, blank=True, editable=False)
+    seat_number = models.PositiveSmallIntegerField(_("seat"), null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
-        constraints = [models.UniqueConstraint(fields=["registration", "session"], name="invitation_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "session"], name="invitation_once"),
+            models.CheckConstraint(condition=models.Q(rsvp__in=["accepted", "awaiting", "declined"]), name="invitation_known_rsvp"),
+        ]
+
+    def seat_label(self) -> str:
+        return seat_label(self.seat_kind, self.seat_block, self.seat_number)
+
+
+def seat_label(kind: str, block: str, number) -> str:
+    """"Table 3 · seat 5" / "Row B · seat 12" in the active language; "" without a seat."""
+    if not kind or number is None:
+        return ""
+    if kind == Invitation.TABLE:
+        return _("Table %(block)s · seat %(number)s") % {"block": block, "number": number}
+    return _("Row %(block)s · seat %(number)s") % {"block": block, "number": number}
 
 
 class Checkin(models.Model):

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "awards",
     "volunteers",
     "expo",
+    "protocol",  # delegations, invitation cards, seating: above registration, volunteers and people
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ from forums.api import ForumApplicationViewSet
 from awards.api import AwardProgrammeViewSet, NominationViewSet, RecommendationViewSet
 from registration.api import RegistrationViewSet
 from expo.api import ExhibitorViewSet
+from protocol import api as protocol_api
 
 from . import inputs  # noqa: F401  (registers the <id:...> and <year:...> path converters)
 from . import views
@@ -34,6 +35,8 @@ router.register("exhibitors", ExhibitorViewSet, basename="exhibitor")
 router.register("award-programmes", AwardProgrammeViewSet, basename="award-programme")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
 router.register("nominations", NominationViewSet, basename="nomination")
+for prefix, viewset, basename in protocol_api.ROUTES:
+    router.register(prefix, viewset, basename=basename)
 
 admin.site.site_header = "WIC Summit Manager"
 admin.site.site_title = "WIC Summit Manager"
@@ -54,6 +57,7 @@ urlpatterns = [
     path("", include("expo.urls")),
     path("", include("volunteers.urls")),
     path("", include("awards.urls")),
+    path("", include("protocol.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path(
         "accounts/password_reset/",
@@ -63,6 +67,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/auth/token/<id:pk>/", RevokeTokenView.as_view(), name="api-token-revoke"),
+    path("api/v1/", include(protocol_api.PATHS)),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script at ?script, so the page has no inline script (CSP).

@@ -107,6 +107,8 @@
       if (category) { chip.style.backgroundColor = category.colour; }  // CSSOM: allowed by the page's CSP
       where.appendChild(chip);
     }
+    if (body && body.seat) { line("strong", body.seat.label, "line seat"); }  // "Table 3 · seat 5", in the page's language
+    if (body && body.reason_message) { line("span", body.reason_message, "line reason"); }
     if (body && body.first_scan) {
       var f = body.first_scan;
       var when = beijingDateTime(f.at);

@@ -36,7 +36,7 @@ def test_the_apps_contribute_in_installed_apps_order_with_their_dependencies_fir
     assert [p.key for p in contrib.ordered(contrib.DashboardPanel)] == ["registrations", "forums", "speakers", "volunteers", "awards", "expo", "translations"]
     assert [m.key for m in history_metrics()] == ["guests", "countries", "sub_forums", "volunteers", "exhibitors"]
     assert [g.key for g in contrib.ordered(contrib.FigureGroup)] == ["expo", "awards", "volunteers"]
-    assert organizer_apps() == ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo")  # issue 22: people sits between wic and agenda
+    assert organizer_apps() == ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol")  # issue 22: people sits between wic and agenda; issue 23: protocol on top
 
 
 def test_the_erasure_counts_keep_their_order():
@@ -56,7 +56,7 @@ def test_the_erasure_counts_keep_their_order():
 
 def test_every_audited_model_is_recorded_with_its_options():
     options = recorded()
-    assert len(options) == 29  # issue 22: people.Person and people.Appearance
+    assert len(options) == 34  # issue 22: people.Person and people.Appearance; issue 23: 5 protocol models
     assert options["people.Person"] == {"exclude_fields": ["search_text", "sort_name"]}
     assert options["people.Appearance"] == {"exclude_fields": ["link_nonce"]}
     assert options["registration.Credential"] == {"include_fields": ["registration", "secret", "revoked_at", "revoked_by"], "mask_fields": ["secret"]}
@@ -154,7 +154,7 @@ def test_the_layer_contracts_hold():
 def test_a_core_module_importing_an_app_breaks_the_contracts(tmp_path):
     """The negative control: the same contracts on a copy of the code where a core module imports
     the agenda fail, naming the import."""
-    for package in ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo"):  # issue 22: people is a root package
+    for package in ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol"):  # issue 22: people; issue 23: protocol
         for source in (ROOT / package).rglob("*.py"):
             target = tmp_path / source.relative_to(ROOT)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,4 @@
+"""The protocol app's API: rsvp (to be written). ROUTES: (prefix, viewset, basename) for the
+API router; PATHS: plain url patterns under /api/v1/."""
+ROUTES: list = []
+PATHS: list = []

@@ -1,0 +1,2 @@
+"""Pages of the protocol app: delegations (to be written)."""
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+"""Pages of the protocol app: rsvp (to be written)."""
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+"""Pages of the protocol app: seating (to be written)."""
+urlpatterns: list = []
