@@ -163,6 +163,8 @@ CELERY_BEAT_SCHEDULE = {
     "wic-sweep-outbox": {"task": "wic.sweep_outbox", "schedule": float(OUTBOX_SWEEP_INTERVAL)},
     # issue 22: invited speakers who have not answered, reminded every 3 days (people/tasks.py)
     "people-remind-unconfirmed-speakers": {"task": "people.remind_unconfirmed_speakers", "schedule": crontab(hour=9, minute=0)},
+    # issue 23: invitation cards without a reply, reminded at most once a day until replies close (protocol/tasks.py)
+    "protocol-remind-unanswered-cards": {"task": "protocol.remind_unanswered_cards", "schedule": crontab(minute=30)},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

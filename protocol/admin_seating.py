@@ -1,0 +1,1 @@
+"""The protocol app's admin: seating."""

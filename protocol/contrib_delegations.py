@@ -1,0 +1,2 @@
+"""The protocol app's contributions: delegations (wic/contrib.py)."""
+CONTRIBUTIONS: list = []

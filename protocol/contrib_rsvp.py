@@ -1,0 +1,2 @@
+"""The protocol app's contributions: rsvp (wic/contrib.py)."""
+CONTRIBUTIONS: list = []

@@ -1,0 +1,2 @@
+"""The protocol app's contributions: seating (wic/contrib.py)."""
+CONTRIBUTIONS: list = []
