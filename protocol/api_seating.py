@@ -1,4 +1,137 @@
-"""The protocol app's API: seating (to be written). ROUTES: (prefix, viewset, basename) for the
-API router; PATHS: plain url patterns under /api/v1/."""
-ROUTES: list = []
+"""Seating plans in the API (organizers only): the plans, the seats of a plan, auto-seating and
+manual moves. Every rule is protocol.seating's; refusals answer `{code, message}`:
+`seat_taken` (409), `not_accepted` (409), `seating_changed` (409), `no_such_seat` (400),
+`does_not_exist` (400, a card not of the plan's item).
+
+ROUTES: (prefix, viewset, basename) for the API router; PATHS: plain url patterns under /api/v1/."""
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from wic.api_base import IsOrganizer
+from wic.errors import DomainError
+
+from . import seating
+from .models import InvitationCard, SeatBlock, SeatingPlan
+from .serializers_seating import (
+    ClearInputSerializer,
+    MovedSerializer,
+    MoveInputSerializer,
+    PlanSeatsSerializer,
+    SeatingPlanSerializer,
+    SeatingReportSerializer,
+)
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input, or a seat that does not exist (`no_such_seat`), or a card not of the plan's item (`does_not_exist`): `{code, message[, errors]}`"),
+    401: OpenApiResponse(description="Not authenticated"),
+    403: OpenApiResponse(description="Organizers only (`permission_denied`)"),
+    404: OpenApiResponse(description="No such seating plan"),
+    409: OpenApiResponse(description="Conflict: the seat is taken (`seat_taken`, naming who sits there), the card is not accepted (`not_accepted`), the seating changed while auto-seating (`seating_changed`)"),
+}
+ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The seating plan's id")
+
+
+def plans_for_api():
+    return (
+        SeatingPlan.objects.select_related("item__session")
+        .prefetch_related(Prefetch("blocks", queryset=SeatBlock.objects.order_by("sort_order", "pk")))
+        .annotate(seated=Count("assignments", distinct=True))
+        .order_by("-item__session__start", "pk")
+    )
+
+
+def _guest_card(plan, card_id) -> InvitationCard:
+    card = InvitationCard.objects.filter(pk=card_id, item_id=plan.item_id).first()
+    if card is None:
+        raise DomainError("does_not_exist", _("There is no invitation card %(card)s for this item.") % {"card": card_id}, field="card")
+    return card
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Seating plans (organizers)", description="Every item's seating plan with its tables or rows and how many seats are given."),
+    retrieve=extend_schema(summary="One seating plan (organizers)", parameters=[ID], responses={200: SeatingPlanSerializer, **{c: ERRORS[c] for c in (401, 403, 404)}}),
+)
+class SeatingPlanViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = SeatingPlanSerializer
+    permission_classes = [IsOrganizer]
+    queryset = plans_for_api()
+
+    def get_queryset(self):
+        return plans_for_api()
+
+    def _plan(self) -> SeatingPlan:
+        return self.get_object()
+
+    @extend_schema(
+        summary="Who sits where (organizers)",
+        description="Every seat given (table or row, number, the guest's names in both scripts, delegation) and the accepted guests without a seat, in rank order. Not paginated: one plan's seats.",
+        parameters=[ID], responses={200: PlanSeatsSerializer, **{c: ERRORS[c] for c in (401, 403, 404)}},
+    )
+    @action(detail=True, methods=["get"])
+    def seats(self, request, pk=None):
+        plan = self._plan()
+        data = seating.plan_seating(plan)
+        seats = [
+            {"block": row.block, "number": n, "label": seating.label_of(plan, row.block.label, n), "guest": guest}
+            for row in data.blocks for n, guest in enumerate(row.seats, start=1) if guest is not None
+        ]
+        body = {"plan": plan.pk, "layout": plan.layout, "seats": seats, "unseated": data.unseated}
+        return Response(PlanSeatsSerializer(body).data)
+
+    @extend_schema(
+        summary="Auto-seat (organizers)",
+        description="Seats every accepted guest without a seat, keeping the seats given: head tables or rows first by precedence, "
+        "a delegation at one table or row where it fits, interpreters beside their principal. Answers what was done and what could not be.",
+        parameters=[ID], request=None, responses={200: SeatingReportSerializer, **{c: ERRORS[c] for c in (401, 403, 404, 409)}},
+    )
+    @action(detail=True, methods=["post"], url_path="auto-seat")
+    def auto_seat(self, request, pk=None):
+        report = seating.auto_seat(self._plan(), actor=request.user)
+        body = {
+            "seated": report.seated,
+            "unseated": [{"card": card, "code": code} for card, code in sorted(report.unseated.items())],
+            "interpreters_apart": report.interpreters_apart,
+            "delegations_split": report.delegations_split,
+            "messages": [{"code": code, "message": message} for code, message in report.messages()],
+        }
+        return Response(SeatingReportSerializer(body).data)
+
+    @extend_schema(
+        summary="Move a guest to a seat (organizers)",
+        description="Refused: `seat_taken` (409, naming who sits there; also when another organizer took it at the same moment), "
+        "`not_accepted` (409), `no_such_seat` (400: a number outside 1..seats, or a table or row of another plan).",
+        parameters=[ID], request=MoveInputSerializer, responses={200: MovedSerializer, **{c: ERRORS[c] for c in (400, 401, 403, 404, 409)}},
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        plan = self._plan()
+        serializer = MoveInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        card = _guest_card(plan, data["card"])
+        block = SeatBlock.objects.filter(pk=data["block"]).first()
+        if block is None:
+            raise DomainError("no_such_seat", _("There is no table or row %(block)s.") % {"block": data["block"]}, field="block")
+        seat = seating.seat_move(card, block=block, number=data["number"], actor=request.user)
+        body = {"card": card.pk, "block": seat.block_id, "block_label": seat.block.label, "number": seat.number, "label": seating.label_of(plan, seat.block.label, seat.number)}
+        return Response(MovedSerializer(body).data)
+
+    @extend_schema(
+        summary="Clear a guest's seat (organizers)", description="The guest loses their seat (nothing happens without one).",
+        parameters=[ID], request=ClearInputSerializer, responses={204: None, **{c: ERRORS[c] for c in (400, 401, 403, 404)}},
+    )
+    @action(detail=True, methods=["post"])
+    def clear(self, request, pk=None):
+        plan = self._plan()
+        serializer = ClearInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        seating.seat_clear(_guest_card(plan, serializer.validated_data["card"]), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+ROUTES: list = [("seating-plans", SeatingPlanViewSet, "seating-plan")]
 PATHS: list = []

@@ -1,7 +1,5 @@
 """The protocol app's pages. Each part's views live in its own module (views_delegations,
 views_rsvp, views_seating)."""
-from django.urls import path
-
 from . import views_delegations, views_rsvp, views_seating
 
 app_name = "protocol"

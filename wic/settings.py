@@ -318,6 +318,7 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set shared by several fields or apps (no generated hash names).
     "ENUM_NAME_OVERRIDES": {
         "RegistrationStatusEnum": "registration.enums.RegistrationStatus",
+        "CardStatusEnum": "protocol.enums.CardStatus",
         "ExhibitorStatusEnum": "expo.enums.ExhibitorStatus",
         "MeetingStatusEnum": "expo.enums.MeetingStatus",
         "ApplicationStateEnum": "forums.enums.ApplicationState",

@@ -26,6 +26,13 @@ where a state would take a process to reach, e.g. a submitted application of a p
                        The attendee asked both for a meeting.
     attendee           in the attendee group, registered as a guest, asked EX1 and EX2 for a
                        meeting.
+    protocol           (issue 23) an invitation-only session of 2088 (by invitation card) whose item
+                       is transferable; the delegation D1 (its head and only member: the attendee's
+                       registration); cards: the attendee's (accepted, without a seat yet), a
+                       second guest's (invited: its link is `rsvp_token`), a third guest's (a
+                       substitute proposed: a fourth guest, registered and approved, with no card);
+                       a seating plan of one head table (8 seats); a guest-liaison post, so a
+                       liaison can be chosen for D1.
     every role         has an API token of its own (`tokens`; the gate's is a scan token), the
                        attendee's id is `attendee_token`.
 """
@@ -46,12 +53,15 @@ from expo.models import Booth, Zone
 from forums import services as forums_services
 from forums.models import ApplicationOrganization, ForumApplication, ForumCall, ReviewCriterion, Reviewer
 from people import services as people_services
+from protocol import delegations as protocol_delegations
+from protocol import invitations as protocol_invitations
+from protocol import seating as protocol_seating
 from registration import services as registration_services
-from registration.models import CheckinList
+from registration.models import CheckinList, Registration
 from tests.factories import BoardFactory, EditionFactory, HallFactory, OrganizationFactory, SessionFactory
 from tests.volunteers.helpers import make_module, make_post, make_programme, make_shift, make_team, make_volunteer
 from volunteers import services as volunteers_services
-from volunteers.models import StandbyOffer
+from volunteers.models import Programme, StandbyOffer
 from wic import roles
 from wic.demo import ensure_role_groups
 from wic.models import Member
@@ -122,6 +132,7 @@ def build_world() -> World:
     _volunteers(world, edition, now, lead_b, volunteer_b)
     _awards(world, edition, now, member_b)
     _expo(world, edition, exhibitor_b)
+    _protocol(world, edition)
     for role, user in users.items():
         token, world.tokens[role] = token_create(user=user)
         if role == roles.ATTENDEE:
@@ -271,3 +282,42 @@ def _expo(world, edition, exhibitor_b):
     ids.update(exhibitor=exhibitors[0].pk, other_exhibitor=exhibitors[1].pk, meeting=meetings[0].pk, other_meeting=meetings[1].pk)
     ids["meeting_start"] = datetime.combine(edition.start_date, time(14, 0)).strftime("%Y-%m-%dT%H:%M")
     world.owned["exhibitor"] = {"all": {e.pk for e in exhibitors}}
+
+
+def _guest(edition, n: int, organizer):
+    """An approved guest registration of the edition (no account)."""
+    data = {
+        "name": f"Protocol Guest {n}", "email": f"pm-protocol-{n}@example.org", "organization_name": "Example Ministry", "country": "FR",
+        "category": "government", "participation": "on_site", "consent": True,
+    }
+    registration = registration_services.registration_create(edition=edition, data=data)
+    return registration_services.registration_decide(registration=registration, status="approved", actor=organizer)
+
+
+def _protocol(world, edition):
+    """Issue 23: a delegation, an invitation-only item with cards in three states, its seating plan."""
+    users, ids = world.users, world.ids
+    organizer = users[roles.ORGANIZER]
+    attendee = Registration.objects.get(pk=ids["registration"])
+    second, third, fourth = (_guest(edition, n, organizer) for n in (2, 3, 4))
+    delegation = protocol_delegations.delegation_save(edition=edition, name_zh="权限测试代表团", name_en="Matrix Delegation", kind="government", head=attendee, actor=organizer)
+    member = delegation.members.get()
+    # A guest-liaison post in the edition's programme: the roster's rules then find a liaison for D1.
+    make_post(Programme.objects.get(edition=edition), "贵宾联络", kind="guest_liaison")
+    session = SessionFactory(edition=edition, hall=HallFactory(), is_published=True, access="by_invitation", title_zh="权限测试欢迎宴会", kind="banquet")
+    item = protocol_invitations.item_for_session(session, transferable=True)
+    card, invited, proposing = protocol_invitations.cards_send(item, registrations=[attendee, second, third], actor=organizer)
+    protocol_invitations.rsvp_answer(protocol_invitations.card_token(card), answer="accept")
+    protocol_invitations.rsvp_answer(
+        protocol_invitations.card_token(proposing), answer="substitute", substitute_name=fourth.name, substitute_email=fourth.email, substitute_title="Deputy"
+    )
+    plan = protocol_seating.plan_create(item, layout="tables", blocks=[("1", 8, True)], actor=organizer)
+    ids.update(
+        delegation=delegation.pk, delegation_member=member.pk, delegation_link=protocol_delegations.head_link_token(delegation),
+        protocol_guest=second.pk, substitute_guest=fourth.pk, invitation_session=session.pk, invitation_item=item.pk,
+        invitation_card=card.pk, invited_card=invited.pk, substitute_card=proposing.pk, rsvp_token=protocol_invitations.card_token(invited),
+        seating_plan=plan.pk, seating_block=plan.blocks.get().pk, seating_card=card.pk,
+    )
+    world.owned["delegation"] = {"all": {delegation.pk}}
+    world.owned["invitation-card"] = {"all": {card.pk, invited.pk, proposing.pk}}
+    world.owned["seating-plan"] = {"all": {plan.pk}}

@@ -30,6 +30,7 @@ def test_apps_declare_their_group_through_organizer_app():
         "volunteers": ("volunteers", ()),
         "expo": ("expo", ()),
         "people": ("programme", ()),  # issue 22: speakers and their appearances are programme work
+        "protocol": ("guests", ()),  # issue 23: delegations, invitation cards and seats are the guests' side
     }
     assert [g.key for g in GROUPS] == ["summit", "programme", "guests", "volunteers", "awards", "expo", "people", "system"]
     assert model_groups()["forums.ApplicationTransition"] == "system"
@@ -47,7 +48,10 @@ def test_organizer_sees_the_summits_work_and_no_technical_model(client):
         "forums.ForumApplication", "forums.ForumCall", "forums.Review", "forums.Reviewer",
         "people.Appearance", "people.Person",  # issue 22: the people app's models join the programme
     ]
-    assert groups["guests"] == ["registration.Checkin", "registration.CheckinList", "registration.Credential", "registration.Invitation", "registration.Registration"]
+    assert groups["guests"] == [
+        "protocol.Delegation", "protocol.InvitationCard", "protocol.InvitationItem", "protocol.SeatAssignment", "protocol.SeatingPlan",  # issue 23
+        "registration.Checkin", "registration.CheckinList", "registration.Credential", "registration.Invitation", "registration.Registration",
+    ]
     assert groups["people"] == ["auth.User", "axes.AccessAttempt"]
     shown = {label for labels in groups.values() for label in labels}
     for technical in ("wic.OutgoingEmail", "wic.ApiToken", "wic.EditionFigure", "wic.EditionOrganization", "auth.Group",
@@ -80,7 +84,7 @@ def test_group_captions_are_words_in_both_languages(client):
 
 def test_an_app_without_a_known_group_gets_a_section_of_its_own():
     app_list = [
-        {"name": "Protocol", "app_label": "protocol", "models": [{"object_name": "Delegation", "name": "Delegations"}]},
+        {"name": "Shuttles", "app_label": "shuttles", "models": [{"object_name": "Bus", "name": "Buses"}]},
         {"name": "Agenda", "app_label": "agenda", "models": [{"object_name": "Session", "name": "Sessions"}]},
     ]
 
@@ -88,7 +92,7 @@ def test_an_app_without_a_known_group_gets_a_section_of_its_own():
         is_superuser = False
 
     grouped = group_app_list(app_list, Organizer())
-    # "protocol" declares no OrganizerApp here: its models are technical until it says otherwise.
+    # "shuttles" declares no OrganizerApp: its models are technical until it says otherwise.
     assert [(g["app_label"], [m["model_label"] for m in g["models"]]) for g in grouped] == [("programme", ["agenda.Session"])]
 
 

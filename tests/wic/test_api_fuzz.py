@@ -55,7 +55,7 @@ def _collection(path: str) -> str:
 def before_generate_path_parameters(context, strategy):
     """Mostly the collection's real ids, sometimes the schema's own values."""
     collection = _collection(context.operation.path)
-    name = "year" if collection == "editions" else "id"
+    name = {"editions": "year", "rsvp": "token"}.get(collection, "id")
 
     def real(index: int) -> dict:
         ids = WORLD["ids"].get(collection) or [0]

@@ -484,6 +484,39 @@ def test_volunteer_application_and_request_text_is_escaped_for_lead_organizer_an
     assert any(sent["name"] in row for row in rows)
 
 
+def test_a_hosts_speaker_invitation_is_escaped_on_its_page_the_email_and_the_admin(world, client):
+    """Issue 22: a sub-forum's host invites a speaker (forums.forms.HostInviteForm); the names,
+    titles and affiliations typed reach the host's page, the email and the admin escaped."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from agenda.models import Session
+    from forums.forms import HostInviteForm
+    from forums.models import ForumApplication, ForumCall
+    from people.models import Appearance
+    from wic.models import Edition
+
+    edition = Edition.objects.get(year=YEAR)
+    day = edition.start_date
+    session = Session.objects.create(edition=edition, title_zh="主办方邀请测试", date=day, kind="sub_forum", is_published=True)
+    now = timezone.now()
+    call = ForumCall.objects.create(edition=edition, title_zh="征集", opens_at=now - timedelta(days=9), closes_at=now - timedelta(days=1))
+    host = new_user("xss-host")
+    application = ForumApplication.objects.create(call=call, applicant=host, state="accepted", title_zh="主办方邀请测试", session=session)
+    data, sent = filled(HostInviteForm(), email="xss-speaker@example.org", role="keynote", language="en", invite="1")
+    assert set(sent) == {"name_zh", "name_en", "title_zh", "title_en", "affiliation_zh", "affiliation_en"}
+    page = signed_in(client, host).post(f"/editions/{YEAR}/forums/mine/{application.pk}/speakers/", data, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert page.status_code == 200
+    assert_shows(page.content.decode(), sent["name_en"], sent["title_en"], sent["affiliation_en"])
+    appearance = Appearance.objects.get(session=session)
+    assert (appearance.person.name_zh, appearance.title_zh, appearance.affiliation_en) == (sent["name_zh"], sent["title_zh"], sent["affiliation_en"])
+    email_html_ok(OutgoingEmail.objects.get(to=["xss-speaker@example.org"]), sent["name_en"])
+    admin = signed_in(client, world.users["organizer"])
+    admin_pages(admin, appearance)
+    admin_pages(admin, appearance.person)
+
+
 # -- the expo ------------------------------------------------------------------------------------------
 
 def test_exhibitor_text_is_escaped_on_directory_pages_agenda_admin_and_emails(world, client, django_capture_on_commit_callbacks):
@@ -684,7 +717,7 @@ def test_volunteer_hours_csv_neutralizes_formulas_with_the_same_rule():
 TESTED_FORMS = {
     "registration.forms.RegistrationForm", "forums.forms.ApplicationForm", "forums.forms.ReviewForm",
     "awards.forms.RecommendForm", "awards.forms.IndividualForm", "awards.forms.ApplicationForm",
-    "volunteers.forms.ApplicationForm", "volunteers.forms.ChangeRequestForm",
+    "volunteers.forms.ApplicationForm", "volunteers.forms.ChangeRequestForm", "forums.forms.HostInviteForm",
     "expo.forms.ApplicationForm", "expo.forms.ExhibitorEditForm", "expo.forms.OpeningForm", "expo.forms.LaunchForm", "expo.forms.MeetingForm",
 }
 # Forms without free text: a file and choices (the import's rows are shown through the same templates,
@@ -784,6 +817,11 @@ REVIEWED_SAFE_MARKUP = {
     "templates/people/email/invitation_subject.txt": ("{% autoescape off %}", 1),
     "templates/people/email/reminder_body.txt": ("{% autoescape off %}", 1),
     "templates/people/email/reminder_subject.txt": ("{% autoescape off %}", 1),
+    # ... and an invitation card's (issue 23), its reminder, and their subjects.
+    "templates/protocol/email/card_body.txt": ("{% autoescape off %}", 1),
+    "templates/protocol/email/card_subject.txt": ("{% autoescape off %}", 1),
+    "templates/protocol/email/card_reminder_body.txt": ("{% autoescape off %}", 1),
+    "templates/protocol/email/card_reminder_subject.txt": ("{% autoescape off %}", 1),
     "wic/templatetags/wic_charts.py": ("mark_safe(", 2),  # joins SVG fragments each built by format_html
     # Text email bodies: plain text, never HTML; the HTML part escapes them (email/layout.html).
     "templates/registration/email/decision_body.txt": ("{% autoescape off %}", 1),

@@ -179,6 +179,7 @@ ADMIN_CHANGELISTS = (
     "awards/awardprogramme", "awards/nomination", "awards/recommendation", "awards/awardreviewer", "awards/enterpriserepresentative",
     "expo/exhibitor", "expo/booth", "expo/boothallotment", "expo/launch", "expo/talentlisting", "expo/meetingrequest", "expo/expo",
     "expo/zone", "expo/section", "expo/exhibit",
+    "protocol/delegation", "protocol/invitationitem", "protocol/invitationcard", "protocol/seatingplan", "protocol/seatassignment",  # issue 23
     "axes/accessattempt", "axes/accesslog", "axes/accessfailurelog",
 )
 # django-axes' sign-in logs (every sign-in's address and browser): superusers only. Organizers see
@@ -189,7 +190,7 @@ SUPERUSERS_ONLY = (LOGIN, 403, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 
 SUPERUSER_CHANGELISTS = ("axes/accesslog", "axes/accessfailurelog", "wic/apitoken")
 # Every ModelAdmin with CSV/XLSX export (wic.admin_export.ExportMixin; kept equal by a guard test too).
 ADMIN_EXPORTS = ("registration/registration", "forums/forumapplication", "awards/nomination", "expo/exhibitor", "volunteers/volunteer")
-ADMIN_APPS = ("auth", "auditlog", "wic", "people", "agenda", "forums", "registration", "volunteers", "awards", "expo", "axes")  # issue 22: people
+ADMIN_APPS = ("auth", "auditlog", "wic", "people", "agenda", "forums", "registration", "volunteers", "awards", "expo", "protocol", "axes")  # issue 22: people; 23: protocol
 
 # Refusals and suspected bugs, named so the table stays a table.
 NOT_MEMBER, NOT_YOUR_TEAM = refused("not_a_member"), refused("not_your_team")
@@ -217,6 +218,7 @@ TABLE = [
     row("GET", "/admin/forums/forumapplication/{submitted}/decide/",         *ORGANIZERS),
     row("GET", "/admin/registration/credential/{credential}/badge/",         *ORGANIZERS),
     row("GET", "/admin/expo/exhibitor/import/",                              *ORGANIZERS),
+    row("GET", "/admin/protocol/invitationitem/{invitation_item}/send/",     *ORGANIZERS),
     # Only a superuser makes accounts (and organizers).
     row("GET", "/admin/auth/user/add/",                                      LOGIN, 403,   LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
     # API tokens: nobody adds one in the admin (each user makes their own); a superuser revokes any.
@@ -236,6 +238,20 @@ TABLE = [
     row("GET", "/volunteer/feed/{volunteer_feed}.ics",                       200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
     row("GET", "/volunteer/feed/not-the-token.ics",                          404,   404,   404,   404,   404,   404,   404,   404,   404,   404),
     row("GET", "/volunteer/standby/{standby_offer}/",                        200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    # issue 23: the invitee's card (answered once: the 303 goes back to the page, which says what was recorded) and the head's page.
+    row("GET", "/rsvp/{rsvp_token}/",                                        200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    row("POST", "/rsvp/{rsvp_token}/",                                       303,   303,   303,   303,   303,   303,   303,   303,   303,   303,
+        data={"answer": "accept"}),
+    row("GET", "/rsvp/not-the-token/",                                       404,   404,   404,   404,   404,   404,   404,   404,   404,   404,
+        page="protocol/rsvp_link.html"),
+    row("GET", "/delegation/{delegation_link}/",                             200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    row("GET", "/delegation/not-the-token/",                                 404,   404,   404,   404,   404,   404,   404,   404,   404,   404,
+        page="protocol/delegation_link.html"),
+    row("GET", "/api/v1/rsvp/{rsvp_token}/",                                 200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    row("POST", "/api/v1/rsvp/{rsvp_token}/",                                200,   200,   200,   200,   200,   200,   200,   200,   200,   200,
+        data={"answer": "accept"}),
+    row("GET", "/api/v1/rsvp/not-the-token/",                                404,   404,   404,   404,   404,   404,   404,   404,   404,   404,
+        code={404: "link_invalid"}),
 
     # -- agenda: stars and the personal feed ----------------------------------------------------------------------------------
     #   method path                                                          anon   org    rev    gate   lead   vol    appl   memb   exh    att
@@ -316,6 +332,25 @@ TABLE = [
     row("GET", "/awards/{programme}/apply/",                                 LOGIN, 403,   403,   403,   403,   403,   200,   200,   403,   403),
     row("POST", "/awards/recommendations/{recommendation}/withdraw/",        LOGIN, 404,   404,   404,   404,   404,   404,   DONE,  404,   404),
     row("POST", "/awards/recommendations/{other_recommendation}/withdraw/",  LOGIN, 404,   404,   404,   404,   404,   404,   404,   404,   404),
+
+    # -- protocol (issue 23): the organizers' seating screens and delegation pages --------------------------------------------
+    #   method path                                                          anon   org    rev    gate   lead   vol    appl   memb   exh    att
+    row("GET", "/protocol/plans/",                                           LOGIN, 200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("GET", "/protocol/plans/{seating_plan}/",                            LOGIN, 200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("GET", "/protocol/plans/{seating_plan}/place-cards.pdf",             LOGIN, 200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("GET", "/protocol/plans/{seating_plan}/table-plan.pdf",              LOGIN, 200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("POST", "/protocol/plans/{seating_plan}/auto-seat/",                 LOGIN, DONE,  403,   403,   403,   403,   403,   403,   403,   403),
+    row("POST", "/protocol/plans/{seating_plan}/move/",                      LOGIN, DONE,  403,   403,   403,   403,   403,   403,   403,   403,
+        data=with_ids(card="seating_card", block="seating_block", number="1", action="move"), label="move"),
+    row("POST", "/protocol/plans/{seating_plan}/move/",                      LOGIN, DONE,  403,   403,   403,   403,   403,   403,   403,   403,
+        data=with_ids(card="seating_card", block="seating_block", action="clear"), label="clear"),
+    row("GET", "/protocol/delegations/{delegation}/",                        LOGIN, 200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("POST", "/protocol/delegations/{delegation}/",                       LOGIN, DONE,  403,   403,   403,   403,   403,   403,   403,   403,
+        data={"action": "liaison_assign"}, label="choose the liaison"),
+    row("POST", "/protocol/delegations/{delegation}/",                       LOGIN, DONE,  403,   403,   403,   403,   403,   403,   403,   403,
+        data={"action": "liaison_release"}, label="release the liaison"),
+    row("POST", "/protocol/delegations/{delegation}/",                       LOGIN, 200,   403,   403,   403,   403,   403,   403,   403,   403,
+        data={"action": "head_link"}, label="a new link for the head (shown once, on the page)"),
 
     # -- API: the summit's reference data (read by anyone, written by no one) -------------------------------------------------
     #   method path                                                          anon   org    rev    gate   lead   vol    appl   memb   exh    att
@@ -440,6 +475,56 @@ TABLE = [
         code={403: "not_a_representative"}),
     row("PUT", "/api/v1/nominations/{nomination}/",                          401,   405,   405,   405,   405,   405,   405,   405,   405,   405,
         data={}),
+
+    # -- API: protocol (issue 23), organizers only: delegations, invitation cards, seating plans ------------------------------
+    #   method path                                                          anon   org    rev    gate   lead   vol    appl   memb   exh    att
+    row("GET", "/api/v1/delegations/?edition={year}",                        401,   ALL,   403,   403,   403,   403,   403,   403,   403,   403,
+        kind="delegation"),
+    row("GET", "/api/v1/delegations/{delegation}/",                          401,   200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("POST", "/api/v1/delegations/",                                      401,   201,   403,   403,   403,   403,   403,   403,   403,   403,
+        data={"edition": YEAR, "name_zh": "新代表团", "kind": "company"}),
+    row("PUT", "/api/v1/delegations/{delegation}/",                          401,   200,   403,   403,   403,   403,   403,   403,   403,   403,
+        data={"name_zh": "改名的代表团", "kind": "government", "precedence": 5}),
+    row("PATCH", "/api/v1/delegations/{delegation}/",                        401,   200,   403,   403,   403,   403,   403,   403,   403,   403,
+        data={"precedence": 5}),
+    row("DELETE", "/api/v1/delegations/{delegation}/",                       401,   405,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("POST", "/api/v1/delegations/{delegation}/members/",                 401,   201,   403,   403,   403,   403,   403,   403,   403,   403,
+        data=with_ids(registration="protocol_guest")),
+    row("DELETE", "/api/v1/delegations/{delegation}/members/?member={delegation_member}",
+                                                                             401,   200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("POST", "/api/v1/delegations/{delegation}/liaison/",                 401,   200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("DELETE", "/api/v1/delegations/{delegation}/liaison/",               401,   200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("POST", "/api/v1/delegations/{delegation}/link/",                    401,   200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("GET", "/api/v1/delegations/{delegation}/itinerary/",                401,   200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("GET", "/api/v1/invitation-items/?edition={year}",                   401,   200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("GET", "/api/v1/invitation-items/{invitation_item}/",                401,   200,   403,   403,   403,   403,   403,   403,   403,   403),
+    # The session has its item already: returned unchanged (200; a new item is 201).
+    row("POST", "/api/v1/invitation-items/",                                 401,   200,   403,   403,   403,   403,   403,   403,   403,   403,
+        data=with_ids(session="invitation_session")),
+    row("GET", "/api/v1/invitation-cards/?item={invitation_item}",           401,   ALL,   403,   403,   403,   403,   403,   403,   403,   403,
+        kind="invitation-card"),
+    row("GET", "/api/v1/invitation-cards/{invitation_card}/",                401,   200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("POST", "/api/v1/invitation-cards/",                                 401,   201,   403,   403,   403,   403,   403,   403,   403,   403,
+        data=lambda world, role: {"item": world.ids["invitation_item"], "registrations": [world.ids["substitute_guest"]]}),
+    row("POST", "/api/v1/invitation-cards/{invitation_card}/cancel/",        401,   200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("POST", "/api/v1/invitation-cards/{invitation_card}/resend/",        401,   200,   403,   403,   403,   403,   403,   403,   403,   403,
+        data={}),
+    row("POST", "/api/v1/invitation-cards/{substitute_card}/approve-substitute/",
+                                                                             401,   200,   403,   403,   403,   403,   403,   403,   403,   403,
+        data={}),
+    row("POST", "/api/v1/invitation-cards/{substitute_card}/refuse-substitute/",
+                                                                             401,   200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("GET", "/api/v1/seating-plans/",                                     401,   ALL,   403,   403,   403,   403,   403,   403,   403,   403,
+        kind="seating-plan"),
+    row("GET", "/api/v1/seating-plans/{seating_plan}/",                      401,   200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("POST", "/api/v1/seating-plans/",                                    401,   405,   403,   403,   403,   403,   403,   403,   403,   403,
+        data={}),
+    row("GET", "/api/v1/seating-plans/{seating_plan}/seats/",                401,   200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("POST", "/api/v1/seating-plans/{seating_plan}/auto-seat/",           401,   200,   403,   403,   403,   403,   403,   403,   403,   403),
+    row("POST", "/api/v1/seating-plans/{seating_plan}/move/",                401,   200,   403,   403,   403,   403,   403,   403,   403,   403,
+        data=with_ids(card="seating_card", block="seating_block", number=1)),
+    row("POST", "/api/v1/seating-plans/{seating_plan}/clear/",               401,   204,   403,   403,   403,   403,   403,   403,   403,   403,
+        data=with_ids(card="seating_card")),
 ]
 
 # The same requests with each role's own API token instead of a session ("anonymous": none). Gate
@@ -457,6 +542,9 @@ TOKEN_TABLE = [
         data=programme_body(enterprise_name_zh="新推荐企业"), code={403: "not_a_member"}),
     row("PATCH", "/api/v1/exhibitors/{exhibitor}/",                          401,   200,   403,   SCAN_ONLY, 403, 403,  403,   403,   200,   403,
         data={"products_zh": "新产品"}, code={403: "not_your_exhibitor"}),
+    row("GET", "/api/v1/delegations/{delegation}/",                          401,   200,   403,   SCAN_ONLY, 403, 403,  403,   403,   403,   403),
+    # The invitee's link is the key: no token is read there, a scan token neither (it opens nothing the link does not).
+    row("GET", "/api/v1/rsvp/{rsvp_token}/",                                 200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
 ]
 # fmt: on
 
@@ -592,14 +680,15 @@ def test_matrix_names_every_admin_export():
 
 def test_matrix_names_every_api_action():
     """Every action of every ViewSet in the router (list, create, retrieve, update, partial_update,
-    destroy, and the custom ones) has a row, so a new endpoint fails here until it is tabled."""
+    destroy, and the custom ones, by their address: `auto-seat`, not `auto_seat`) has a row, so a
+    new endpoint fails here until it is tabled."""
     from wic.urls import router
 
     standard = ("list", "create", "retrieve", "update", "partial_update", "destroy")
     routed = {
         (prefix, name)
         for prefix, viewset, _basename in router.registry
-        for name in [*(n for n in standard if hasattr(viewset, n)), *(a.__name__ for a in viewset.get_extra_actions())]
+        for name in [*(n for n in standard if hasattr(viewset, n)), *(a.url_path for a in viewset.get_extra_actions())]
     }
     tabled = set()
     for r in TABLE:
