@@ -61,6 +61,7 @@ from registration.models import CheckinList, Registration
 from wic import outbox
 from wic.display import BEIJING
 from wic.errors import DomainError
+from wic.i18n import pick
 from wic.models import OutgoingEmail
 
 from . import sync
@@ -143,7 +144,7 @@ def _not_invitable_session(session) -> DomainError:
     return DomainError(
         "not_invitable",
         _("%(item)s is not an invitation-only item (by invitation card, invited participants or closed-door): it takes no invitation cards.")
-        % {"item": session.title_zh},
+        % {"item": pick(session, "title")},
         field="session",
     )
 
@@ -157,7 +158,7 @@ def item_check(session, *, rsvp_deadline: datetime | None = None) -> None:
     if rsvp_deadline is not None and start is not None and rsvp_deadline > start:
         raise DomainError(
             "invalid_deadline",
-            _("Replies must close by the time %(item)s starts (%(start)s Beijing time), not after.") % {"item": session.title_zh, "start": _beijing(start)},
+            _("Replies must close by the time %(item)s starts (%(start)s Beijing time), not after.") % {"item": pick(session, "title"), "start": _beijing(start)},
             field="rsvp_deadline",
         )
 
@@ -292,7 +293,7 @@ def cards_send(item: InvitationItem, *, registrations=(), people=(), delegations
         if closes is not None and now >= closes:
             raise DomainError(
                 "rsvp_closed",
-                _("Replies to %(item)s closed at %(when)s (Beijing time): move the deadline before sending cards.") % {"item": session.title_zh, "when": _beijing(closes)},
+                _("Replies to %(item)s closed at %(when)s (Beijing time): move the deadline before sending cards.") % {"item": pick(session, "title"), "when": _beijing(closes)},
                 status=409, field="item",
             )
         via: dict[int, int | None] = {r.pk: None for r in registrations}
@@ -400,7 +401,7 @@ def _card_for_token(token: str, *, for_update: bool = False, now: datetime | Non
         raise _link_invalid()
     expires = link_expires_at(card.item)
     if expires is not None and (now or timezone.now()) >= expires:
-        error = DomainError("link_expired", _("This link has expired: %(item)s is over.") % {"item": card.item.session.title_zh}, status=410, field="token")
+        error = DomainError("link_expired", _("This link has expired: %(item)s is over.") % {"item": pick(card.item.session, "title")}, status=410, field="token")
         error.card = card
         raise error
     if not card.link_nonce or not secrets.compare_digest(card.link_nonce, data["n"]):
@@ -474,12 +475,12 @@ def rsvp_answer(token: str, *, answer: str, substitute_name: str = "", substitut
         closes = replies_close_at(item)
         if closes is not None and now >= closes:
             raise DomainError(
-                "rsvp_closed", _("Replies to %(item)s closed at %(when)s (Beijing time). Please contact the secretariat.") % {"item": item.session.title_zh, "when": _beijing(closes)},
+                "rsvp_closed", _("Replies to %(item)s closed at %(when)s (Beijing time). Please contact the secretariat.") % {"item": pick(item.session, "title"), "when": _beijing(closes)},
                 status=409, field="answer",
             )
         if answer == "substitute":
             if not item.transferable:
-                raise DomainError("not_transferable", _("This invitation is personal: no substitute can be proposed for %(item)s.") % {"item": item.session.title_zh}, field="answer")
+                raise DomainError("not_transferable", _("This invitation is personal: no substitute can be proposed for %(item)s.") % {"item": pick(item.session, "title")}, field="answer")
             if email.lower() == invitee_email(card).lower():
                 raise DomainError("substitute_is_invitee", _("The substitute's email is your own: propose someone else, or accept the invitation."), field="substitute_email")
         card.status = STATUS_OF_ANSWER[answer]
@@ -543,7 +544,7 @@ def substitute_decide(card: InvitationCard, *, approve: bool, actor, registratio
         if new is not None and new.status != CardStatus.CANCELLED:
             raise DomainError(
                 "already_invited", _("%(name)s already has an invitation card for %(item)s (%(status)s).")
-                % {"name": substitute.name, "item": card.item.session.title_zh, "status": new.get_status_display()},
+                % {"name": substitute.name, "item": pick(card.item.session, "title"), "status": new.get_status_display()},
                 status=409, field="registration",
             )
         card.status = CardStatus.REPLACED
