@@ -14,6 +14,7 @@ import importlib
 import importlib.util
 import inspect
 import io
+import pkgutil
 import re
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from wic.models import OutgoingEmail
 TAIL = '"><img src=x onerror=alert(1)>'
 SHORT = "<img src=x onerror=alert(1)>"  # for fields too short for the whole payload (phones: 40)
 RAW_MARKERS = ("<script>alert(", "<img src=x onerror")
-APPS = ("wic", "agenda", "registration", "forums", "awards", "volunteers", "expo")
+APPS = ("wic", "agenda", "registration", "forums", "awards", "volunteers", "expo", "people", "protocol")
 
 
 def payload(name: str, max_length: int | None = None) -> str:
@@ -149,14 +150,16 @@ def email_html_ok(email: OutgoingEmail, *values: str) -> None:
         assert escape(value.split("</script>")[0]) in email.body_html
 
 
-def admin_pages(client, obj, *, listed: tuple[str, ...] = ()) -> None:
-    """The object's admin change page shows no raw markup; its changelist neither, and shows the `listed` values escaped."""
+def admin_pages(client, obj, *, listed: tuple[str, ...] = (), typed: bool = True) -> None:
+    """The object's admin change page shows no raw markup (and, where it shows `typed` text, the
+    payload escaped); its changelist neither, and shows the `listed` values escaped."""
     opts = obj._meta
     changelist = html_of(client, reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
     assert_shows(changelist, *listed)
     change = html_of(client, reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
     assert_no_raw(change)
-    assert "&lt;script&gt;" in change or escape(SHORT) in change
+    if typed:
+        assert "&lt;script&gt;" in change or escape(SHORT) in change
 
 
 def export_rows(client, model_admin_url: str, fmt: str) -> list[list]:
@@ -637,6 +640,246 @@ def test_gate_and_device_names_are_the_only_free_text_of_a_scan():
     assert set(serializer_text_fields(ScanSerializer())) == {"secret", "nonce", "gate", "device"}
 
 
+# -- people: the speaker's answer (issue 22) ------------------------------------------------------------
+
+def page_in(client, url: str, language: str) -> str:
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def test_a_speakers_answer_is_escaped_on_their_page_the_session_the_person_page_and_the_admin(world, client):
+    """The speaker answers at /speakers/<token>/ (people.views.SpeakerAnswerForm): the printed
+    title, affiliation and bio they type reach the agenda item's page, the person page, the
+    directory and the admin as text; the API gives them back as data."""
+    from agenda.models import Session
+    from people import invitations
+    from people.views import SpeakerAnswerForm
+
+    edition = world_edition()
+    session = Session.objects.create(edition=edition, title_zh="发言人答复测试", title_en="Speaker answer test", date=edition.start_date, kind="sub_forum", is_published=True)
+    names = {"name_zh": payload("person-name_zh"), "name_en": payload("person-name_en")}
+    appearance = invitations.invite_person(session, role="speech", email="xss-answer@example.org", language="en", actor=world.users["organizer"], **names)
+    email_html_ok(OutgoingEmail.objects.get(to=["xss-answer@example.org"], event="people.invitation"), names["name_en"])
+    url = f"/speakers/{invitations.speaker_token(appearance)}/"
+    assert_shows(html_of(client, url), names["name_en"])
+
+    data, sent = filled(SpeakerAnswerForm())
+    assert set(sent) == {"answer", "attendance_mode", "title_zh", "title_en", "affiliation_zh", "affiliation_en", "bio_zh", "bio_en"}
+    text = {name: value for name, value in sent.items() if name not in SpeakerAnswerForm.RADIOS}
+    # The two radio buttons are CharFields the service checks: a typed answer is refused, and the page shows back what was typed, as text.
+    refused = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400
+    assert_shows(refused.content.decode(), *text.values())
+    assert 'data-code="unknown_answer"' in refused.content.decode()
+    done = client.post(url, {**data, "answer": "confirm", "attendance_mode": "on_site"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert done.status_code == 200
+    assert_no_raw(done.content.decode())
+    appearance.refresh_from_db()
+    person = appearance.person
+    person.refresh_from_db()
+    assert appearance.status == "confirmed"
+    assert {name: getattr(appearance, name) for name in ("title_zh", "title_en", "affiliation_zh", "affiliation_en")} | {
+        name: getattr(person, name) for name in ("bio_zh", "bio_en")
+    } == text
+    assert_no_raw(html_of(client, url, status=410))  # the link is used up; the refusal names nothing typed
+
+    # Confirmed, the speaker is public: the agenda item and the person page, in both languages.
+    for language, suffix in (("en", "en"), ("zh-hans", "zh")):
+        assert_shows(page_in(client, f"/editions/{YEAR}/sessions/{session.pk}/", language), names[f"name_{suffix}"], text[f"title_{suffix}"])
+        assert_shows(page_in(client, f"/people/{person.pk}/", language), names[f"name_{suffix}"], text[f"title_{suffix}"], text[f"bio_{suffix}"])
+    assert_shows(html_of(client, f"/editions/{YEAR}/people/"), names["name_en"])
+    from urllib.parse import urlencode
+
+    assert_no_raw(client.get(f"/editions/{YEAR}/people/?{urlencode({'q': names['name_en']})}", HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    api = client.get(f"/api/v1/people/{person.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert (api.status_code, api["Content-Type"]) == (200, "application/json")
+    assert (api.json()["name_en"], api.json()["bio_en"], api.json()["appearances"][0]["title_zh"]) == (names["name_en"], text["bio_en"], text["title_zh"])
+
+    admin = signed_in(client, world.users["organizer"])
+    admin_pages(admin, appearance)
+    assert_shows(html_of(admin, reverse("admin:people_appearance_change", args=[appearance.pk])), text["title_en"], text["affiliation_zh"], text["affiliation_en"])
+    admin_pages(admin, person, listed=(names["name_en"],))
+    assert_shows(html_of(admin, reverse("admin:people_person_change", args=[person.pk])), text["bio_zh"], text["bio_en"])
+    assert_no_raw(html_of(admin, f"/admin/dashboard/{YEAR}/"))
+
+
+# -- protocol: delegations, invitation cards, seating (issue 23) ------------------------------------------
+
+def _xss_guest(key: str):
+    """An approved guest of 2088 whose name, Chinese name, organization and title are payloads (English pages and emails)."""
+    from registration import services
+
+    data = {
+        "name": payload(f"{key}-name"), "name_zh": payload(f"{key}-name_zh", 100), "organization_name": payload(f"{key}-org"), "title": payload(f"{key}-title"),
+        "email": f"xss-{key}@example.org", "country": "FR", "category": "government", "participation": "on_site", "consent": True,
+    }
+    registration = services.registration_create(edition=world_edition(), data=data, language="en")
+    services.registration_decide(registration=registration, status="approved", actor=None)
+    registration.refresh_from_db()
+    assert registration.status == "approved"
+    return registration
+
+
+def test_a_delegation_is_escaped_on_the_organizers_page_the_heads_page_the_api_and_the_admin(world, client, api_client):
+    """Organizers create a delegation through the API (DelegationWriteSerializer): its names and
+    notes, and its members' names, titles and organizations (typed at registration), reach the
+    organizers' page, the head's private page and the admin as text."""
+    from protocol import delegations
+    from protocol.models import Delegation
+    from protocol.serializers_delegations import DelegationWriteSerializer, MemberInputSerializer
+
+    organizer = world.users["organizer"]
+    head, member = _xss_guest("head"), _xss_guest("member")
+    body, sent = json_filled(DelegationWriteSerializer(), codes={"kind": "government", "country": "FR"})
+    assert set(sent) == {"name_zh", "name_en", "notes"}
+    api = signed_in(api_client, organizer)
+    created = api.post("/api/v1/delegations/", {**body, "edition": YEAR, "head": head.pk, "languages": ["fr"]}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert created.status_code == 201 and created["Content-Type"] == "application/json"
+    answer = created.json()
+    assert {name: answer[name] for name in sent} == sent
+    assert not serializer_text_fields(MemberInputSerializer())
+    added = api.post(f"/api/v1/delegations/{answer['id']}/members/", {"registration": member.pk}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert added.status_code == 201
+    assert [(m["name"], m["name_zh"], m["organization"], m["title"]) for m in added.json()["members"]] == [
+        (r.name, r.name_zh, r.organization_name, r.title) for r in (head, member)
+    ]
+    delegation = Delegation.objects.get(pk=answer["id"])
+    assert (delegation.name_zh, delegation.name_en, delegation.notes) == (sent["name_zh"], sent["name_en"], sent["notes"])
+    browsable = api.get(f"/api/v1/delegations/{delegation.pk}/", HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE="en")
+    assert browsable["Content-Type"].startswith("text/html")
+    assert_no_raw(browsable.content.decode())
+
+    admin = signed_in(client, organizer)
+    page = f"/protocol/delegations/{delegation.pk}/"
+    organizers = html_of(admin, page)
+    members_text = [value for r in (head, member) for value in (r.name, r.name_zh, r.title, r.organization_name)]
+    assert_shows(organizers, sent["name_en"], sent["notes"], *members_text)
+    with_link = admin.post(page, {"action": "head_link"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert with_link.status_code == 200
+    assert_shows(with_link.content.decode(), sent["name_en"], *members_text)
+    assert_shows(page_in(admin, page, "zh-hans"), sent["name_zh"])
+
+    # The head's private page: the same names, never the organizers' notes.
+    head_page = html_of(Client(), f"/delegation/{delegations.head_link_token(delegation)}/")
+    assert_shows(head_page, sent["name_en"], *members_text)
+    assert escape(sent["notes"]) not in head_page
+
+    admin_pages(admin, delegation, listed=(sent["name_zh"], sent["name_en"]))
+    assert_shows(html_of(admin, reverse("admin:protocol_delegation_change", args=[delegation.pk])), sent["notes"], head.name)
+    assert_no_raw(html_of(admin, f"/admin/dashboard/{YEAR}/"))
+
+
+def test_invitation_cards_answers_and_seats_are_escaped_for_the_invitee_organizers_emails_and_pdfs(world, client, api_client):
+    """Issue 23's cards: the invitee proposes a substitute on the RSVP page (SubstituteForm) and
+    through the API (RsvpAnswerSerializer); the names and titles typed, and the guests' and the
+    delegation's names, reach the RSVP page and its confirmation, the emails, the seating plan
+    (the SVG, its lists and the move form), the admin and the PDFs."""
+    from protocol import delegations, invitations, seating
+    from protocol.models import InvitationCard, InvitationItem, SeatAssignment, SeatingPlan
+    from protocol.serializers_rsvp import RsvpAnswerSerializer
+    from protocol.views_rsvp import SubstituteForm
+    from protocol.views_seating import _short
+
+    organizer = world.users["organizer"]
+    head, member, substitute = _xss_guest("head"), _xss_guest("member"), _xss_guest("substitute")
+    names = {"name_zh": payload("delegation-name_zh"), "name_en": payload("delegation-name_en")}
+    delegation = delegations.delegation_save(edition=world_edition(), kind="government", head=head, actor=organizer, **names)
+    delegations.member_add(delegation, member, actor=organizer)
+    item = InvitationItem.objects.get(pk=world.ids["invitation_item"])
+    assert item.transferable
+    invitations.cards_send(item, delegations=[delegation], actor=organizer)
+    head_card, member_card = (InvitationCard.objects.get(item=item, registration=r) for r in (head, member))
+    for guest in (head, member):
+        email_html_ok(OutgoingEmail.objects.get(to=[guest.email], event="protocol.card"), guest.name)
+
+    # The head accepts on the RSVP page; the member proposes a substitute there.
+    head_url = f"/rsvp/{invitations.card_token(head_card)}/"
+    assert_shows(html_of(client, head_url), head.name)
+    assert client.post(head_url, {"answer": "accept"}, HTTP_ACCEPT_LANGUAGE="en").status_code == 303
+    assert_shows(html_of(client, head_url), head.name)
+    member_url = f"/rsvp/{invitations.card_token(member_card)}/"
+    data, proposed = filled(SubstituteForm(), answer="substitute")
+    assert set(proposed) == {"substitute_name", "substitute_email", "substitute_title"}
+    refused = client.post(member_url, data, HTTP_ACCEPT_LANGUAGE="en")  # the email is not one: `invalid_email`, and the form back as text
+    assert refused.status_code == 400
+    assert_shows(refused.content.decode(), member.name, *proposed.values())
+    assert client.post(member_url, {**data, "substitute_email": substitute.email}, HTTP_ACCEPT_LANGUAGE="en").status_code == 303
+    member_card.refresh_from_db()
+    assert (member_card.status, member_card.substitute_name, member_card.substitute_title) == ("substitute_proposed", proposed["substitute_name"], proposed["substitute_title"])
+    assert_shows(html_of(client, member_url), member.name, proposed["substitute_name"])
+
+    admin = signed_in(client, organizer)
+    admin_pages(admin, member_card, listed=(proposed["substitute_name"], member.name_zh or member.name))
+    assert_shows(html_of(admin, reverse("admin:protocol_invitationcard_change", args=[member_card.pk])), proposed["substitute_title"])
+
+    # Refused, the substitute is named in the email that reopens the card.
+    invitations.substitute_decide(member_card, approve=False, actor=organizer)
+    member_card.refresh_from_db()
+    email_html_ok(OutgoingEmail.objects.filter(to=[member.email], event="protocol.card").latest("pk"), member.name, proposed["substitute_name"])
+
+    # The member proposes again through the API; approved, the substitute's card and email name the member.
+    body, again = json_filled(RsvpAnswerSerializer(), codes={"answer": "substitute", "substitute_email": substitute.email})
+    assert set(again) == {"substitute_name", "substitute_title"}
+    rsvp = api_client.post(f"/api/v1/rsvp/{invitations.card_token(member_card)}/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert (rsvp.status_code, rsvp["Content-Type"], rsvp.json()["code"]) == (202, "application/json", "substitute_needs_approval")
+    assert (rsvp.json()["guest"], rsvp.json()["substitute"]["name"], rsvp.json()["substitute"]["title"]) == (member.name, again["substitute_name"], again["substitute_title"])
+    new_card = invitations.substitute_decide(member_card, approve=True, actor=organizer)
+    email_html_ok(OutgoingEmail.objects.filter(to=[substitute.email], event="protocol.card").latest("pk"), substitute.name, member.name_zh)
+    assert_shows(html_of(client, f"/rsvp/{invitations.card_token(new_card)}/"), substitute.name, member.name)
+    assert_shows(html_of(client, f"/rsvp/{invitations.card_token(member_card)}/"), member.name, again["substitute_name"])
+    admin_pages(admin, new_card, listed=(substitute.name_zh,))
+    admin_pages(admin, item)
+
+    # The seating plan: the guests without a seat, then (auto-seated) the SVG's seats, its lists and the move form.
+    plan = SeatingPlan.objects.get(pk=world.ids["seating_plan"])
+    plan_url = f"/protocol/plans/{plan.pk}/"
+    guests = [value for r in (head, substitute) for value in (r.name, r.name_zh)]
+    assert_shows(html_of(admin, plan_url), names["name_en"], *guests)
+    report = seating.auto_seat(plan, actor=organizer)
+    assert (report.seated, report.unseated) == (3, {})  # the world's attendee, the head and the substitute
+    seated = html_of(admin, plan_url)
+    assert_shows(seated, names["name_en"], *guests, f"{head.name} · {head.name_zh}")
+    short = _short(head.name, 9)  # the name under a seat of the SVG, cut: "<script>…"
+    assert short == "<script>…" and escape(short) in seated and short not in seated
+    assert_shows(page_in(admin, plan_url, "zh-hans"), names["name_zh"], *guests)
+    moved = admin.post(f"{plan_url}move/", {"card": payload("card"), "block": payload("block"), "number": "1", "action": "move"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert moved.status_code == 400
+    assert_no_raw(moved.content.decode())
+    assert_no_raw(html_of(admin, "/protocol/plans/"))
+    for pdf in ("place-cards.pdf", "table-plan.pdf"):  # names drawn as text: nothing to execute
+        response = admin.get(f"{plan_url}{pdf}")
+        assert (response.status_code, response["Content-Type"], response.content[:5]) == (200, "application/pdf", b"%PDF-")
+    seats = signed_in(api_client, organizer).get(f"/api/v1/seating-plans/{plan.pk}/seats/", HTTP_ACCEPT_LANGUAGE="en")
+    assert seats.status_code == 200 and seats["Content-Type"] == "application/json"
+    assert {(s["guest"]["name"], s["guest"]["name_zh"]) for s in seats.json()["seats"]} >= {(head.name, head.name_zh), (substitute.name, substitute.name_zh)}
+    assert_shows(html_of(client, head_url), head.name)  # the confirmation, now with the seat
+
+    # The delegation's pages: the itinerary lists each member's card.
+    assert_shows(html_of(admin, f"/protocol/delegations/{delegation.pk}/"), names["name_en"], head.name, member.name)
+    assert_shows(html_of(Client(), f"/delegation/{delegations.head_link_token(delegation)}/"), names["name_en"], head.name, member.name)
+    admin_pages(admin, plan, typed=False)  # the plan's page lists its tables, not its guests
+    admin_pages(admin, SeatAssignment.objects.get(card=new_card))
+    assert_no_raw(html_of(admin, f"/admin/dashboard/{YEAR}/"))
+
+
+def test_a_language_typed_into_the_cards_api_is_refused_and_never_stored(world, api_client):
+    """CardSendSerializer and ResendSerializer take text only as `language`: a code the service
+    checks (`unknown_language`) before anything is written."""
+    from protocol.models import InvitationCard
+    from protocol.serializers_rsvp import CardSendSerializer, ResendSerializer
+
+    assert set(serializer_text_fields(CardSendSerializer())) == set(serializer_text_fields(ResendSerializer())) == {"language"}
+    typed = '"><svg onload=1>'  # 16 characters: the field holds 20
+    api = signed_in(api_client, world.users["organizer"])
+    before = list(InvitationCard.objects.order_by("pk").values_list("pk", "language", "link_nonce"))
+    sent = api.post("/api/v1/invitation-cards/", {"item": world.ids["invitation_item"], "registrations": [world.ids["protocol_guest"]], "language": typed}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    resent = api.post(f"/api/v1/invitation-cards/{world.ids['invited_card']}/resend/", {"language": typed}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    for response in (sent, resent):
+        assert (response.status_code, response["Content-Type"], response.json()["code"]) == (400, "application/json", "unknown_language")
+    assert list(InvitationCard.objects.order_by("pk").values_list("pk", "language", "link_nonce")) == before
+
+
 # -- words typed into an address and rows of an imported file -------------------------------------------
 
 def test_search_words_in_the_address_are_escaped(world, client):
@@ -719,18 +962,29 @@ TESTED_FORMS = {
     "awards.forms.RecommendForm", "awards.forms.IndividualForm", "awards.forms.ApplicationForm",
     "volunteers.forms.ApplicationForm", "volunteers.forms.ChangeRequestForm", "forums.forms.HostInviteForm",
     "expo.forms.ApplicationForm", "expo.forms.ExhibitorEditForm", "expo.forms.OpeningForm", "expo.forms.LaunchForm", "expo.forms.MeetingForm",
+    "people.views.SpeakerAnswerForm", "protocol.views_rsvp.SubstituteForm",
 }
 # Forms without free text: a file and choices (the import's rows are shown through the same templates,
-# test_upload_limits), an email address.
-NO_TEXT_FORMS = {"expo.forms.ImportForm", "wic.forms.QueuedPasswordResetForm"}
+# test_upload_limits), an email address, a guest, a table and a seat number chosen on the seating plan.
+NO_TEXT_FORMS = {"expo.forms.ImportForm", "wic.forms.QueuedPasswordResetForm", "protocol.views_seating.MoveForm"}
 TESTED_SERIALIZERS = {
     "registration.serializers.RegistrationInputSerializer", "forums.serializers.ForumApplicationWriteSerializer",
     "forums.serializers.ApplicationOrganizationInputSerializer", "forums.serializers.ScoreSerializer",
     "awards.serializers.RecommendationInputSerializer", "awards.serializers.NominationInputSerializer", "awards.serializers.ScoreInputSerializer",
     "expo.serializers.ApplicationInputSerializer", "expo.serializers.ExhibitorUpdateSerializer", "registration.checkin_api.ScanSerializer",
+    "protocol.serializers_delegations.DelegationWriteSerializer", "protocol.serializers_rsvp.RsvpAnswerSerializer",
+    "protocol.serializers_rsvp.CardSendSerializer", "protocol.serializers_rsvp.ResendSerializer",
 }
 # Read from requests but never shown: a username and password to obtain a token.
 NEVER_SHOWN_SERIALIZERS = {"wic.api.ObtainTokenSerializer"}
+
+
+def _app_modules(app: str, stem: str) -> list[str]:
+    """The app's module `stem` and every `stem_*` module beside it (protocol.api_rsvp,
+    protocol.views_seating, ...): an app may split its pages or its API into parts."""
+    package = importlib.import_module(app)
+    names = sorted(name for _finder, name, is_package in pkgutil.iter_modules(package.__path__) if not is_package and (name == stem or name.startswith(f"{stem}_")))
+    return [f"{app}.{name}" for name in names]
 
 
 def _classes(module_name: str, base) -> dict[str, type]:
@@ -748,7 +1002,7 @@ def _input_serializers() -> dict[str, type]:
     """The serializers the API reads requests with: those an API module instantiates with `data=`,
     and every serializer nested in them (lists of, dicts of)."""
     found = {}
-    for module_name in [f"{app}.api" for app in APPS] + ["registration.checkin_api"]:
+    for module_name in [name for app in APPS for name in _app_modules(app, "api")] + ["registration.checkin_api"]:
         if importlib.util.find_spec(module_name) is None:
             continue
         module = importlib.import_module(module_name)
@@ -781,13 +1035,20 @@ def _instance(cls):
         kwargs["programme"] = AwardProgramme.objects.first()
     if "criteria" in parameters:
         kwargs["criteria"] = []
+    if "data_seating" in parameters:
+        from protocol import seating
+        from protocol.models import SeatingPlan
+
+        kwargs["data_seating"] = seating.plan_seating(SeatingPlan.objects.first())
     return cls(**kwargs)
 
 
 def test_forms_and_serializers_with_free_text_are_all_covered(world):
     found_forms = {}
     for app in APPS:
-        found_forms.update(_classes(f"{app}.forms", forms.BaseForm))
+        # Forms live in <app>.forms, and some next to the page that uses them (<app>.views, <app>.views_*).
+        for module_name in [f"{app}.forms", *_app_modules(app, "views")]:
+            found_forms.update(_classes(module_name, forms.BaseForm))
     assert set(found_forms) == TESTED_FORMS | NO_TEXT_FORMS
     for path in NO_TEXT_FORMS:
         assert form_text_fields(_instance(found_forms[path])) == {}, path
@@ -805,7 +1066,14 @@ def test_forms_and_serializers_with_free_text_are_all_covered(world):
         if hasattr(viewset, action) and method in viewset.http_method_names and not builds_its_own(viewset, action)
     ]
     assert inherited == []
-    with_text = {path for path, cls in _input_serializers().items() if serializer_text_fields(cls())}
+    found_serializers = _input_serializers()
+    # The scan reads an app's API split into parts (protocol.api_*) too: these take no text, yet are found.
+    assert {
+        "protocol.serializers_delegations.MemberInputSerializer", "protocol.serializers_rsvp.InvitationItemInputSerializer",
+        "protocol.serializers_rsvp.SubstituteDecisionSerializer", "protocol.serializers_seating.MoveInputSerializer",
+        "protocol.serializers_seating.ClearInputSerializer",
+    } <= set(found_serializers)
+    with_text = {path for path, cls in found_serializers.items() if serializer_text_fields(cls())}
     assert with_text == TESTED_SERIALIZERS | NEVER_SHOWN_SERIALIZERS
 
 
