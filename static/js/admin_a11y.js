@@ -8,7 +8,9 @@
  *   role, which ARIA forbids; they become role="img", which the label is allowed on
  *   (axe: aria-prohibited-attr);
  * - file fields, which Django 6 puts in a <fieldset> named by its <legend> with no <label>: the
- *   input is named by the legend (axe: label).
+ *   input is named by the legend (axe: label);
+ * - the fields of a tabular inline's rows, which Django renders in cells under a column header
+ *   with no <label>: each is named by its column's header (axe: label).
  * The calendar's "Today" link is named in Chinese by locale/zh_Hans/LC_MESSAGES/djangojs.po. */
 (function () {
   "use strict";
@@ -31,6 +33,16 @@
       if (!legend) return;
       if (!legend.id) legend.id = "wic-legend-" + (++legends);
       input.setAttribute("aria-labelledby", legend.id);
+    });
+    // A tabular inline: <th class="column-NAME">Header</th> above <td class="field-NAME"><input></td>.
+    root.querySelectorAll(".tabular td[class*='field-'] :is(input, select, textarea):not([type=hidden]):not([aria-label]):not([aria-labelledby])").forEach(function (input) {
+      if (input.labels && input.labels.length) return;
+      var cell = input.closest("td");
+      var name = Array.prototype.find.call(cell.classList, function (c) { return c.indexOf("field-") === 0; });
+      var table = cell.closest("table");
+      var header = name && table ? table.querySelector("thead th.column-" + CSS.escape(name.slice(6))) : null;
+      var text = header ? header.textContent.replace(/\s+/g, " ").trim() : "";
+      if (text) input.setAttribute("aria-label", text);
     });
     root.querySelectorAll(".help-tooltip[aria-label]:not([role])").forEach(function (icon) {
       icon.setAttribute("role", "img");
