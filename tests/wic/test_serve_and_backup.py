@@ -347,7 +347,8 @@ def test_backup_and_restore_round_trip_on_postgresql(tmp_path, settings):
     seed_past_editions()
     seed_demo(password="a-long-demo-password-1")  # committed: pg_dump, another process, sees it
     badges = sorted(Credential.objects.exclude(badge="").values_list("badge", flat=True))
-    assert len(badges) == 2  # the two approved demo guests; their PDFs are in MEDIA_ROOT
+    # The two approved demo guests and protocol's seven delegates (protocol/demo.py); their PDFs are in MEDIA_ROOT
+    assert len(badges) == 2 + 7
     source = connection.settings_dict["NAME"]
     restored = f"{source}_restored_{secrets.token_hex(4)}"
     media = Path(settings.MEDIA_ROOT)
@@ -372,7 +373,7 @@ def test_backup_and_restore_round_trip_on_postgresql(tmp_path, settings):
 
         before, after = snapshot(pg_url(source)), snapshot(pg_url(restored))
         assert after == before  # every table: same rows, and sequences continue where they were
-        assert (after["counts"]["wic_edition"], after["counts"]["registration_registration"], after["counts"]["auth_user"]) == (7, 3, 13 + 2)  # six past editions (2015-2024) and the demo one
+        assert (after["counts"]["wic_edition"], after["counts"]["registration_registration"], after["counts"]["auth_user"]) == (7, 3 + 7, 13 + 2)  # six past editions (2015-2024) and the demo one; 3 demo guests and 7 delegates
         assert {table: after["counts"][table] for table in ORM_COUNTS} == {table: model.objects.count() for table, model in ORM_COUNTS.items()}
         assert min(after["counts"][table] for table in ORM_COUNTS) > 0
         with psycopg.connect(pg_url(restored).replace("postgres://", "postgresql://", 1)) as conn:
