@@ -62,6 +62,18 @@ def media_root(tmp_path_factory):
         yield path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing():
+    """Accounts are made and signed in with a fast hasher: the production one (Django's PBKDF2,
+    1.5 million iterations, ~0.5 s a password on this machine) would spend minutes of the suite on
+    fixtures' passwords. What is tested of passwords is who may sign in, not the hash's cost;
+    tests/wic/test_security.py checks that production settings keep Django's PBKDF2."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture
 def api_client():
     from rest_framework.test import APIClient

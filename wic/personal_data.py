@@ -143,6 +143,7 @@ class Person:
     parts: dict[str, Any] = field(default_factory=dict)
     addresses: set[str] = field(default_factory=set)
     values: list[str] = field(default_factory=list)
+    _own_objects: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def accounts(self) -> QuerySet:
@@ -202,10 +203,14 @@ class Person:
         return AdminLogEntry.objects.filter(related).select_related("content_type").order_by("action_time", "pk")
 
     def _objects(self) -> list[tuple[type, list[int]]]:
-        objects = [(get_user_model(), self.account_ids)]
-        for app, handler in _handlers():
-            objects += handler.objects(self.parts[app])
-        return [(model, pks) for model, pks in objects if pks]
+        """The person's own records as (model, pks), read once: the export and the erasure ask
+        for them two or three times, always before anything is changed."""
+        if self._own_objects is None:
+            objects = [(get_user_model(), self.account_ids)]
+            for app, handler in _handlers():
+                objects += handler.objects(self.parts[app])
+            self._own_objects = [(model, pks) for model, pks in objects if pks]
+        return self._own_objects
 
     @cached_property
     def pattern(self) -> re.Pattern:

@@ -508,3 +508,16 @@ def test_admin_lives_on_the_configured_path():
     result = subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["/backstage-7f3/ /backstage-7f3/login/ /backstage-7f3/dashboard/2024/", "no /admin/"]
+
+
+def test_production_settings_hash_passwords_with_djangos_pbkdf2():
+    """The suite signs in with a fast hasher (tests/conftest.py); the settings the app runs with do
+    not choose one, so Django's default applies: PBKDF2-SHA256 first, at its full iteration count."""
+    from django.conf import global_settings
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    import wic.settings as production
+
+    assert not hasattr(production, "PASSWORD_HASHERS")
+    assert global_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    assert PBKDF2PasswordHasher.iterations >= 1_000_000
