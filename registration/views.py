@@ -7,8 +7,8 @@ from agenda.selectors import edition_by_year
 from agenda.views import no_edition, not_found
 from wic import queueing
 from wic.errors import DomainError
-from wic.page_errors import form_add_domain_error
 from wic.inputs import year_or_none
+from wic.page_errors import form_add_domain_error
 from wic.security import public_write_limit
 
 from . import services
@@ -61,7 +61,17 @@ def guest_page(request, year, token):
 
         qr_svg = make_qr(credential.secret, _("Credential QR code"))
     invitations = registration.invitations.select_related("session__hall__venue").order_by("session__sort_key")
-    context = {"registration": registration, "edition": registration.edition, "credential": credential, "qr_svg": qr_svg, "invitations": invitations}
+    from wic import contrib
+
+    sections = []
+    for section in contrib.ordered(contrib.GuestSection):  # the apps above registration add theirs (travel's visa letter)
+        data = section.build(registration, request)
+        if data is not None:
+            sections.append((section.template, data))
+    context = {
+        "registration": registration, "edition": registration.edition, "credential": credential, "qr_svg": qr_svg, "invitations": invitations,
+        "sections": sections,
+    }
     response = render(request, "registration/guest_page.html", context)
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"

@@ -11,6 +11,8 @@ class WicConfig(AppConfig):
 
         from .audit import register_models
         from .contrib import check_contributions
+        from .crypto import check_field_key
 
         checks.register(check_contributions)
+        checks.register(check_field_key, checks.Tags.security, deploy=True)
         register_models()

@@ -16,6 +16,7 @@ them from the installed apps, in `INSTALLED_APPS` order, the way Django's admin 
 - `AdminInline`: an inline the app adds to a core model's admin page (an edition's boards).
 - `FigureGroup`: a part of the summit that reported figures belong to, by key prefix.
 - `HomeLink`: a link the home page shows for the current edition (Register).
+- `GuestSection`: a section of a guest's private registration page (travel's visa letter).
 - `Translatable`: a bilingual model whose records of an edition the translation workbench lists;
   `TranslatableScope` widens a kind's records of an edition (the agenda adds the organizations
   of its sessions to the core's organizations).
@@ -124,6 +125,9 @@ class OrganizerApp:
     app_label: str
     group: str = ""
     system_models: tuple[str, ...] = ()
+    # Codenames of the app's permissions the organizer role does NOT get with the rest: given by a
+    # superuser, account by account, to the few who need them (travel's view_passport).
+    withheld_permissions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,19 @@ class HomeLink:
 
     key: str
     build: Callable[..., tuple[Any, str] | None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class GuestSection:
+    """A section of a guest's private registration page (registration.views.guest_page):
+    `build(registration, request)` returns the context the `template` renders as `section` (with
+    `registration` and `edition`), or None when the section does not apply to that guest. Runs a
+    fixed number of queries."""
+
+    key: str
+    build: Callable[..., Any]
+    template: str
     order: int = 100
 
 

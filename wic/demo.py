@@ -71,6 +71,11 @@ def ensure_role_groups() -> dict[str, Group]:
         app_label, codename = label.split(".")
         extra |= Q(content_type__app_label=app_label, codename=codename)
     organizer_perms = Permission.objects.filter(Q(content_type__app_label__in=roles.organizer_apps()) | extra)
+    withheld = Q()
+    for app_label, codename in roles.withheld_permissions():
+        withheld |= Q(content_type__app_label=app_label, codename=codename)
+    if withheld:
+        organizer_perms = organizer_perms.exclude(withheld)
     groups[roles.ORGANIZER].permissions.set(organizer_perms)
     return groups
 

@@ -37,6 +37,13 @@ ORGANIZER_PERMISSIONS = (
 )
 
 
+def withheld_permissions() -> tuple[tuple[str, str], ...]:
+    """(app label, codename) of the permissions an app keeps from the organizer role."""
+    from . import contrib
+
+    return tuple((item.app_label, codename) for item in contrib.items(contrib.OrganizerApp) for codename in item.withheld_permissions)
+
+
 def organizer_apps() -> tuple[str, ...]:
     from . import contrib
 

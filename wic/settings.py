@@ -28,6 +28,11 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
     SECRET_KEY = "insecure-dev-key-only-for-debug-" + "x" * 32
+# Keys of the fields encrypted at rest (passport numbers and dates of birth: wic/crypto.py), as
+# Fernet keys separated by commas: the first encrypts, every one decrypts (rotation: put the new key
+# first, run `manage.py rotate_field_keys`, then drop the old one). Without one, a key is derived
+# from SECRET_KEY and `check --deploy` warns (wic.W020).
+FIELD_ENCRYPTION_KEYS = [k.strip() for k in os.environ.get("DJANGO_FIELD_KEY", "").split(",") if k.strip()]
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()]
 if DEBUG:
     ALLOWED_HOSTS += ["testserver"]
@@ -59,6 +64,7 @@ INSTALLED_APPS = [
     "volunteers",
     "expo",
     "protocol",  # delegations, invitation cards, seating: above registration, volunteers and people
+    "travel",  # travel and stay (issue 24): visa letters, pickups; above protocol (delegations travel together)
 ]
 
 MIDDLEWARE = [
@@ -165,6 +171,8 @@ CELERY_BEAT_SCHEDULE = {
     "people-remind-unconfirmed-speakers": {"task": "people.remind_unconfirmed_speakers", "schedule": crontab(hour=9, minute=0)},
     # issue 23: invitation cards without a reply, reminded at most once a day until replies close (protocol/tasks.py)
     "protocol-remind-unanswered-cards": {"task": "protocol.remind_unanswered_cards", "schedule": crontab(minute=30)},
+    # issue 24: passport data erased 30 days after an edition ends (travel/tasks.py)
+    "travel-erase-passport-data": {"task": "travel.erase_passport_data", "schedule": crontab(hour=3, minute=15)},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include("volunteers.urls")),
     path("", include("awards.urls")),
     path("", include("protocol.urls")),
+    path("", include("travel.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path(
         "accounts/password_reset/",

@@ -31,6 +31,7 @@ def test_apps_declare_their_group_through_organizer_app():
         "expo": ("expo", ()),
         "people": ("programme", ()),  # issue 22: speakers and their appearances are programme work
         "protocol": ("guests", ()),  # issue 23: delegations, invitation cards and seats are the guests' side
+        "travel": ("guests", ()),  # issue 24: visa letters are the guests' side
     }
     assert [g.key for g in GROUPS] == ["summit", "programme", "guests", "volunteers", "awards", "expo", "people", "system"]
     assert model_groups()["forums.ApplicationTransition"] == "system"
@@ -51,6 +52,7 @@ def test_organizer_sees_the_summits_work_and_no_technical_model(client):
     assert groups["guests"] == [
         "protocol.Delegation", "protocol.InvitationCard", "protocol.InvitationItem", "protocol.SeatAssignment", "protocol.SeatingPlan",  # issue 23
         "registration.Checkin", "registration.CheckinList", "registration.Credential", "registration.Invitation", "registration.Registration",
+        "travel.VisaLetter",  # issue 24
     ]
     assert groups["people"] == ["auth.User", "axes.AccessAttempt"]
     shown = {label for labels in groups.values() for label in labels}

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from tests.contrib_app import contrib as sample
-from wic import contrib
+from wic import contrib, roles
 from wic.audit import recorded
 from wic.dashboard import edition_dashboard, history_metrics
 from wic.demo import seed_demo
@@ -30,13 +30,13 @@ WITH_SAMPLE = [*settings.INSTALLED_APPS, "tests.contrib_app"]
 
 
 def test_the_apps_contribute_in_installed_apps_order_with_their_dependencies_first():
-    assert [c.app for c in contrib.in_dependency_order(contrib.Demo)] == ["agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol"]
+    assert [c.app for c in contrib.in_dependency_order(contrib.Demo)] == ["agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol", "travel"]
     # issue 22: people seeds after the agenda (its appearances name the agenda's sessions), before the apps after it
     assert [c.app for c in contrib.in_dependency_order(contrib.Seed)] == ["agenda", "people", "awards", "volunteers", "expo"]
-    assert [p.key for p in contrib.ordered(contrib.DashboardPanel)] == ["registrations", "invitation_cards", "forums", "speakers", "volunteers", "awards", "expo", "translations"]
+    assert [p.key for p in contrib.ordered(contrib.DashboardPanel)] == ["registrations", "invitation_cards", "visa_letters", "forums", "speakers", "volunteers", "awards", "expo", "translations"]
     assert [m.key for m in history_metrics()] == ["guests", "countries", "sub_forums", "volunteers", "exhibitors"]
     assert [g.key for g in contrib.ordered(contrib.FigureGroup)] == ["expo", "awards", "volunteers"]
-    assert organizer_apps() == ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol")  # issue 22: people sits between wic and agenda; issue 23: protocol on top
+    assert organizer_apps() == ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol", "travel")  # issue 22: people sits between wic and agenda; issue 23: protocol on top; 24: travel above it
 
 
 def test_the_erasure_counts_keep_their_order():
@@ -44,6 +44,7 @@ def test_the_erasure_counts_keep_their_order():
         # issue 23: protocol's handler, order 5 (its rows hang on the registrations deleted next)
         ("protocol.DelegationMember", "deleted"), ("protocol.Delegation", "anonymized"), ("protocol.InvitationCard", "deleted"),
         ("protocol.InvitationCard", "anonymized"), ("protocol.SeatAssignment", "deleted"),
+        ("travel.VisaLetter", "deleted"),  # issue 24: travel's handler, order 7 (letters hang on the registrations too)
         ("registration.Registration", "deleted"), ("registration.Credential", "deleted"), ("registration.Invitation", "deleted"),
         ("registration.Checkin", "anonymized"), ("volunteers.Volunteer", "anonymized"), ("volunteers.Interview", "anonymized"),
         ("volunteers.ChangeRequest", "anonymized"), ("volunteers.Team", "anonymized"), ("forums.ForumApplication", "anonymized"),
@@ -59,7 +60,8 @@ def test_the_erasure_counts_keep_their_order():
 
 def test_every_audited_model_is_recorded_with_its_options():
     options = recorded()
-    assert len(options) == 36  # issue 22: people.Person and people.Appearance; issue 23: 7 protocol models
+    assert len(options) == 37  # issue 22: people.Person and people.Appearance; issue 23: 7 protocol models; 24: travel.VisaLetter
+    assert options["travel.VisaLetter"] == {"exclude_fields": ["passport_number", "date_of_birth"], "mask_fields": ["verify_code"]}
     assert options["people.Person"] == {"exclude_fields": ["search_text", "sort_name"]}
     assert options["people.Appearance"] == {"exclude_fields": ["link_nonce"]}
     assert options["registration.Credential"] == {"include_fields": ["registration", "secret", "revoked_at", "revoked_by"], "mask_fields": ["secret"]}
@@ -121,7 +123,7 @@ def test_a_new_app_plugs_in_its_dashboard_panel_and_history_metric(with_sample_a
     EditionFigure.objects.create(edition=edition, key="sample_one", value=1, label_zh="测试")
     EditionFigure.objects.create(edition=edition, key="sample_reported", value=7, label_zh="测试")
     dashboard = edition_dashboard(edition)
-    assert [p.key for p in dashboard.panels] == ["registrations", "invitation_cards", "forums", "speakers", "volunteers", "awards", "sample", "expo", "translations"]
+    assert [p.key for p in dashboard.panels] == ["registrations", "invitation_cards", "visa_letters", "forums", "speakers", "volunteers", "awards", "sample", "expo", "translations"]
     assert dashboard.sample == {"figures": 2}
     row = next(r for r in dashboard.history.rows if r.year == 2017)
     assert (row.cells[-1].metric, row.cells[-1].reported.value, row.cells[-1].system) == ("sample", 7, 2)
@@ -157,7 +159,7 @@ def test_the_layer_contracts_hold():
 def test_a_core_module_importing_an_app_breaks_the_contracts(tmp_path):
     """The negative control: the same contracts on a copy of the code where a core module imports
     the agenda fail, naming the import."""
-    for package in ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol"):  # issue 22: people; issue 23: protocol
+    for package in ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol", "travel"):  # issue 22: people; issue 23: protocol; 24: travel
         for source in (ROOT / package).rglob("*.py"):
             target = tmp_path / source.relative_to(ROOT)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -171,3 +173,19 @@ def test_a_core_module_importing_an_app_breaks_the_contracts(tmp_path):
     assert result.returncode == 1
     assert "Contracts: 0 kept, 2 broken." in result.stdout
     assert "wic.selectors -> agenda.models" in result.stdout
+
+
+@pytest.mark.django_db
+def test_an_app_withholds_a_permission_from_the_organizer_role():
+    """OrganizerApp.withheld_permissions (travel's view_passport): the organizer role gets the rest
+    of the app's permissions, that one only account by account."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import make_organizer
+
+    assert roles.withheld_permissions() == (("travel", "view_passport"),)
+    organizer = make_organizer()
+    assert (organizer.has_perm("travel.view_visaletter"), organizer.has_perm("travel.change_visaletter"), organizer.has_perm("travel.view_passport")) == (True, True, False)
+    organizer.user_permissions.add(Permission.objects.get(content_type__app_label="travel", codename="view_passport"))
+    organizer = type(organizer).objects.get(pk=organizer.pk)  # permissions are cached per user object
+    assert organizer.has_perm("travel.view_passport") is True

@@ -180,6 +180,7 @@ ADMIN_CHANGELISTS = (
     "expo/exhibitor", "expo/booth", "expo/boothallotment", "expo/launch", "expo/talentlisting", "expo/meetingrequest", "expo/expo",
     "expo/zone", "expo/section", "expo/exhibit",
     "protocol/delegation", "protocol/invitationitem", "protocol/invitationcard", "protocol/seatingplan", "protocol/seatassignment",  # issue 23
+    "travel/visaletter",  # issue 24
     "axes/accessattempt", "axes/accesslog", "axes/accessfailurelog",
 )
 # django-axes' sign-in logs (every sign-in's address and browser): superusers only. Organizers see
@@ -190,7 +191,7 @@ SUPERUSERS_ONLY = (LOGIN, 403, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 
 SUPERUSER_CHANGELISTS = ("axes/accesslog", "axes/accessfailurelog", "wic/apitoken")
 # Every ModelAdmin with CSV/XLSX export (wic.admin_export.ExportMixin; kept equal by a guard test too).
 ADMIN_EXPORTS = ("registration/registration", "forums/forumapplication", "awards/nomination", "expo/exhibitor", "volunteers/volunteer")
-ADMIN_APPS = ("auth", "auditlog", "wic", "people", "agenda", "forums", "registration", "volunteers", "awards", "expo", "protocol", "axes")  # issue 22: people; 23: protocol
+ADMIN_APPS = ("auth", "auditlog", "wic", "people", "agenda", "forums", "registration", "volunteers", "awards", "expo", "protocol", "travel", "axes")  # issue 22: people; 23: protocol; 24: travel
 
 # Refusals and suspected bugs, named so the table stays a table.
 NOT_MEMBER, NOT_YOUR_TEAM = refused("not_a_member"), refused("not_your_team")

@@ -1,0 +1,18 @@
+"""What the travel app contributes to the core (see wic/contrib.py and docs/architecture.md).
+Each part lists its own in contrib_<part>.py: the guest's pages (contrib_pages) and the
+organizers' side (contrib_organizers)."""
+from wic.contrib import AuditedModel, OrganizerApp
+
+from . import contrib_organizers, contrib_pages
+
+CONTRIBUTIONS = [
+    # Organizers see passport numbers and dates of birth masked: a superuser gives view_passport to
+    # the few who handle visas, account by account.
+    OrganizerApp("travel", group="guests", withheld_permissions=("view_passport",)),
+    # The passport number and date of birth stay out of the audit trail (encrypted at rest, erased
+    # after the summit: a copy in the trail would outlive both); the verification code is masked
+    # there, as a credential's secret is.
+    AuditedModel("travel.VisaLetter", {"exclude_fields": ["passport_number", "date_of_birth"], "mask_fields": ["verify_code"]}),
+    *contrib_pages.CONTRIBUTIONS,
+    *contrib_organizers.CONTRIBUTIONS,
+]

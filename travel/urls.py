@@ -1,0 +1,7 @@
+"""The travel app's pages (views.py): the guest's visa-letter request and letter, and the public
+verification page a consulate opens from the letter's QR code."""
+from . import views
+
+app_name = "travel"
+
+urlpatterns = [*views.urlpatterns]
