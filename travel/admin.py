@@ -211,3 +211,7 @@ class VisaLetterAdmin(admin.ModelAdmin):
             else:
                 done.append(letter_name(letter))
         return done
+
+
+# The other parts' admin pages register themselves in their own modules.
+from . import admin_arrivals, admin_hotels  # noqa: E402, F401

@@ -1,9 +1,10 @@
 """What the travel app contributes to the core (see wic/contrib.py and docs/architecture.md).
-Each part lists its own in contrib_<part>.py: the guest's pages (contrib_pages) and the
-organizers' side (contrib_organizers)."""
+Each part lists its own in contrib_<part>.py: the visa letter's guest pages (contrib_pages) and
+organizers' side (contrib_organizers), arrivals and pickups (contrib_arrivals), hotels
+(contrib_hotels)."""
 from wic.contrib import AuditedModel, OrganizerApp
 
-from . import contrib_organizers, contrib_pages
+from . import contrib_arrivals, contrib_hotels, contrib_organizers, contrib_pages
 
 CONTRIBUTIONS = [
     # Organizers see passport numbers and dates of birth masked: a superuser gives view_passport to
@@ -15,4 +16,6 @@ CONTRIBUTIONS = [
     AuditedModel("travel.VisaLetter", {"exclude_fields": ["passport_number", "date_of_birth"], "mask_fields": ["verify_code"]}),
     *contrib_pages.CONTRIBUTIONS,
     *contrib_organizers.CONTRIBUTIONS,
+    *contrib_arrivals.CONTRIBUTIONS,
+    *contrib_hotels.CONTRIBUTIONS,
 ]

@@ -14,5 +14,6 @@ CONTRIBUTIONS: list = [
     # take the letters with them, uncounted.
     PersonalData(TravelPersonalData(), order=7),
     # The letters are for the protocol demo's approved guests (registered through registration).
-    Demo(build=demo.seed_demo_letters, after=("registration", "protocol")),
+    # With them: arrivals at each hub, the pickups planned, two hotels and their guests.
+    Demo(build=demo.seed_demo, after=("registration", "protocol")),
 ]

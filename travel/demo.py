@@ -49,3 +49,87 @@ def seed_demo_letters(edition, *, password=None) -> None:
             letters.letter_decide(letter, approve=False, actor=actor, reason=REFUSAL)
         if state == "revoked":
             letters.letter_revoke(letter, actor=actor, reason=REVOCATION)
+
+
+# -- arrivals, pickups and hotels ------------------------------------------------------------------
+
+# (guest, hub, mode, number, day offset from the first day, arrival time): every hub once at least;
+# the government delegation on one flight (it rides together, its head in a car of their own).
+ARRIVALS = (
+    ("protocol-gov-head", "hangzhou_xiaoshan", "flight", "DM101", -1, "14:05"),
+    ("protocol-gov-deputy", "hangzhou_xiaoshan", "flight", "DM101", -1, "14:05"),
+    ("protocol-gov-interpreter", "hangzhou_xiaoshan", "flight", "DM101", -1, "14:05"),
+    ("protocol-gov-adviser", "hangzhou_xiaoshan", "flight", "DM101", -1, "14:05"),
+    ("protocol-org-head", "shanghai_hongqiao_airport", "flight", "DM202", -1, "10:40"),
+    ("protocol-org-director", "shanghai_hongqiao_station", "train", "G7311", -1, "16:12"),
+    ("protocol-org-officer", "tongxiang_station", "train", "G7555", 0, "08:47"),
+    ("guest1", "jiaxing_south_station", "train", "G7321", 0, "09:15"),
+)
+HOTELS = (
+    # (name_zh, name_en, address, room type zh, en, rooms, guests per room)
+    ("乌镇会议酒店（演示）", "Demo Wuzhen Conference Hotel", "演示地址 Demo address, Wuzhen", "行政套房", "Executive suite", 4, 1),
+    ("西栅民宿客栈（演示）", "Demo Xizha Guesthouse", "演示地址 Demo address, Xizha, Wuzhen", "标准双床间", "Twin room", 6, 2),
+)
+# Who stays where: the heads in the conference hotel, the others in twin rooms; the deputy and the
+# adviser agreed to share one.
+STAYS = (
+    ("protocol-gov-head", 0, False, None),
+    ("protocol-org-head", 0, False, None),
+    ("protocol-gov-deputy", 1, True, None),
+    ("protocol-gov-adviser", 1, True, "protocol-gov-deputy"),
+    ("protocol-gov-interpreter", 1, False, None),
+    ("protocol-org-director", 1, False, None),
+)
+
+
+def seed_demo_travel(edition, *, password=None) -> None:
+    """Arrivals at each hub (and departures the day after the summit), the pickups planned, two
+    hotels with a room block each and stays. Idempotent: a guest with an arrival or a stay is left
+    alone; the pickups are planned again only while nobody has boarded."""
+    from datetime import datetime, time, timedelta
+
+    from registration.models import Registration
+    from wic.display import BEIJING
+
+    from . import arrivals, hotels
+    from .models import Hotel, PickupSeat, RoomBlock, RoomStay, TravelLeg
+
+    if not edition.has_dates:
+        return
+    guests = {r.email.split("@")[0]: r for r in Registration.objects.filter(edition=edition, status="approved", email__endswith=f"@{DOMAIN}")}
+    having = set(TravelLeg.objects.filter(registration__edition=edition).values_list("registration_id", flat=True))
+    for key, hub, mode, number, offset, at in ARRIVALS:
+        registration = guests.get(key)
+        if registration is None or registration.pk in having or registration.participation != "on_site":
+            continue
+        hours, minutes = (int(part) for part in at.split(":"))
+        arrives = datetime.combine(edition.start_date + timedelta(days=offset), time(hours, minutes), tzinfo=BEIJING)
+        leaves = datetime.combine(edition.end_date + timedelta(days=1), time(11, 0), tzinfo=BEIJING)
+        arrivals.leg_save(registration, direction="arrival", mode=mode, number=number, hub=hub, scheduled_at=arrives)
+        arrivals.leg_save(registration, direction="departure", mode=mode, number=number.replace("1", "9", 1), hub=hub, scheduled_at=leaves)
+    if not PickupSeat.objects.filter(run__edition=edition, boarded_at__isnull=False).exists():
+        arrivals.plan_pickups(edition, now=datetime.combine(edition.start_date - timedelta(days=7), time(0, 0), tzinfo=BEIJING))
+
+    blocks = []
+    for name_zh, name_en, address, type_zh, type_en, rooms, per_room in HOTELS:
+        hotel, _created = Hotel.objects.get_or_create(edition=edition, name_zh=name_zh, defaults={"name_en": name_en, "address": address})
+        block, _created = RoomBlock.objects.get_or_create(
+            hotel=hotel, room_type_zh=type_zh,
+            defaults={"room_type_en": type_en, "rooms": rooms, "guests_per_room": per_room,
+                      "first_night": edition.start_date - timedelta(days=1), "last_night": edition.end_date},
+        )
+        blocks.append(block)
+    staying = set(RoomStay.objects.filter(block__hotel__edition=edition).values_list("registration_id", flat=True))
+    for key, index, shares, share_with in STAYS:
+        registration = guests.get(key)
+        if registration is None or registration.pk in staying:
+            continue
+        hotels.stay_allocate(
+            blocks[index], registration, first_night=edition.start_date - timedelta(days=1), last_night=edition.end_date,
+            shares_room=shares, share_with=guests.get(share_with) if share_with else None,
+        )
+
+
+def seed_demo(edition, *, password=None) -> None:
+    seed_demo_letters(edition, password=password)
+    seed_demo_travel(edition, password=password)

@@ -1,7 +1,7 @@
 """The travel app's pages (views.py): the guest's visa-letter request and letter, and the public
 verification page a consulate opens from the letter's QR code."""
-from . import views
+from . import views, views_arrivals
 
 app_name = "travel"
 
-urlpatterns = [*views.urlpatterns]
+urlpatterns = [*views.urlpatterns, *views_arrivals.urlpatterns]

@@ -10,7 +10,10 @@
  * - file fields, which Django 6 puts in a <fieldset> named by its <legend> with no <label>: the
  *   input is named by the legend (axe: label);
  * - the fields of a tabular inline's rows, which Django renders in cells under a column header
- *   with no <label>: each is named by its column's header (axe: label).
+ *   with no <label>: each is named by its column's header (axe: label);
+ * - a tabular inline's table scrolls sideways in its div.wrapper on a phone: the wrapper is made
+ *   focusable and named by the inline's heading, so a keyboard can scroll it too, even when its
+ *   rows hold nothing focusable (axe: scrollable-region-focusable).
  * The calendar's "Today" link is named in Chinese by locale/zh_Hans/LC_MESSAGES/djangojs.po. */
 (function () {
   "use strict";
@@ -25,6 +28,12 @@
 
   function fix(root) {
     if (!root.querySelectorAll) return;
+    root.querySelectorAll(".inline-related.tabular div.wrapper:not([tabindex])").forEach(function (wrapper) {
+      wrapper.setAttribute("tabindex", "0");
+      wrapper.setAttribute("role", "region");
+      var heading = wrapper.closest(".inline-related").querySelector("h2");
+      if (heading) wrapper.setAttribute("aria-label", heading.textContent.trim());
+    });
     // Django 6 renders a file field in a <fieldset> whose <legend> names it, and no <label>: the
     // input itself stays nameless (axe: label). Name it by the legend.
     root.querySelectorAll('fieldset input[type="file"]:not([aria-label]):not([aria-labelledby])').forEach(function (input) {

@@ -108,3 +108,35 @@ def test_the_demo_makes_one_letter_per_state_once(db):
     assert {(stay_from, stay_until) for *_head, stay_from, stay_until, _reference in rows} == {(demo.start_date, demo.end_date)}
     assert [bool(reference) for *_head, reference in rows] == [True, False, False, True]
     assert letters.verification(VisaLetter.objects.get(status="approved").verify_code, today=demo.start_date)[1] == "valid"
+
+
+def test_the_demo_travels_from_every_hub_plans_the_pickups_and_fills_two_hotels_once(db):
+    from travel.demo import seed_demo_travel
+    from travel.models import PickupRun, RoomStay, TravelLeg
+
+    demo = EditionFactory(year=YEAR + 2, start_date=date(YEAR + 2, 11, 16), end_date=date(YEAR + 2, 11, 19), is_demo=True)
+    protocol_demo_guests(demo)
+    seed_demo_travel(demo, password="unused")
+
+    def state():
+        return (
+            sorted(set(TravelLeg.objects.filter(direction="arrival").values_list("hub", flat=True))),
+            sorted(PickupRun.objects.values_list("number", "hub", "vehicle", "vip")),
+            sorted(RoomStay.objects.values_list("block__hotel__name_en", "room_number", "registration__email")),
+        )
+
+    first = state()
+    seed_demo_travel(demo, password="unused")
+    assert state() == first  # idempotent
+    hubs, runs, stays = first
+    # protocol's 7 delegates (here without their delegations, so nobody rides as a head): the
+    # government's four on one flight share a van; guest1 of the full demo (Jiaxing South) is not made here
+    assert hubs == ["hangzhou_xiaoshan", "shanghai_hongqiao_airport", "shanghai_hongqiao_station", "tongxiang_station"]
+    assert runs == [
+        (1, "hangzhou_xiaoshan", "van", False), (2, "shanghai_hongqiao_airport", "car", False),
+        (3, "shanghai_hongqiao_station", "car", False), (4, "tongxiang_station", "car", False),
+    ]
+    assert [(hotel, room) for hotel, room, _email in stays] == [
+        ("Demo Wuzhen Conference Hotel", 1), ("Demo Wuzhen Conference Hotel", 2),
+        ("Demo Xizha Guesthouse", 1), ("Demo Xizha Guesthouse", 1), ("Demo Xizha Guesthouse", 2), ("Demo Xizha Guesthouse", 3),
+    ]

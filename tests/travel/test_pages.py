@@ -97,8 +97,9 @@ def test_the_registration_page_queries_do_not_grow_with_letters(client, maria, e
     for n in range(earlier):
         letters.letter_decide(letters.letter_request(maria, data=request_data()), approve=False, reason=f"Refusal {n}")
     letters.letter_request(maria, data=request_data())
-    # registration with edition, credential, invitations, the letters
-    with django_assert_num_queries(4):
+    # registration with edition, credential, invitations, the letters; the arrival-and-pickup and
+    # hotel sections one each (travel/contrib_arrivals.py, contrib_hotels.py)
+    with django_assert_num_queries(6):
         response = client.get(page_url(maria), **EN)
     assert response.status_code == 200 and 'data-letter="requested"' in response.content.decode()
 

@@ -52,7 +52,7 @@ def test_organizer_sees_the_summits_work_and_no_technical_model(client):
     assert groups["guests"] == [
         "protocol.Delegation", "protocol.InvitationCard", "protocol.InvitationItem", "protocol.SeatAssignment", "protocol.SeatingPlan",  # issue 23
         "registration.Checkin", "registration.CheckinList", "registration.Credential", "registration.Invitation", "registration.Registration",
-        "travel.VisaLetter",  # issue 24
+        "travel.Hotel", "travel.PickupRun", "travel.RoomBlock", "travel.RoomStay", "travel.TravelLeg", "travel.VisaLetter",  # issue 24
     ]
     assert groups["people"] == ["auth.User", "axes.AccessAttempt"]
     shown = {label for labels in groups.values() for label in labels}

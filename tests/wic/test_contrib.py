@@ -33,7 +33,7 @@ def test_the_apps_contribute_in_installed_apps_order_with_their_dependencies_fir
     assert [c.app for c in contrib.in_dependency_order(contrib.Demo)] == ["agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol", "travel"]
     # issue 22: people seeds after the agenda (its appearances name the agenda's sessions), before the apps after it
     assert [c.app for c in contrib.in_dependency_order(contrib.Seed)] == ["agenda", "people", "awards", "volunteers", "expo"]
-    assert [p.key for p in contrib.ordered(contrib.DashboardPanel)] == ["registrations", "invitation_cards", "visa_letters", "forums", "speakers", "volunteers", "awards", "expo", "translations"]
+    assert [p.key for p in contrib.ordered(contrib.DashboardPanel)] == ["registrations", "invitation_cards", "visa_letters", "arrivals", "hotels", "forums", "speakers", "volunteers", "awards", "expo", "translations"]
     assert [m.key for m in history_metrics()] == ["guests", "countries", "sub_forums", "volunteers", "exhibitors"]
     assert [g.key for g in contrib.ordered(contrib.FigureGroup)] == ["expo", "awards", "volunteers"]
     assert organizer_apps() == ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol", "travel")  # issue 22: people sits between wic and agenda; issue 23: protocol on top; 24: travel above it
@@ -44,7 +44,7 @@ def test_the_erasure_counts_keep_their_order():
         # issue 23: protocol's handler, order 5 (its rows hang on the registrations deleted next)
         ("protocol.DelegationMember", "deleted"), ("protocol.Delegation", "anonymized"), ("protocol.InvitationCard", "deleted"),
         ("protocol.InvitationCard", "anonymized"), ("protocol.SeatAssignment", "deleted"),
-        ("travel.VisaLetter", "deleted"),  # issue 24: travel's handler, order 7 (letters hang on the registrations too)
+        ("travel.VisaLetter", "deleted"), ("travel.TravelLeg", "deleted"), ("travel.RoomStay", "deleted"),  # issue 24: travel's handler, order 7
         ("registration.Registration", "deleted"), ("registration.Credential", "deleted"), ("registration.Invitation", "deleted"),
         ("registration.Checkin", "anonymized"), ("volunteers.Volunteer", "anonymized"), ("volunteers.Interview", "anonymized"),
         ("volunteers.ChangeRequest", "anonymized"), ("volunteers.Team", "anonymized"), ("forums.ForumApplication", "anonymized"),
@@ -60,8 +60,9 @@ def test_the_erasure_counts_keep_their_order():
 
 def test_every_audited_model_is_recorded_with_its_options():
     options = recorded()
-    assert len(options) == 37  # issue 22: people.Person and people.Appearance; issue 23: 7 protocol models; 24: travel.VisaLetter
+    assert len(options) == 38  # issue 22: people.Person and people.Appearance; issue 23: 7 protocol models; 24: travel.VisaLetter and RoomStay
     assert options["travel.VisaLetter"] == {"exclude_fields": ["passport_number", "date_of_birth"], "mask_fields": ["verify_code"]}
+    assert options["travel.RoomStay"] == {}  # the hotel's change log (travel/hotels.py hotel_changes)
     assert options["people.Person"] == {"exclude_fields": ["search_text", "sort_name"]}
     assert options["people.Appearance"] == {"exclude_fields": ["link_nonce"]}
     assert options["registration.Credential"] == {"include_fields": ["registration", "secret", "revoked_at", "revoked_by"], "mask_fields": ["secret"]}
@@ -123,7 +124,7 @@ def test_a_new_app_plugs_in_its_dashboard_panel_and_history_metric(with_sample_a
     EditionFigure.objects.create(edition=edition, key="sample_one", value=1, label_zh="测试")
     EditionFigure.objects.create(edition=edition, key="sample_reported", value=7, label_zh="测试")
     dashboard = edition_dashboard(edition)
-    assert [p.key for p in dashboard.panels] == ["registrations", "invitation_cards", "visa_letters", "forums", "speakers", "volunteers", "awards", "sample", "expo", "translations"]
+    assert [p.key for p in dashboard.panels] == ["registrations", "invitation_cards", "visa_letters", "arrivals", "hotels", "forums", "speakers", "volunteers", "awards", "sample", "expo", "translations"]
     assert dashboard.sample == {"figures": 2}
     row = next(r for r in dashboard.history.rows if r.year == 2017)
     assert (row.cells[-1].metric, row.cells[-1].reported.value, row.cells[-1].system) == ("sample", 7, 2)

@@ -1092,6 +1092,7 @@ REVIEWED_SAFE_MARKUP = {
     "templates/protocol/email/card_reminder_subject.txt": ("{% autoescape off %}", 1),
     # ... and a visa letter's (issue 24): the refusal's and revocation's reasons are organizers' words.
     "templates/travel/email/letter_body.txt": ("{% autoescape off %}", 1),
+    "templates/travel/email/pickup_changed_body.txt": ("{% autoescape off %}", 1),
     "wic/templatetags/wic_charts.py": ("mark_safe(", 2),  # joins SVG fragments each built by format_html
     # Text email bodies: plain text, never HTML; the HTML part escapes them (email/layout.html).
     "templates/registration/email/decision_body.txt": ("{% autoescape off %}", 1),

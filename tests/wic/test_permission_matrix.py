@@ -180,7 +180,7 @@ ADMIN_CHANGELISTS = (
     "expo/exhibitor", "expo/booth", "expo/boothallotment", "expo/launch", "expo/talentlisting", "expo/meetingrequest", "expo/expo",
     "expo/zone", "expo/section", "expo/exhibit",
     "protocol/delegation", "protocol/invitationitem", "protocol/invitationcard", "protocol/seatingplan", "protocol/seatassignment",  # issue 23
-    "travel/visaletter",  # issue 24
+    "travel/visaletter", "travel/travelleg", "travel/pickuprun", "travel/hotel", "travel/roomblock", "travel/roomstay",  # issue 24
     "axes/accessattempt", "axes/accesslog", "axes/accessfailurelog",
 )
 # django-axes' sign-in logs (every sign-in's address and browser): superusers only. Organizers see
@@ -190,7 +190,7 @@ ADMIN_CHANGELISTS = (
 SUPERUSERS_ONLY = (LOGIN, 403, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)
 SUPERUSER_CHANGELISTS = ("axes/accesslog", "axes/accessfailurelog", "wic/apitoken")
 # Every ModelAdmin with CSV/XLSX export (wic.admin_export.ExportMixin; kept equal by a guard test too).
-ADMIN_EXPORTS = ("registration/registration", "forums/forumapplication", "awards/nomination", "expo/exhibitor", "volunteers/volunteer")
+ADMIN_EXPORTS = ("registration/registration", "forums/forumapplication", "awards/nomination", "expo/exhibitor", "volunteers/volunteer", "travel/roomstay")
 ADMIN_APPS = ("auth", "auditlog", "wic", "people", "agenda", "forums", "registration", "volunteers", "awards", "expo", "protocol", "travel", "axes")  # issue 22: people; 23: protocol; 24: travel
 
 # Refusals and suspected bugs, named so the table stays a table.

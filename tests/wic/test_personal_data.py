@@ -330,6 +330,8 @@ EXPECTED_COUNTS = {
     "protocol.InvitationCard": {"deleted": 0, "anonymized": 0},
     "protocol.SeatAssignment": {"deleted": 0},
     "travel.VisaLetter": {"deleted": 0},  # issue 24: travel reports next (order 7)
+    "travel.TravelLeg": {"deleted": 0},
+    "travel.RoomStay": {"deleted": 0},
     "registration.Registration": {"deleted": 2},
     "registration.Credential": {"deleted": 1},
     "registration.Invitation": {"deleted": 1},
@@ -446,16 +448,16 @@ def test_dry_run_counts_the_same_and_changes_nothing(world):
 def test_delete_command_prints_the_counts_per_model(world, capsys):
     call_command("personal_data", "delete", "--email", EMAIL, "--yes")
     lines = capsys.readouterr().out.splitlines()
-    assert lines[6:9] == ["registration.Registration: deleted 2", "registration.Credential: deleted 1", "registration.Invitation: deleted 1"]
+    assert lines[8:11] == ["registration.Registration: deleted 2", "registration.Credential: deleted 1", "registration.Invitation: deleted 1"]
     assert "auditlog.LogEntry: anonymized 11" in lines and "wic.OutgoingEmail: anonymized 1" in lines
     assert lines[-1] == f"The personal data of {EMAIL} was erased."
-    assert len(lines) == 33  # 32 counts (issue 22: the people app's two; issue 23: protocol's five; 24: travel's one) and the closing line
+    assert len(lines) == 35  # 34 counts (issue 22: the people app's two; issue 23: protocol's five; 24: travel's three) and the closing line
 
 
 def test_delete_command_dry_run_changes_nothing(world, capsys):
     call_command("personal_data", "delete", "--email", EMAIL, "--dry-run")
     lines = capsys.readouterr().out.splitlines()
-    assert (lines[6], lines[-1]) == ("registration.Registration: would be deleted 2", "Dry run: nothing was changed.")
+    assert (lines[8], lines[-1]) == ("registration.Registration: would be deleted 2", "Dry run: nothing was changed.")
     assert Registration.objects.filter(email__iexact=EMAIL).count() == 2
 
 
@@ -466,7 +468,7 @@ def test_delete_command_asks_and_stops_unless_told_yes(world, monkeypatch, capsy
         call_command("personal_data", "delete", "--email", EMAIL)
     assert str(error.value) == "aborted: Nothing was erased."
     assert answers == [f"Erase the personal data of {EMAIL}? This cannot be undone. Type 'yes' to go on: "]
-    assert capsys.readouterr().out.splitlines()[6] == "registration.Registration: would be deleted 2"
+    assert capsys.readouterr().out.splitlines()[8] == "registration.Registration: would be deleted 2"
     assert Registration.objects.filter(email__iexact=EMAIL).count() == 2
     monkeypatch.setattr("builtins.input", lambda prompt: "yes")
     call_command("personal_data", "delete", "--email", EMAIL)
