@@ -161,9 +161,11 @@ def _comparable(output: dict) -> dict:
     # model without a name of its own ("Review object (10)"). On PostgreSQL the sequences go on
     # from an earlier test's demo (a sequence is not rolled back).
     text = LAUNCH_KEY.sub(r"\1<pk>", text)
+    text = LETTER_REFERENCE.sub(r"\1<pk>", text)  # a visa letter's reference numbers its row (issue 24)
     text = OBJECT_PK.sub(r"\1<pk>)", text)
     return {**output, "export": text}
 
 
 LAUNCH_KEY = re.compile(r"(expo[- ]launch[- ])[0-9]+")
+LETTER_REFERENCE = re.compile(r"(WIC[0-9]{4}-VL-)[0-9]+")
 OBJECT_PK = re.compile(r"( object \()[0-9]+\)")
