@@ -7,7 +7,6 @@ The negative controls show what holds it and that the test can fail: with the bl
 removed (travel.hotels.LOCK_BLOCK off), every organizer finds the bed free, and RoomNight's unique
 constraint alone still makes one stay (the losers' IntegrityError becomes `room_full`); with the
 constraint dropped as well, several organizers are told they succeeded and the bed is overbooked."""
-import threading
 import time
 from datetime import date
 
@@ -16,11 +15,11 @@ from django.db import connection
 from django.db.models import Count
 
 from registration.models import Registration
+from tests.concurrency import at_once
 from tests.conftest import requires_postgres
 from tests.factories import EditionFactory
 from travel import hotels
 from travel.models import Hotel, RoomBlock, RoomNight, RoomStay
-from wic.errors import DomainError
 
 from .support import YEAR, guest
 
@@ -48,30 +47,11 @@ def _race(monkeypatch, block, racers) -> tuple[list[str], int, int]:
 
     monkeypatch.setattr(hotels, "_beds_checked", widen_the_window)
     monkeypatch.setattr(hotels, "_refused_by_constraint", lambda: by_constraint.append(1))
-    barrier = threading.Barrier(len(racers))
-    answers, errors = [], []
 
     def organizer(registration):
-        from django.db import connection as thread_connection
+        return lambda: hotels.stay_allocate(RoomBlock(pk=block.pk), Registration.objects.get(pk=registration.pk), first_night=NIGHTS[0], last_night=NIGHTS[1])
 
-        try:
-            barrier.wait(timeout=30)
-            hotels.stay_allocate(RoomBlock(pk=block.pk), Registration.objects.get(pk=registration.pk), first_night=NIGHTS[0], last_night=NIGHTS[1])
-            answers.append("ok")
-        except DomainError as error:
-            answers.append(error.code)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-            barrier.abort()
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=organizer, args=(registration,)) for registration in racers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert errors == [], errors
+    answers = at_once([organizer(registration) for registration in racers])
     return answers, len(checked), len(by_constraint)
 
 

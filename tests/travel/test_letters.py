@@ -3,7 +3,6 @@ and status, nothing saved or emailed after one; the approval's reference and ver
 the public check's four answers; passport data encrypted at rest and erased 30 days after the
 edition ends (the beat task); one email per event; two simultaneous requests make one letter
 (PostgreSQL)."""
-import threading
 import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -14,11 +13,11 @@ from django.db import IntegrityError, connection
 from django.test import override_settings
 
 from registration.models import Registration
+from tests.concurrency import at_once
 from tests.conftest import requires_postgres
 from tests.factories import EditionFactory
 from travel import letters, tasks
 from travel.models import VisaLetter
-from wic.errors import DomainError
 from wic.models import Edition, OutgoingEmail
 
 from .support import (  # noqa: F401
@@ -176,29 +175,11 @@ def _race(monkeypatch, registration) -> list[str]:
         return answer
 
     monkeypatch.setattr(letters, "live_letter", slow_live_letter)
-    barrier = threading.Barrier(2)
-    answers = []
 
     def request():
-        from django.db import connection as thread_connection
+        letters.letter_request(Registration.objects.get(pk=registration.pk), data=request_data())
 
-        try:
-            barrier.wait(timeout=30)
-            letters.letter_request(Registration.objects.get(pk=registration.pk), data=request_data())
-            answers.append("ok")
-        except DomainError as error:
-            answers.append(error.code)
-        except IntegrityError as error:
-            answers.append(type(error).__name__)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=request) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return sorted(answers)
+    return sorted(at_once([request, request], expected=(IntegrityError,)))
 
 
 class _NoLock:
