@@ -30,6 +30,17 @@ class Participation(models.TextChoices):
     ONLINE = "online", _("Online")
 
 
+class Diet(models.TextChoices):
+    """The dietary needs a guest gives on registering (issue 24): what the kitchens count per meal.
+    One choice; allergies are free text beside it (Registration.allergies)."""
+
+    NONE = "", _("No special diet")
+    HALAL = "halal", _("Halal")
+    VEGETARIAN = "vegetarian", _("Vegetarian")
+    VEGAN = "vegan", _("Vegan")
+    NO_PORK = "no_pork", _("No pork")
+
+
 class RegistrationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")

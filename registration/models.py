@@ -7,7 +7,7 @@ from django_countries.fields import CountryField
 
 from wic.i18n import BilingualMixin
 
-from .enums import DECISIONS, GuestCategory, Participation, RegistrationStatus
+from .enums import DECISIONS, Diet, GuestCategory, Participation, RegistrationStatus
 
 
 class Registration(models.Model):
@@ -34,6 +34,8 @@ class Registration(models.Model):
     needs_visa_letter = models.BooleanField(_("needs a visa invitation letter"), default=False)
     needs_accommodation = models.BooleanField(_("needs accommodation"), default=False)
     accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
+    diet = models.CharField(_("dietary needs"), max_length=12, choices=Diet.choices, blank=True, default="")
+    allergies = models.CharField(_("food allergies"), max_length=200, blank=True, help_text=_("Such as: peanuts, shellfish. The kitchens read it."))
     consent = models.BooleanField(_("consented to the privacy notice"), default=False)
     language = models.CharField(_("guest's language"), max_length=10, default="zh-hans")
     status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices, default=RegistrationStatus.PENDING)
@@ -108,8 +110,8 @@ class CheckinList(BilingualMixin, models.Model):
     """Where credentials are scanned: a day's main gate, or an invitation-only agenda item.
     A credential is admitted once per list; exits may be scanned on gate lists."""
 
-    GATE, ITEM = "gate", "item"
-    KINDS = [(GATE, _("Main gate of a day")), (ITEM, _("Invitation-only item"))]
+    GATE, ITEM, ROSTER = "gate", "item", "roster"
+    KINDS = [(GATE, _("Main gate of a day")), (ITEM, _("Invitation-only item")), (ROSTER, _("Guest list kept by another part of the app"))]
 
     edition = models.ForeignKey("wic.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="checkin_lists")
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
@@ -117,6 +119,9 @@ class CheckinList(BilingualMixin, models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=KINDS)
     day = models.DateField(_("day"), null=True, blank=True)
     session = models.ForeignKey("agenda.Session", verbose_name=_("agenda item"), null=True, blank=True, on_delete=models.CASCADE, related_name="checkin_lists")
+    # For a roster list: which app's roster decides who belongs (a wic.contrib.CheckinRoster's key,
+    # such as "pickup_run"); the app keeps the list's guests (travel: a pickup run's seats).
+    roster = models.CharField(_("roster"), max_length=40, blank=True, editable=False)
 
     class Meta:
         ordering = ["edition", "kind", "day", "id"]
@@ -124,7 +129,9 @@ class CheckinList(BilingualMixin, models.Model):
         verbose_name_plural = _("check-in lists")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind="gate", day__isnull=False, session__isnull=True) | models.Q(kind="item", session__isnull=False),
+                condition=models.Q(kind="gate", day__isnull=False, session__isnull=True, roster="")
+                | models.Q(kind="item", session__isnull=False, roster="")
+                | models.Q(kind="roster", session__isnull=True, roster__gt=""),
                 name="checkin_list_gate_has_day_item_has_session",
             )
         ]

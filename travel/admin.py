@@ -214,4 +214,4 @@ class VisaLetterAdmin(admin.ModelAdmin):
 
 
 # The other parts' admin pages register themselves in their own modules.
-from . import admin_arrivals, admin_hotels  # noqa: E402, F401
+from . import admin_arrivals, admin_hotels, admin_meals, admin_shuttles  # noqa: E402, F401

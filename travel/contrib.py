@@ -4,7 +4,7 @@ organizers' side (contrib_organizers), arrivals and pickups (contrib_arrivals), 
 (contrib_hotels)."""
 from wic.contrib import AuditedModel, OrganizerApp
 
-from . import contrib_arrivals, contrib_hotels, contrib_organizers, contrib_pages
+from . import contrib_arrivals, contrib_boarding, contrib_hotels, contrib_meals, contrib_organizers, contrib_pages, contrib_trip
 
 CONTRIBUTIONS = [
     # Organizers see passport numbers and dates of birth masked: a superuser gives view_passport to
@@ -18,4 +18,7 @@ CONTRIBUTIONS = [
     *contrib_organizers.CONTRIBUTIONS,
     *contrib_arrivals.CONTRIBUTIONS,
     *contrib_hotels.CONTRIBUTIONS,
+    *contrib_meals.CONTRIBUTIONS,
+    *contrib_trip.CONTRIBUTIONS,
+    *contrib_boarding.CONTRIBUTIONS,
 ]

@@ -133,3 +133,8 @@ def seed_demo_travel(edition, *, password=None) -> None:
 def seed_demo(edition, *, password=None) -> None:
     seed_demo_letters(edition, password=password)
     seed_demo_travel(edition, password=password)
+    from .demo_meals import seed_demo_meals
+    from .demo_shuttles import seed_demo_shuttles
+
+    seed_demo_meals(edition, password=password)
+    seed_demo_shuttles(edition, password=password)

@@ -30,3 +30,10 @@ class TravelMode(models.TextChoices):
     FLIGHT = "flight", _("Flight")
     TRAIN = "train", _("Train")
     CAR = "car", _("Own car")
+
+
+class MealKind(models.TextChoices):
+    BREAKFAST = "breakfast", _("Breakfast")
+    LUNCH = "lunch", _("Lunch")
+    DINNER = "dinner", _("Dinner")
+    BANQUET = "banquet", _("Banquet")

@@ -16,7 +16,7 @@ from django_countries.fields import CountryField
 from wic.crypto import EncryptedTextField
 from wic.i18n import BilingualMixin
 
-from .enums import Direction, Hub, LetterStatus, TravelMode
+from .enums import Direction, Hub, LetterStatus, MealKind, TravelMode
 
 
 class VisaLetter(models.Model):
@@ -112,6 +112,11 @@ class PickupRun(models.Model):
     capacity = models.PositiveSmallIntegerField(_("seats in the vehicle"))
     vip = models.BooleanField(_("VIP car"), default=False)
     meeting_point = models.CharField(_("meeting point"), max_length=200, blank=True)
+    # The run's boarding list in the check-in engine (registration.checkin, a roster list): made
+    # when someone first opens the run's boarding scan (travel.boarding.boarding_list).
+    checkin_list = models.OneToOneField(
+        "registration.CheckinList", verbose_name=_("boarding list"), null=True, blank=True, on_delete=models.SET_NULL, related_name="pickup_run", editable=False
+    )
 
     class Meta:
         verbose_name = _("pickup run")
@@ -217,3 +222,97 @@ class RoomNight(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["block", "room_number", "night", "bed"], name="travel_one_guest_per_bed_night")]
+
+
+# -- meals -----------------------------------------------------------------------------------------
+
+class Meal(BilingualMixin, models.Model):
+    """A meal served to the summit's guests on one day, at a venue or at a hotel (travel.meals
+    counts who eats it, by dietary need). A meal with an agenda item (a banquet) is for the
+    guests who accepted their invitation to it; a hotel's meal for the guests sleeping there; a
+    venue's meal for every approved guest on site that day."""
+
+    edition = models.ForeignKey("wic.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="meals")
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("meal"), max_length=10, choices=MealKind.choices)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    starts_at = models.TimeField(_("from"), null=True, blank=True)
+    ends_at = models.TimeField(_("until"), null=True, blank=True)
+    venue = models.ForeignKey("agenda.Venue", verbose_name=_("venue"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    hotel = models.ForeignKey(Hotel, verbose_name=_("hotel"), null=True, blank=True, on_delete=models.CASCADE, related_name="meals")
+    session = models.ForeignKey(
+        "agenda.Session", verbose_name=_("invitation-only agenda item"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("For a banquet: the guests who accepted their invitation to this item are counted."),
+    )
+
+    class Meta:
+        verbose_name = _("meal")
+        verbose_name_plural = _("meals")
+        ordering = ["edition", "day", "starts_at", "pk"]
+        constraints = [
+            # Served at a venue or at a hotel, not both; a banquet (an agenda item) at a venue.
+            models.CheckConstraint(condition=Q(venue__isnull=False, hotel__isnull=True) | Q(venue__isnull=True, hotel__isnull=False, session__isnull=True), name="travel_meal_at_venue_or_hotel"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} · {self.name_zh}"
+
+
+# -- shuttles --------------------------------------------------------------------------------------
+
+class ShuttleLoop(BilingualMixin, models.Model):
+    """A shuttle bus loop between hotels and the venues, run every `every_minutes` from
+    `first_departure` to `last_departure` (Beijing time) on the days first_day..last_day. Its
+    stops (ShuttleStop) are reached `minutes` after each departure; travel.shuttles builds the
+    timetable."""
+
+    edition = models.ForeignKey("wic.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="shuttle_loops")
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    first_departure = models.TimeField(_("first departure"))
+    last_departure = models.TimeField(_("last departure"))
+    every_minutes = models.PositiveSmallIntegerField(_("every (minutes)"))
+
+    class Meta:
+        verbose_name = _("shuttle loop")
+        verbose_name_plural = _("shuttle loops")
+        ordering = ["edition", "name_zh"]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_day__gte=models.F("first_day")), name="travel_shuttle_days_in_order"),
+            models.CheckConstraint(condition=Q(last_departure__gte=models.F("first_departure")), name="travel_shuttle_times_in_order"),
+            models.CheckConstraint(condition=Q(every_minutes__gte=5, every_minutes__lte=240), name="travel_shuttle_every_5_to_240_minutes"),
+        ]
+
+    def __str__(self):
+        return self.name_zh
+
+
+class ShuttleStop(BilingualMixin, models.Model):
+    """A stop of a loop: a hotel, a venue, or a named place (name_zh/name_en), reached `minutes`
+    after the loop's departure from its first stop (0)."""
+
+    loop = models.ForeignKey(ShuttleLoop, verbose_name=_("shuttle loop"), on_delete=models.CASCADE, related_name="stops")
+    position = models.PositiveSmallIntegerField(_("order"))
+    minutes = models.PositiveSmallIntegerField(_("minutes after departure"))
+    hotel = models.ForeignKey(Hotel, verbose_name=_("hotel"), null=True, blank=True, on_delete=models.CASCADE, related_name="shuttle_stops")
+    venue = models.ForeignKey("agenda.Venue", verbose_name=_("venue"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True, help_text=_("For a stop that is neither a hotel nor a venue."))
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("shuttle stop")
+        verbose_name_plural = _("shuttle stops")
+        ordering = ["loop", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["loop", "position"], name="travel_shuttle_stop_position_unique"),
+            models.CheckConstraint(
+                condition=Q(hotel__isnull=False, venue__isnull=True) | Q(hotel__isnull=True, venue__isnull=False) | Q(hotel__isnull=True, venue__isnull=True, name_zh__gt=""),
+                name="travel_shuttle_stop_is_one_place",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.loop} · {self.position}"

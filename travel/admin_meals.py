@@ -1,0 +1,1 @@
+"""The admin of meals (issue 24)."""

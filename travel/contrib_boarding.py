@@ -1,0 +1,3 @@
+"""What pickup boarding contributes (wic/contrib.py)."""
+
+CONTRIBUTIONS: list = []

@@ -1,0 +1,3 @@
+"""The guest's dietary needs page actions (issue 24)."""
+
+urlpatterns: list = []

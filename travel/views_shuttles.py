@@ -1,0 +1,3 @@
+"""The shuttle timetable pages (issue 24)."""
+
+urlpatterns: list = []
