@@ -15,6 +15,11 @@ several gates interleave, exactly one of them is answered `ok` (the burst test o
 stamped before the lock, a scan that waited on it could carry an earlier time than the admission
 committed meanwhile and take its place, answering `ok` a second time.
 
+On a roster's list (CheckinList.kind "roster": a pickup run's boarding, kept by the travel app),
+the app that keeps the list says who belongs (wic.contrib.CheckinRoster): asked under the same
+lock after the engine's own checks, it answers "ok" or its own refusal (`wrong_run`, with the run
+the guest is booked on), and is told of each accepted entry in the same transaction.
+
 A nonce names one scan: a retry with the same nonce, list and secret gets the first answer again
 and writes nothing; the same nonce with another list or secret is `nonce_reused` (409), never
 the guest of the first scan.
@@ -38,6 +43,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from wic.contrib import RosterAnswer
 from wic.db import prepared_cursor
 from wic.errors import ConflictError
 
@@ -58,6 +64,30 @@ def typed_secret(value: str) -> str:
 
 
 RESULTS = ("ok", "already_checked_in", "revoked", "not_invited", "not_approved", "wrong_day", "invalid")
+
+
+def _rosters() -> dict:
+    """The roster kinds of check-in list the installed apps keep (wic.contrib.CheckinRoster), by key."""
+    from wic import contrib
+
+    return {roster.key: roster for roster in contrib.items(contrib.CheckinRoster)}
+
+
+def all_results() -> tuple[str, ...]:
+    """Every result a scan may answer: the engine's own, then the rosters' refusals (`wrong_run`)."""
+    extra = [code for roster in _rosters().values() for code in roster.results if code not in RESULTS]
+    return RESULTS + tuple(dict.fromkeys(extra))
+
+
+def result_labels() -> dict:
+    """Every result's label (lazy translations), the rosters' included: for the gate's page."""
+    from .enums import SCAN_RESULTS
+
+    labels = dict(SCAN_RESULTS)
+    for roster in _rosters().values():
+        for code, label in roster.results.items():
+            labels.setdefault(code, label)
+    return labels
 # Switched off only by the concurrency test's negative control, to show the test catches the race.
 LOCK_CREDENTIAL = True
 # Switched off only by the burst test's negative control: the server's time taken before the lock,
@@ -81,6 +111,7 @@ class ScanAnswer:
     checkin: Checkin
     first: FirstScan | None = None  # for already_checked_in: the admission that counted
     invitation: "ItemInvitation | None" = None  # on an item's list: the guest's invitation, if any
+    roster: "RosterAnswer | None" = None  # on a roster's list: the roster's answer, if it was asked
 
     @property
     def message(self) -> str:
@@ -110,6 +141,10 @@ class ScanAnswer:
             elif self.result in ("ok", "already_checked_in") and self.invitation is not None and self.invitation.seat_label:
                 i = self.invitation
                 body["seat"] = {"kind": i.seat_kind, "block": i.seat_block, "number": i.seat_number, "label": i.seat_label}
+        if self.roster is not None and self.result == self.roster.result != "ok":
+            body["reason_message"] = str(self.roster.message)
+            if self.roster.detail is not None:
+                body["detail"] = self.roster.detail
         if self.first is not None:
             body["first_scan"] = {
                 "at": timezone.localtime(self.first.scanned_at).isoformat(), "gate": self.first.gate, "device": self.first.device, "by": self.first.user_id,
@@ -123,7 +158,9 @@ def scan_message(result: str, type: str) -> str:
 
     if result == "ok" and type == Checkin.EXIT:
         return EXIT_RECORDED
-    return SCAN_RESULTS.get(result, SCAN_RESULTS["invalid"])
+    if result in SCAN_RESULTS:
+        return SCAN_RESULTS[result]
+    return result_labels().get(result, SCAN_RESULTS["invalid"])
 
 
 def _aware(value):
@@ -298,6 +335,10 @@ def _replayed(nonce: str, list_id: int, secret: str, type: str) -> ScanAnswer | 
 
         raise ConflictError("nonce_reused", _("This nonce was already used for another scan; send each scan with a new nonce."), field="nonce")
     first = _first_admission(previous.checkin_list_id, previous.credential_id) if previous.result == "already_checked_in" else None
+    answer = None
+    if previous.credential_id and previous.checkin_list.kind == CheckinList.ROSTER and previous.result not in RESULTS:
+        roster = _rosters().get(previous.checkin_list.roster)
+        answer = roster.check(previous.checkin_list, previous.credential.registration_id) if roster else None
     invitation = None
     if previous.credential_id and previous.checkin_list.kind == CheckinList.ITEM:
         row = (
@@ -305,7 +346,7 @@ def _replayed(nonce: str, list_id: int, secret: str, type: str) -> ScanAnswer | 
             .values_list("rsvp", "seat_kind", "seat_block", "seat_number").first()
         )
         invitation = ItemInvitation(*row) if row else None
-    return ScanAnswer(previous.result, previous, first, invitation)
+    return ScanAnswer(previous.result, previous, first, invitation, answer)
 
 
 def checkin_scan(
@@ -340,10 +381,14 @@ def checkin_scan(
             # locking SELECT would see the snapshot from before the wait, not the admission the
             # other gate just committed (the concurrency test caught exactly that).
             admitted = _admission(list_id, credential.pk) if credential is not None else None
-            result, first = _decide(checkin_list, credential, type, scanned_at, admitted, live=live)
+            result, first, answer = _decide(checkin_list, credential, type, scanned_at, admitted, live=live)
             if result == "ok" and type == Checkin.ENTRY and admitted is not None:
                 # An earlier scan uploaded later (offline): it takes the admission's place.
                 Checkin.objects.filter(pk=admitted[0]).update(result="already_checked_in", reconciled_at=timezone.now())
+            if result == "ok" and type == Checkin.ENTRY and checkin_list.kind == CheckinList.ROSTER:
+                roster = _rosters()[checkin_list.roster]
+                if roster.admitted is not None:
+                    roster.admitted(checkin_list, credential.registration.pk, scanned_at)
             checkin = _insert_checkin(
                 checkin_list=checkin_list, credential=credential, raw_secret=secret, nonce=nonce, type=type,
                 result=result, scanned_at=scanned_at, user=user, gate=gate[:100], device=device[:100],
@@ -361,23 +406,33 @@ def checkin_scan(
             result="already_checked_in", scanned_at=scanned_at, user=user, gate=gate[:100], device=device[:100],
         )
         return ScanAnswer("already_checked_in", checkin, _first_admission(list_id, credential.pk if credential else None))
-    return ScanAnswer(result, checkin, first, getattr(credential, "invitation", None))
+    return ScanAnswer(result, checkin, first, getattr(credential, "invitation", None), answer)
 
 
-def _decide(checkin_list, credential, type, scanned_at, admitted, *, live: bool = False) -> tuple[str, FirstScan | None]:
+def _decide(checkin_list, credential, type, scanned_at, admitted, *, live: bool = False) -> tuple[str, FirstScan | None, "RosterAnswer | None"]:
+    """The scan's result, the admission that counted (already_checked_in) and, on a roster's list,
+    the roster's answer."""
     if credential is None or (type == Checkin.EXIT and checkin_list.kind != CheckinList.GATE):
-        return "invalid", None
+        return "invalid", None, None
     if credential.revoked_at is not None:
-        return "revoked", None
+        return "revoked", None, None
     if credential.registration.status != RegistrationStatus.APPROVED:
-        return "not_approved", None
+        return "not_approved", None, None
     if checkin_list.kind == CheckinList.GATE and timezone.localtime(scanned_at).date() != checkin_list.day:
-        return "wrong_day", None
+        return "wrong_day", None, None
     if checkin_list.kind == CheckinList.ITEM and not credential.invited:
-        return "not_invited", None
+        return "not_invited", None, None
+    answer = None
+    if checkin_list.kind == CheckinList.ROSTER:
+        roster = _rosters().get(checkin_list.roster)
+        if roster is None:  # the app that kept this list is no longer installed
+            return "invalid", None, None
+        answer = roster.check(checkin_list, credential.registration.pk)
+        if answer.result != "ok":
+            return answer.result, None, answer
     if type == Checkin.EXIT:
-        return "ok", None
+        return "ok", None, None
     # A live scan never displaces the admission; an offline one does when it was made earlier.
     if admitted is not None and (live or admitted[1] <= scanned_at):
-        return "already_checked_in", FirstScan(*admitted[1:])
-    return "ok", None
+        return "already_checked_in", FirstScan(*admitted[1:]), answer
+    return "ok", None, answer

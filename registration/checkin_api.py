@@ -25,7 +25,7 @@ from wic.models import ApiToken
 from wic.security import FailOpenThrottleMixin
 from wic.tokens import ApiTokenAuthentication, token_digest, token_expired
 
-from .checkin import RESULTS, _aware, checkin_scan
+from .checkin import RESULTS, _aware, all_results, checkin_scan
 from .models import Checkin, CheckinList
 from .permissions import IsGateStaff
 
@@ -192,6 +192,15 @@ class ScanResultSerializer(serializers.Serializer):
     list = serializers.IntegerField()
     guest = ScanGuestSerializer(required=False)
     first_scan = FirstScanSerializer(required=False)
+    reason = serializers.CharField(required=False, help_text="on an item's list, why `not_invited`: not_on_list, declined or no_answer")
+    reason_message = serializers.CharField(required=False, help_text="the refusal's reason in words, in the request's language")
+    detail = serializers.DictField(
+        required=False, help_text="on a pickup run's boarding list, for `wrong_run`: the run the guest is booked on (number, departs_at, hub, vehicle, meeting_point)",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = all_results()  # with the rosters' results (travel's wrong_run)
 
 
 FAILED_SCAN_LIMIT = 20  # unknown codes per user ...

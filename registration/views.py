@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -7,7 +8,7 @@ from agenda.selectors import edition_by_year
 from agenda.views import no_edition, not_found
 from wic import queueing
 from wic.errors import DomainError
-from wic.inputs import year_or_none
+from wic.inputs import ascii_int, year_or_none
 from wic.page_errors import form_add_domain_error
 from wic.security import public_write_limit
 
@@ -119,10 +120,17 @@ def checkin_page(request):
     if not _is_gate_staff(request.user):
         return render(request, "403.html", {"message": _("Only gate staff and organizers can scan credentials.")}, status=403)
     today = timezone.localdate()
+    # A roster's lists (a pickup run's boarding: dozens a day) are offered only when asked for by
+    # `?list=` (the run's "Scan boarding" link); the gates' and items' lists always.
+    asked = ascii_int(request.GET.get("list", ""))
     lists = list(
-        CheckinList.objects.filter(edition__end_date__gte=today).select_related("edition", "session").order_by("edition__year", "kind", "day", "id")
+        CheckinList.objects.filter(edition__end_date__gte=today)
+        .filter(~Q(kind=CheckinList.ROSTER) | Q(pk=asked or -1))
+        .select_related("edition", "session").order_by("edition__year", "kind", "day", "id")
     )
     from django_countries import countries
+
+    from .checkin import result_labels
 
     from .enums import CATEGORY_COLOURS, GuestCategory
 
@@ -132,7 +140,9 @@ def checkin_page(request):
         "countries": dict(countries),
         "categories": {c.value: {"label": str(c.label), "colour": CATEGORY_COLOURS[c]} for c in GuestCategory},
     }
-    response = render(request, "registration/checkin.html", {"lists": lists, "names": names, "today": today})
+    labels = {code: label for code, label in result_labels().items() if code not in ("ok", "already_checked_in", "revoked", "not_invited", "not_approved", "wrong_day", "invalid")}
+    context = {"lists": lists, "names": names, "today": today, "asked": asked, "roster_labels": sorted(labels.items())}
+    response = render(request, "registration/checkin.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
 

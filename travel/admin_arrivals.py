@@ -166,11 +166,11 @@ class PlanForm(forms.Form):
 
 @admin.register(PickupRun)
 class PickupRunAdmin(admin.ModelAdmin):
-    list_display = ("number", "hub", "departs", "vehicle_name", "vip", "guests", "seats_taken", "boarded", "manifests")
+    list_display = ("number", "hub", "departs", "vehicle_name", "vip", "guests", "seats_taken", "boarded", "manifests", "boarding")
     list_display_links = ("number",)
     list_filter = ("edition", "hub", "vip")
-    fields = ("edition", "number", "hub", "departs", "vehicle_name", "vip", "meeting_point", "manifests")
-    readonly_fields = ("edition", "number", "hub", "departs", "vehicle_name", "vip", "manifests")
+    fields = ("edition", "number", "hub", "departs", "vehicle_name", "vip", "meeting_point", "manifests", "boarding")
+    readonly_fields = ("edition", "number", "hub", "departs", "vehicle_name", "vip", "manifests", "boarding")
     inlines = [PickupSeatInline]
     change_list_template = "travel/arrivals_admin_runs.html"
 
@@ -214,6 +214,13 @@ class PickupRunAdmin(admin.ModelAdmin):
             reverse("admin:travel_pickuprun_manifest", args=[obj.pk, "csv"]), gettext("CSV"),
             reverse("admin:travel_pickuprun_manifest", args=[obj.pk, "pdf"]), gettext("PDF"),
         )
+
+    @admin.display(description=_("boarding"))
+    def boarding(self, obj):
+        """The run's boarding scan (travel.boarding: the check-in page on the run's list)."""
+        if obj is None or not obj.pk:
+            return "—"
+        return format_html('<a href="{}" data-link="boarding">{}</a>', reverse("travel:boarding-scan", args=[obj.pk]), gettext("Scan boarding"))
 
     def get_urls(self):
         return [

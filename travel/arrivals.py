@@ -39,6 +39,8 @@ Refusals (DomainError, 400 unless said; `field` names the input):
   `out_of_range` (scheduled_at)          more than 7 days before the first day or after the last
   `invalid_seats` (seats)                not 1 to 9
   `arrival_after_departure` (scheduled_at) an arrival later than the departure, or the reverse
+  `time_passed` (scheduled_at)           a time given anew (new, or changed) before the request's
+                                         time: a journey already made is not planned
   `pickup_planned` (409)                 the arrival is in a pickup run: report a delay instead
   `plan_started` (409, edition)          someone has boarded: the edition is not planned again
   `not_planned` (409, delayed_to)        a delay reported for an arrival not in any run
@@ -197,9 +199,10 @@ def _in_order(direction: str, moment: datetime, other: TravelLeg | None, field: 
         )
 
 
-def leg_check(registration: Registration, *, direction, mode, number="", hub, scheduled_at, seats=1, needs_pickup=True, legs=None) -> dict:
+def leg_check(registration: Registration, *, direction, mode, number="", hub, scheduled_at, seats=1, needs_pickup=True, legs=None, now=None) -> dict:
     """The leg's values once checked (see the module's refusals), in the form's order: mode,
-    number, hub, time, seats. `legs` ({direction: TravelLeg}) saves reading the guest's legs."""
+    number, hub, time, seats. `legs` ({direction: TravelLeg}) saves reading the guest's legs;
+    `now` is the time of the request (an arrival or departure given anew must not be before it)."""
     if not eligible(registration):
         raise not_eligible_error()
     if direction not in Direction.values:
@@ -226,9 +229,15 @@ def leg_check(registration: Registration, *, direction, mode, number="", hub, sc
         legs = {leg.direction: leg for leg in registration.travel_legs.select_related("pickup")}
     other = legs.get(Direction.DEPARTURE if direction == Direction.ARRIVAL else Direction.ARRIVAL)
     _in_order(direction, moment, other, "scheduled_at")
+    current = legs.get(direction)
+    if moment < (now or timezone.now()) and (current is None or current.scheduled_at != moment):
+        raise DomainError(
+            "time_passed",
+            _("This time has passed already (it is before this request): give the time of a journey still to come, in Beijing time."),
+            field="scheduled_at",
+        )
     cleaned = {"mode": mode, "number": number, "hub": hub, "scheduled_at": moment, "seats": seats,
                "needs_pickup": bool(needs_pickup) and mode != TravelMode.CAR}
-    current = legs.get(direction)
     if current is not None and is_planned(current):
         changed = [name for name in LEG_FIELDS if name != "number" and getattr(current, name) != cleaned[name]]
         if changed:
@@ -247,7 +256,7 @@ def is_planned(leg: TravelLeg) -> bool:
         return False
 
 
-def leg_save(registration: Registration, *, direction, mode, number="", hub, scheduled_at, seats=1, needs_pickup=True) -> TravelLeg:
+def leg_save(registration: Registration, *, direction, mode, number="", hub, scheduled_at, seats=1, needs_pickup=True, now=None) -> TravelLeg:
     """Create or replace the guest's leg of `direction`. The registration's row is locked: two
     saves at once make one leg, each checked against the other direction as saved."""
     with transaction.atomic():
@@ -256,7 +265,7 @@ def leg_save(registration: Registration, *, direction, mode, number="", hub, sch
             raise not_eligible_error()
         legs = {leg.direction: leg for leg in TravelLeg.objects.filter(registration=locked).select_related("pickup")}
         cleaned = leg_check(locked, direction=direction, mode=mode, number=number, hub=hub, scheduled_at=scheduled_at, seats=seats,
-                            needs_pickup=needs_pickup, legs=legs)
+                            needs_pickup=needs_pickup, legs=legs, now=now)
         leg = legs.get(direction)
         if leg is None:
             leg = TravelLeg(registration=locked, direction=direction)
@@ -318,7 +327,7 @@ def plan_pickups(edition: Edition, *, vehicles=DEFAULT_VEHICLES, now: datetime |
             plan = pickups.plan([_arrival(leg) for leg in legs], kinds)
         except pickups.PlanningError as error:
             raise _planning_refused(error) from None
-        PickupRun.objects.filter(edition=edition).delete()
+        delete_runs(PickupRun.objects.filter(edition=edition))
         runs = PickupRun.objects.bulk_create([
             PickupRun(edition=edition, number=run.id, hub=run.hub, departs_at=run.departs_at, vehicle=run.vehicle.name, capacity=run.vehicle.capacity, vip=run.vip)
             for run in plan.runs
@@ -408,12 +417,22 @@ def report_delay(leg: TravelLeg, new_time, *, vehicles=DEFAULT_VEHICLES, now: da
     return [each.registration for each in told]
 
 
+def delete_runs(runs) -> None:
+    """Delete the runs and their boarding lists (travel.boarding): a run deleted has no boarded
+    guest (planning again is refused once anyone boarded, and a delay never empties a run someone
+    boarded), so its list holds only refused scans."""
+    from registration.models import CheckinList
+
+    CheckinList.objects.filter(pickup_run__in=runs).delete()
+    runs.delete()
+
+
 def _apply(edition: Edition, stored: StoredPlan, new_plan: pickups.Plan, touched) -> None:
     """Write the runs numbered in `touched` as `new_plan` has them: update, create, move the
     seats, delete the runs left empty."""
     new_runs = {run.id: run for run in new_plan.runs}
     empty = [number for number, run in stored.runs.items() if number not in new_runs and number not in touched]
-    PickupRun.objects.filter(edition=edition, number__in=empty).delete()  # held nobody: their numbers are free
+    delete_runs(PickupRun.objects.filter(edition=edition, number__in=empty))  # held nobody: their numbers are free
     rows, moved = {}, []
     for number in sorted(touched):
         run = new_runs.get(number)
@@ -435,7 +454,7 @@ def _apply(edition: Edition, stored: StoredPlan, new_plan: pickups.Plan, touched
                 moved.append(seat)
     PickupSeat.objects.bulk_update(moved, ["run"])
     gone = [number for number in touched if number not in new_runs]
-    PickupRun.objects.filter(edition=edition, number__in=gone).delete()
+    delete_runs(PickupRun.objects.filter(edition=edition, number__in=gone))
 
 
 def _notify_pickup(leg: TravelLeg, *, now: datetime) -> None:
@@ -607,6 +626,11 @@ class HourRow:
     hour: datetime  # Beijing time
     counts: tuple  # guests arriving per hub, in the panel's hub order
     total: int
+
+    @property
+    def label(self) -> str:
+        """The hour as the chart names it: "11-09 14:00" (Beijing time)."""
+        return timezone.localtime(self.hour, BEIJING).strftime("%m-%d %H:00")
 
 
 @dataclass(frozen=True)

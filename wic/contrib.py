@@ -17,6 +17,8 @@ them from the installed apps, in `INSTALLED_APPS` order, the way Django's admin 
 - `FigureGroup`: a part of the summit that reported figures belong to, by key prefix.
 - `HomeLink`: a link the home page shows for the current edition (Register).
 - `GuestSection`: a section of a guest's private registration page (travel's visa letter).
+- `CheckinRoster`: a kind of check-in list whose guests an app keeps (travel's pickup runs): the
+  check-in engine asks the app who belongs.
 - `Translatable`: a bilingual model whose records of an edition the translation workbench lists;
   `TranslatableScope` widens a kind's records of an edition (the agenda adds the organizations
   of its sessions to the core's organizations).
@@ -175,6 +177,36 @@ class GuestSection:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class RosterAnswer:
+    """A roster's judgement of a guest on one of its lists: `result` "ok" or one of the roster's
+    refusal codes; `message` the refusal in words for the gate's screen ("Booked on run 12,
+    14:30"); `detail` what the scan's API answer carries beside it (the run the guest is booked
+    on), plain JSON values."""
+
+    result: str
+    message: str = ""
+    detail: dict | None = None
+
+
+@dataclass(frozen=True)
+class CheckinRoster:
+    """A kind of check-in list (CheckinList.kind "roster", `roster` = `key`) whose guests an app
+    keeps: travel's pickup runs, each its boarding list. The check-in engine (registration.checkin)
+    decides revoked, unapproved and unknown credentials and repeated admissions itself; for a
+    valid credential it calls `check(checkin_list, registration_id)` -> RosterAnswer inside the
+    scan's transaction, under the credential's row lock, and after an accepted entry
+    `admitted(checkin_list, registration_id, scanned_at)` in the same transaction. `results` are
+    the refusal codes `check` may answer, with their labels (the API's enum and the gate's page
+    show them). Each call runs a fixed number of queries."""
+
+    key: str
+    label: Any  # a lazy translation: what a list of this kind is ("Pickup run")
+    check: Callable[..., RosterAnswer]
+    results: dict[str, Any]
+    admitted: Callable[..., None] | None = None
+
+
 EditionFilter = str | tuple[str, ...] | Callable[[Any], Any]
 
 
@@ -282,7 +314,7 @@ def check_contributions(app_configs: Iterable | None = None, **kwargs) -> list:
             in_dependency_order(kind)
         except ValueError as error:
             errors.append(Error(str(error), id="wic.E011"))
-    for kind, attribute in ((DashboardPanel, "key"), (FigureGroup, "key"), (AuditedModel, "label"), (Translatable, "key")):
+    for kind, attribute in ((DashboardPanel, "key"), (FigureGroup, "key"), (AuditedModel, "label"), (Translatable, "key"), (CheckinRoster, "key")):
         seen: dict[str, str] = {}
         for contribution in contributions(kind):
             key = getattr(contribution.item, attribute)

@@ -184,3 +184,14 @@ def test_the_manifest_and_the_panel(edition, django_assert_num_queries):
         assert panel.hubs == ((XIAOSHAN, "Hangzhou Xiaoshan International Airport"), (TONGXIANG, "Tongxiang Railway Station"))
     assert [(r.hour, r.counts, r.total) for r in panel.rows] == [(at(0), (1, 0), 1), (at(60), (0, 1), 1)]
     assert (panel.arrivals, panel.runs, panel.runs_boarded, panel.planned, panel.boarded, panel.unplanned) == (2, 2, 1, 2, 1, 0)
+
+
+def test_a_time_before_the_request_is_refused_and_an_unchanged_one_kept(traveller):
+    later = datetime(YEAR, 11, 9, 15, 0, tzinfo=BEIJING)
+    assert refused(lambda: arrivals.leg_save(traveller, **LEG, now=later)) == ("time_passed", "scheduled_at", 400)
+    assert not TravelLeg.objects.filter(registration=traveller).exists()
+    leg = arrivals.leg_save(traveller, **LEG, now=NOW)
+    # Once it has passed, the guest may still fix the number of the journey made, not give it anew at another past time.
+    assert arrivals.leg_save(traveller, **{**LEG, "number": "CA1704"}, now=later).number == "CA1704"
+    assert refused(lambda: arrivals.leg_save(traveller, **{**LEG, "scheduled_at": "2090-11-09T14:00"}, now=later)) == ("time_passed", "scheduled_at", 400)
+    assert TravelLeg.objects.get(pk=leg.pk).scheduled_at == datetime(YEAR, 11, 9, 14, 30, tzinfo=BEIJING)
