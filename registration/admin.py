@@ -23,11 +23,12 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
         (_("organization"), "organization_name"), (_("title or position"), "title"), (_("country or region"), "country__code"),
         (_("category"), "category"), (_("participation"), "participation"), (_("languages spoken"), "languages"),
         (_("needs a visa invitation letter"), "needs_visa_letter"), (_("needs accommodation"), "needs_accommodation"),
-        (_("accessibility needs"), "accessibility_needs"), (_("status"), "status"), (_("registered"), "created"),
+        (_("accessibility needs"), "accessibility_needs"), (_("dietary needs"), "diet"), (_("food allergies"), "allergies"),
+        (_("status"), "status"), (_("registered"), "created"),
         (_("decided"), "decided_at"),
     ]
     list_display = ["reference", "name", "name_zh", "organization_name", "country", "category", "participation", "status", "created"]
-    list_filter = ["edition", "status", "category", "participation", "needs_visa_letter"]
+    list_filter = ["edition", "status", "category", "participation", "needs_visa_letter", "diet"]
     search_fields = ["name", "name_zh", "email", "organization_name", "reference"]
     list_select_related = ["edition"]
     date_hierarchy = "created"
@@ -40,7 +41,7 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
         (_("Credential and check-in history"), {"fields": ["credential_panel"]}),
         (_("Guest"), {"fields": [
             "name", "name_zh", "email", "organization_name", "title", "country", "category", "participation", "languages",
-            "needs_visa_letter", "needs_accommodation", "accessibility_needs", "consent", "language", "user",
+            "needs_visa_letter", "needs_accommodation", "accessibility_needs", "diet", "allergies", "consent", "language", "user",
         ]}),
     ]
 

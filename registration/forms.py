@@ -15,9 +15,11 @@ class RegistrationForm(forms.ModelForm):
         model = Registration
         fields = [
             "name", "name_zh", "email", "organization_name", "title", "country", "category", "participation", "languages",
-            "needs_visa_letter", "needs_accommodation", "accessibility_needs", "consent",
+            "needs_visa_letter", "needs_accommodation", "accessibility_needs", "diet", "allergies", "consent",
         ]
-        widgets = {"accessibility_needs": forms.Textarea(attrs={"rows": 3})}
+        # The diet as a list of radio buttons ("No special diet" first and chosen by default), in a
+        # fieldset on the page (`use_fieldset`).
+        widgets = {"accessibility_needs": forms.Textarea(attrs={"rows": 3}), "diet": forms.RadioSelect}
         help_texts = {"languages": _("For example: 中文, English, Español")}
 
     def __init__(self, *args, **kwargs):

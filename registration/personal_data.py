@@ -88,6 +88,7 @@ def _registration(r: Registration) -> dict:
         "organization": r.organization_name, "title": r.title, "country": r.country.code, "category": r.category,
         "participation": r.participation, "languages": r.languages, "needs_visa_letter": r.needs_visa_letter,
         "needs_accommodation": r.needs_accommodation, "accessibility_needs": r.accessibility_needs, "consent": r.consent,
+        "diet": r.diet, "allergies": r.allergies,
         "language": r.language, "status": r.status, "decided_at": iso(r.decided_at), "registered_at": iso(r.created),
         "credentials": [
             {

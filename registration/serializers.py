@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from wic.models import Edition
 
-from .enums import GuestCategory, Participation
+from .enums import Diet, GuestCategory, Participation
 from .models import Registration
 from .services import FIELDS
 
@@ -27,6 +27,8 @@ class RegistrationInputSerializer(serializers.Serializer):
     needs_visa_letter = serializers.BooleanField(required=False, default=False)
     needs_accommodation = serializers.BooleanField(required=False, default=False)
     accessibility_needs = serializers.CharField(required=False, allow_blank=True, default="")
+    diet = serializers.ChoiceField(choices=Diet.choices, required=False, allow_blank=True, default="", help_text=_("Dietary needs; empty for none."))
+    allergies = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", help_text=_("Food allergies, as free text."))
     consent = serializers.BooleanField(required=False, default=False, help_text=_("Agreement to the privacy notice; must be true."))
 
     def service_arguments(self) -> tuple[Edition, dict]:
@@ -55,6 +57,6 @@ class RegistrationSerializer(serializers.ModelSerializer):
         fields = [
             "id", "reference", "edition", "status", "name", "name_zh", "email", "organization_name", "title", "country",
             "category", "participation", "languages", "needs_visa_letter", "needs_accommodation", "accessibility_needs",
-            "language", "created", "decided_at",
+            "diet", "allergies", "language", "created", "decided_at",
         ]
         read_only_fields = fields

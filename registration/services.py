@@ -19,7 +19,7 @@ from .tasks import render_badge
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 FIELDS = (
     "name", "name_zh", "email", "organization_name", "title", "country", "category", "participation", "languages",
-    "needs_visa_letter", "needs_accommodation", "accessibility_needs", "consent",
+    "needs_visa_letter", "needs_accommodation", "accessibility_needs", "diet", "allergies", "consent",
 )
 
 

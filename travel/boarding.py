@@ -40,7 +40,7 @@ ROSTER = "pickup_run"
 def _name(run: PickupRun, language: str) -> str:
     with translation.override(language):
         departs = timezone.localtime(run.departs_at, BEIJING).strftime("%m-%d %H:%M")
-        return f"{_('Pickup')} {run.number} · {Hub(run.hub).label} · {departs}"[:200]
+        return f"{_('Pickup %(number)s') % {'number': run.number}} · {Hub(run.hub).label} · {departs}"[:200]
 
 
 def boarding_list(run: PickupRun) -> CheckinList:

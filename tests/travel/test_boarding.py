@@ -112,9 +112,9 @@ def test_a_guest_booked_on_another_run_is_told_which(planned, staff):
         assert scan(board, planned["ben"], staff).as_dict()["message"] == "已安排在另一接站车次"
     # The same nonce again: the first answer, with the run, and nothing written.
     repeated = nonce()
-    first = scan(board, planned["ben"], staff, nonce=repeated).as_dict()
-    count = Checkin.objects.count()
     with translation.override("en"):
+        first = scan(board, planned["ben"], staff, nonce=repeated).as_dict()
+        count = Checkin.objects.count()
         replay = scan(board, planned["ben"], staff, nonce=repeated).as_dict()
     assert (replay["result"], replay["detail"]) == ("wrong_run", first["detail"]) and Checkin.objects.count() == count
 

@@ -98,8 +98,9 @@ def test_the_registration_page_queries_do_not_grow_with_letters(client, maria, e
         letters.letter_decide(letters.letter_request(maria, data=request_data()), approve=False, reason=f"Refusal {n}")
     letters.letter_request(maria, data=request_data())
     # registration with edition, credential, invitations, the letters; the arrival-and-pickup and
-    # hotel sections one each (travel/contrib_arrivals.py, contrib_hotels.py)
-    with django_assert_num_queries(6):
+    # hotel sections one each (travel/contrib_arrivals.py, contrib_hotels.py); the "my trip" card
+    # three (travel/trip.py: the letters, the legs, the stays; the loops only with a stay)
+    with django_assert_num_queries(9):
         response = client.get(page_url(maria), **EN)
     assert response.status_code == 200 and 'data-letter="requested"' in response.content.decode()
 

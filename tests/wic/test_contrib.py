@@ -33,7 +33,7 @@ def test_the_apps_contribute_in_installed_apps_order_with_their_dependencies_fir
     assert [c.app for c in contrib.in_dependency_order(contrib.Demo)] == ["agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol", "travel"]
     # issue 22: people seeds after the agenda (its appearances name the agenda's sessions), before the apps after it
     assert [c.app for c in contrib.in_dependency_order(contrib.Seed)] == ["agenda", "people", "awards", "volunteers", "expo"]
-    assert [p.key for p in contrib.ordered(contrib.DashboardPanel)] == ["registrations", "invitation_cards", "visa_letters", "arrivals", "hotels", "forums", "speakers", "volunteers", "awards", "expo", "translations"]
+    assert [p.key for p in contrib.ordered(contrib.DashboardPanel)] == ["registrations", "invitation_cards", "visa_letters", "arrivals", "hotels", "meals", "forums", "speakers", "volunteers", "awards", "expo", "translations"]
     assert [m.key for m in history_metrics()] == ["guests", "countries", "sub_forums", "volunteers", "exhibitors"]
     assert [g.key for g in contrib.ordered(contrib.FigureGroup)] == ["expo", "awards", "volunteers"]
     assert organizer_apps() == ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol", "travel")  # issue 22: people sits between wic and agenda; issue 23: protocol on top; 24: travel above it
@@ -47,9 +47,11 @@ def test_the_erasure_counts_keep_their_order():
         ("travel.VisaLetter", "deleted"), ("travel.TravelLeg", "deleted"), ("travel.RoomStay", "deleted"),  # issue 24: travel's handler, order 7
         ("registration.Registration", "deleted"), ("registration.Credential", "deleted"), ("registration.Invitation", "deleted"),
         ("registration.Checkin", "anonymized"), ("volunteers.Volunteer", "anonymized"), ("volunteers.Interview", "anonymized"),
-        ("volunteers.ChangeRequest", "anonymized"), ("volunteers.Team", "anonymized"), ("forums.ForumApplication", "anonymized"),
+        ("volunteers.ChangeRequest", "anonymized"), ("volunteers.Team", "anonymized"),
+        ("volunteers.ShiftNotice", "deleted"),  # issue 25: the notices of changed shifts
+        ("forums.ForumApplication", "anonymized"),
         ("awards.Nomination", "anonymized"), ("expo.Exhibitor", "anonymized"), ("expo.MeetingRequest", "deleted"),
-        ("agenda.Star", "deleted"), ("agenda.AgendaFeed", "deleted"),
+        ("agenda.Star", "deleted"), ("agenda.AgendaFeed", "deleted"), ("agenda.SessionNotice", "deleted"),  # issue 25: change notices
         ("people.Person", "anonymized"), ("people.Person", "deleted"),  # issue 22: the people app's handler, order 85
         ("wic.ApiToken", "deleted"), ("sessions.Session", "deleted"),
         ("wic.OutgoingEmail", "deleted"), ("wic.OutgoingEmail", "anonymized"), ("auditlog.LogEntry", "anonymized"),
@@ -124,7 +126,7 @@ def test_a_new_app_plugs_in_its_dashboard_panel_and_history_metric(with_sample_a
     EditionFigure.objects.create(edition=edition, key="sample_one", value=1, label_zh="测试")
     EditionFigure.objects.create(edition=edition, key="sample_reported", value=7, label_zh="测试")
     dashboard = edition_dashboard(edition)
-    assert [p.key for p in dashboard.panels] == ["registrations", "invitation_cards", "visa_letters", "arrivals", "hotels", "forums", "speakers", "volunteers", "awards", "sample", "expo", "translations"]
+    assert [p.key for p in dashboard.panels] == ["registrations", "invitation_cards", "visa_letters", "arrivals", "hotels", "meals", "forums", "speakers", "volunteers", "awards", "sample", "expo", "translations"]
     assert dashboard.sample == {"figures": 2}
     row = next(r for r in dashboard.history.rows if r.year == 2017)
     assert (row.cells[-1].metric, row.cells[-1].reported.value, row.cells[-1].system) == ("sample", 7, 2)

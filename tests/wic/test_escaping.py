@@ -181,7 +181,7 @@ def test_registration_page_text_is_escaped_on_every_page_email_and_export(world,
     from registration.models import Registration
 
     data, sent = filled(RegistrationForm(), email="xss-guest@example.org", country="FR", category="government", participation="on_site")
-    assert set(sent) == {"name", "name_zh", "organization_name", "title", "languages", "accessibility_needs"}
+    assert set(sent) == {"name", "name_zh", "organization_name", "title", "languages", "accessibility_needs", "allergies"}
     url = f"/editions/{YEAR}/register/"
     # A refused form shows back what was typed, as text.
     refused = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
@@ -238,7 +238,7 @@ def test_registration_api_keeps_text_as_data_and_pages_escape_it(world, api_clie
     from registration.serializers import RegistrationInputSerializer
 
     body, sent = json_filled(RegistrationInputSerializer(), codes={})
-    assert set(sent) == {"name", "name_zh", "organization_name", "title", "languages", "accessibility_needs"}
+    assert set(sent) == {"name", "name_zh", "organization_name", "title", "languages", "accessibility_needs", "allergies"}
     body.update(edition=YEAR, email="xss-api@example.org", country="KE", category="academia", participation="on_site", consent=True)
     response = api_client.post("/api/v1/registrations/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 202 and response["Content-Type"] == "application/json"
