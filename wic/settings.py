@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "expo",
     "protocol",  # delegations, invitation cards, seating: above registration, volunteers and people
     "travel",  # travel and stay (issue 24): visa letters, pickups; above protocol (delegations travel together)
+    "companion",  # the attendee's companion (issue 25): the venue map, service points, the assistant; above the agenda and the expo
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
     "protocol-remind-unanswered-cards": {"task": "protocol.remind_unanswered_cards", "schedule": crontab(minute=30)},
     # issue 24: passport data erased 30 days after an edition ends (travel/tasks.py)
     "travel-erase-passport-data": {"task": "travel.erase_passport_data", "schedule": crontab(hour=3, minute=15)},
+    # issue 25: change alerts of starred sessions and of volunteers' shifts, each sent once its burst
+    # of edits is 10 minutes old (agenda/session_alerts.py, volunteers/shift_alerts.py)
+    "agenda-send-change-alerts": {"task": "agenda.send_change_alerts", "schedule": 60.0},
+    "volunteers-send-shift-alerts": {"task": "volunteers.send_shift_alerts", "schedule": 60.0},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

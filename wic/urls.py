@@ -59,6 +59,7 @@ urlpatterns = [
     path("", include("awards.urls")),
     path("", include("protocol.urls")),
     path("", include("travel.urls")),
+    path("", include("companion.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path(
         "accounts/password_reset/",

@@ -1,0 +1,1 @@
+"""The admin of the assistant part (issue 25)."""

@@ -1,0 +1,1 @@
+"""The admin of the map part (issue 25)."""

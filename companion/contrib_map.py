@@ -1,0 +1,3 @@
+"""What the map part of the companion contributes (wic/contrib.py)."""
+
+CONTRIBUTIONS: list = []

@@ -1,0 +1,3 @@
+"""The assistant pages (issue 25)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The map pages (issue 25)."""
+
+urlpatterns: list = []
