@@ -1,8 +1,19 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import F
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Board, Hall, Outcome, Session, SessionOrganization, Venue
+from wic.display import beijing_text
+
+from .models import (
+    Board,
+    Hall,
+    Outcome,
+    Session,
+    SessionChangeAlert,
+    SessionOrganization,
+    Venue,
+)
 
 
 class HallInline(admin.TabularInline):
@@ -66,6 +77,37 @@ class SessionAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     inlines = [SessionOrganizationInline, OutcomeInline]
     ordering = ["-edition__year", F("date").asc(nulls_last=True), "sort_key", "sort_order"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        alert = getattr(obj, "open_change_alert", None)
+        if alert is not None:  # the save changed the day, time, hall or status (agenda.session_alerts)
+            self.message_user(
+                request,
+                gettext("Attendees who starred this session will be told of the change at %(time)s (Beijing time), together with any other change made until then.")
+                % {"time": beijing_text(alert.due_at)},
+                messages.INFO,
+            )
+
+
+@admin.register(SessionChangeAlert)
+class SessionChangeAlertAdmin(admin.ModelAdmin):
+    """What the starrers of a session were told, or will be (read only: agenda.session_alerts writes them)."""
+
+    list_display = ["session", "opened_at", "changed_at", "due_at", "closed_at", "outcome", "told"]
+    list_filter = ["outcome", "session__edition"]
+    search_fields = ["session__title_zh", "session__title_en"]
+    list_select_related = ["session__edition"]
+    date_hierarchy = "opened_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 

@@ -1,4 +1,6 @@
-"""The agenda: venues and their halls, boards (tracks), sessions and what they released."""
+"""The agenda: venues and their halls, boards (tracks), sessions and what they released; attendees'
+stars, and the change alerts they get when a starred session moves (agenda.alerts,
+agenda.session_alerts)."""
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wic.enums import OrganizationRole, Qualifier
 from wic.i18n import BilingualMixin, TranslatedModel
 
+from .alerts import NOBODY, SENT, UNCHANGED, WatchedFields, before_save
 from .enums import ADMISSION_CHOICES, Access, OutcomeKind, Period, SessionKind, VenueKind
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -83,7 +86,7 @@ class Board(BilingualMixin, TranslatedModel):
         return f"{self.edition_id and self.edition.year} {self.name_zh}"
 
 
-class Session(BilingualMixin, TranslatedModel):
+class Session(WatchedFields, BilingualMixin, TranslatedModel):
     """An agenda item of an edition.
 
     What must hold: `start` and `end` are both set or both empty, and `end` comes after `start`,
@@ -96,7 +99,14 @@ class Session(BilingualMixin, TranslatedModel):
     they state none, never assumed "open"); `closed_door` (闭门会) may come with an admission rule
     but never with "open". `key` is a stable slug unique within the edition, which the seed uses
     to stay idempotent. Writes go through `agenda.services.session_upsert`.
+
+    Change alerts: `save()` watches the day, the times, the hall and whether the session is
+    published (`watched_fields`); a change of a session published before or after it opens or
+    extends its pending `SessionChangeAlert` (agenda.session_alerts), whoever saves it (the admin,
+    the services, the seed). Other fields (a title, a summary) alert nobody.
     """
+
+    watched_fields = ("date", "start", "end", "period", "hall_id", "is_published")
 
     edition = models.ForeignKey("wic.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="sessions")
     key = models.SlugField(_("key"), max_length=80)
@@ -167,7 +177,12 @@ class Session(BilingualMixin, TranslatedModel):
         else:
             hour, minute = self.PERIOD_ANCHORS.get(self.period, (0, 1))
             self.sort_key = datetime.combine(self.date, time(hour, minute), tzinfo=BEIJING)
+        before = before_save(self, kwargs.get("update_fields"))
         super().save(*args, **kwargs)
+        if before is not None:
+            from .session_alerts import session_changed
+
+            self.open_change_alert = session_changed(self, before)  # the admin says when it goes out
 
     @property
     def has_clock_time(self) -> bool:
@@ -251,11 +266,14 @@ class Outcome(BilingualMixin, TranslatedModel):
 
 
 class Star(models.Model):
-    """A session a signed-in attendee starred for "My agenda". Anonymous stars live in the browser."""
+    """A session a signed-in attendee starred for "My agenda". Anonymous stars live in the browser.
+    `language` is the language of the page the star was given on: the session's change alerts
+    are written to the attendee in it (an account keeps no language of its own)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="agenda_stars")
     session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="stars")
     created = models.DateTimeField(_("starred at"), auto_now_add=True)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
 
     class Meta:
         verbose_name = _("starred session")
@@ -280,3 +298,78 @@ class AgendaFeed(models.Model):
 
     def __str__(self) -> str:
         return f"feed of {self.user_id}"
+
+
+class ChangeAlert(models.Model):
+    """A watched record changed (abstract: each app keeps its alerts in a table of its own, with a
+    foreign key to its record; agenda.alerts runs them).
+
+    What must hold: one open alert per record (a constraint on each concrete model); `before` is
+    what the record held before the first change of the burst and never changes; `due_at` is
+    `opened_at` + agenda.alerts.BURST and never moves; `changed_at` is the burst's last change.
+    Closed (`closed_at`) by the beat task, with its `outcome` and how many people it `told`; a
+    closed alert is never sent again.
+    """
+
+    OUTCOMES = [(SENT, _("Sent")), (UNCHANGED, _("Edited back: nothing sent")), (NOBODY, _("Nobody to tell"))]
+
+    before = models.JSONField(_("before the change"))
+    opened_at = models.DateTimeField(_("first change"))
+    changed_at = models.DateTimeField(_("last change"))
+    due_at = models.DateTimeField(_("to be sent at"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=OUTCOMES, blank=True)
+    told = models.PositiveIntegerField(_("people told"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["-opened_at", "-id"]
+
+
+class ChangeNotice(models.Model):
+    """What one person is told of one change alert, shown in the app until dismissed (abstract:
+    each app's concrete model names the alert, the record and the person). `before` and `after`
+    are the values shown (times, names in both languages), so the text is written in the
+    language of the page that shows it, and stays what it said when the record changes again."""
+
+    before = models.JSONField(_("before"))
+    after = models.JSONField(_("after"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
+class SessionChangeAlert(ChangeAlert):
+    """A published session's day, time, hall or publication changed (agenda.session_alerts)."""
+
+    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="change_alerts")
+
+    class Meta(ChangeAlert.Meta):
+        verbose_name = _("session change alert")
+        verbose_name_plural = _("session change alerts")
+        constraints = [models.UniqueConstraint(fields=["session"], condition=Q(closed_at__isnull=True), name="session_alert_one_open")]
+        indexes = [models.Index(fields=["due_at"], condition=Q(closed_at__isnull=True), name="session_alert_due")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} @ {self.opened_at:%Y-%m-%d %H:%M}"
+
+
+class SessionNotice(ChangeNotice):
+    """A change of a session the user starred, shown on "My agenda" until dismissed; one per
+    alert and user (a constraint: the task run twice writes one)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="agenda_notices")
+    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="notices")
+    alert = models.ForeignKey(SessionChangeAlert, verbose_name=_("change alert"), on_delete=models.CASCADE, related_name="notices")
+
+    class Meta(ChangeNotice.Meta):
+        verbose_name = _("session change notice")
+        verbose_name_plural = _("session change notices")
+        constraints = [models.UniqueConstraint(fields=["alert", "user"], name="session_notice_once_per_alert")]
+        indexes = [models.Index(fields=["user", "read_at"], name="session_notice_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.session_id}"

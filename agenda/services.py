@@ -2,6 +2,7 @@
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -239,21 +240,26 @@ def outcome_upsert(
 MAX_STARS_PER_MERGE = 500
 
 
-def star_set(*, user, session: Session, starred: bool) -> bool:
-    """Star or unstar a session for a signed-in attendee. Idempotent; returns the new state."""
+def star_set(*, user, session: Session, starred: bool, language: str = "") -> bool:
+    """Star or unstar a session for a signed-in attendee. Idempotent; returns the new state.
+    `language` (the page's) is the one the session's change alerts are written in; starring
+    again in another language changes it."""
     from .models import Star
 
     if starred:
-        Star.objects.get_or_create(user=user, session=session)
+        star, created = Star.objects.get_or_create(user=user, session=session, defaults={"language": language or settings.LANGUAGE_CODE})
+        if not created and language and star.language != language:
+            Star.objects.filter(pk=star.pk).update(language=language)
     else:
         Star.objects.filter(user=user, session=session).delete()
     return starred
 
 
 @transaction.atomic
-def stars_merge(*, user, edition: Edition, session_ids: list[int]) -> int:
-    """Merge the stars an attendee kept in the browser before signing in. Unknown ids and ids of
-    other editions are ignored; returns how many stars were added."""
+def stars_merge(*, user, edition: Edition, session_ids: list[int], language: str = "") -> int:
+    """Merge the stars an attendee kept in the browser before signing in (`language`: the page's,
+    as in `star_set`). Unknown ids and ids of other editions are ignored; returns how many stars
+    were added."""
     from .models import Star
 
     if len(session_ids) > MAX_STARS_PER_MERGE:
@@ -264,7 +270,8 @@ def stars_merge(*, user, edition: Edition, session_ids: list[int]) -> int:
         )
     valid = set(Session.objects.filter(edition=edition, pk__in=session_ids, is_published=True).values_list("pk", flat=True))
     existing = set(Star.objects.filter(user=user, session_id__in=valid).values_list("session_id", flat=True))
-    Star.objects.bulk_create([Star(user=user, session_id=pk) for pk in sorted(valid - existing)], ignore_conflicts=True)
+    language = language or settings.LANGUAGE_CODE
+    Star.objects.bulk_create([Star(user=user, session_id=pk, language=language) for pk in sorted(valid - existing)], ignore_conflicts=True)
     return len(valid - existing)
 
 

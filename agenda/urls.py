@@ -18,5 +18,6 @@ urlpatterns = [
     path("editions/<str:year>/my-agenda/", views.my_agenda, name="my-agenda"),
     path("editions/<str:year>/my-agenda/merge/", views.stars_merge, name="stars-merge"),
     path("editions/<str:year>/my-agenda/feed/", views.feed_create, name="feed-create"),
+    path("editions/<str:year>/my-agenda/notices/<id:pk>/dismiss/", views.notice_dismiss, name="notice-dismiss"),
     path("my-agenda/<str:token>.ics", views.personal_feed, name="personal-feed"),
 ]

@@ -1,4 +1,5 @@
-"""Attendee pages: editions, the agenda grid/list, session pages, "My agenda", and the exports.
+"""Attendee pages: editions, the agenda grid/list, session pages, "My agenda" (with the notices of
+changes to starred sessions, agenda.session_alerts), and the exports.
 
 Public pages and exports are served from the versioned cache to anonymous visitors (see
 agenda.cache); signed-in visitors, whose pages carry their stars, always get a fresh render.
@@ -25,7 +26,7 @@ from wic.inputs import ascii_int, json_loads, year_or_none
 from wic.models import Edition
 
 from . import cache as agenda_cache
-from . import exports, services
+from . import exports, services, session_alerts
 from .filters import AgendaFilter
 from .models import AgendaFeed, Session, Star
 from .selectors import (
@@ -277,6 +278,7 @@ def my_agenda(request, year):
     if request.user.is_authenticated:
         ids = starred_ids(request.user, edition)
         context["feed"] = AgendaFeed.objects.filter(user=request.user).first()
+        context["notices"] = session_alerts.unread_notices(request.user, edition)
     else:
         ids = _parse_ids(request.GET.get("s", ""))
         if ids is None:
@@ -301,7 +303,7 @@ def star(request, year, pk):
     raw = request.POST.get("starred", "1")
     if raw not in ("0", "1"):
         return JsonResponse({"code": "invalid", "message": _("starred must be 0 or 1.")}, status=400)
-    state = services.star_set(user=request.user, session=session, starred=raw == "1")
+    state = services.star_set(user=request.user, session=session, starred=raw == "1", language=get_language() or "")
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"session": session.pk, "starred": state})
     return redirect(request.POST.get("next") or reverse("agenda:session", args=[edition.year, session.pk]))
@@ -323,10 +325,19 @@ def stars_merge(request, year):
     except (ValueError, TypeError, AttributeError):
         return JsonResponse({"code": "invalid", "message": _("Send {\"sessions\": [session ids]}.")}, status=400)
     try:
-        added = services.stars_merge(user=request.user, edition=edition, session_ids=ids)
+        added = services.stars_merge(user=request.user, edition=edition, session_ids=ids, language=get_language() or "")
     except DomainError as error:
         return JsonResponse({"code": error.code, "message": error.message}, status=error.status)
     return JsonResponse({"added": added, "starred": sorted(starred_ids(request.user, edition))})
+
+
+@login_required
+@require_POST
+def notice_dismiss(request, year, pk):
+    """Dismiss one change notice of "My agenda" (a form's POST: works without JavaScript)."""
+    if not session_alerts.session_notice_dismiss(user=request.user, notice_id=pk):
+        return not_found(request, _("You have no such notice."))
+    return redirect(reverse("agenda:my-agenda", args=[year]))
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from wic.admin_export import ExportMixin
+from wic.display import beijing_text
 from wic.errors import DomainError
 
 from . import selectors, services
@@ -22,6 +23,7 @@ from .models import (
     Post,
     Programme,
     Shift,
+    ShiftChangeAlert,
     ShiftCheck,
     StandbyOffer,
     Team,
@@ -283,6 +285,17 @@ class ShiftAdmin(admin.ModelAdmin):
     inlines = [AssignmentInline]
     readonly_fields = ["filled", "no_shows_checked_at"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        alert = getattr(obj, "open_change_alert", None)
+        if alert is not None:  # the save changed the shift's time or post (volunteers.shift_alerts)
+            self.message_user(
+                request,
+                gettext("The volunteers on this shift will be told of the change at %(time)s (Beijing time), together with any other change made until then.")
+                % {"time": beijing_text(alert.due_at)},
+                messages.INFO,
+            )
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not Assignment:
             return super().save_formset(request, form, formset, change)
@@ -294,6 +307,25 @@ class ShiftAdmin(admin.ModelAdmin):
             except DomainError as error:
                 self.message_user(request, f"{inline_form.cleaned_data['volunteer']}: {error.message}", messages.ERROR, extra_tags=error.code)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+@admin.register(ShiftChangeAlert)
+class ShiftChangeAlertAdmin(admin.ModelAdmin):
+    """What the volunteers of a shift were told, or will be (read only: volunteers.shift_alerts writes them)."""
+
+    list_display = ["shift", "opened_at", "changed_at", "due_at", "closed_at", "outcome", "told"]
+    list_filter = ["outcome", "shift__post__programme"]
+    list_select_related = ["shift__post"]
+    date_hierarchy = "opened_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Assignment)

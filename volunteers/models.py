@@ -3,7 +3,8 @@ assignments, shift check-in/out, swap/drop requests and standby offers.
 
 Every state change goes through `volunteers.services` (the roster rules, the check-in window, the
 standby backfill); the models hold only what must always be true, backed by database constraints
-where a constraint can say it.
+where a constraint can say it. A shift whose time or post changes alerts its volunteers
+(`Shift.save()`, volunteers.shift_alerts: the agenda's change alerts, agenda.alerts).
 """
 import secrets
 
@@ -13,6 +14,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from agenda.alerts import WatchedFields, before_save
+from agenda.models import ChangeAlert, ChangeNotice
 from wic.enums import Qualifier
 from wic.i18n import BilingualMixin, TranslatedModel
 
@@ -283,12 +286,18 @@ class Team(BilingualMixin, models.Model):
         return self.name_zh
 
 
-class Shift(models.Model):
+class Shift(WatchedFields, models.Model):
     """A time on a post needing `needed` volunteers, each speaking every `required_languages`.
 
     What must hold: end after start; `filled` counts the active assignments and never exceeds
     `needed` (a check constraint; services lock the shift row before changing it).
+
+    Change alerts: `save()` watches the start, the end and the post (`watched_fields`); a change
+    opens or extends the shift's pending `ShiftChangeAlert` (volunteers.shift_alerts), whoever
+    saves it (the admin, a service).
     """
+
+    watched_fields = ("starts_at", "ends_at", "post_id")
 
     post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="shifts")
     starts_at = models.DateTimeField(_("start"))
@@ -316,6 +325,14 @@ class Shift(models.Model):
         start = timezone.localtime(self.starts_at)
         end = timezone.localtime(self.ends_at)
         return f"{self.post.name_zh} {start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+
+    def save(self, *args, **kwargs):
+        before = before_save(self, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+        if before is not None:
+            from .shift_alerts import shift_changed
+
+            self.open_change_alert = shift_changed(self, before)  # the admin says when it goes out
 
     @property
     def hours(self) -> float:
@@ -420,3 +437,36 @@ class StandbyOffer(models.Model):
         verbose_name = _("standby offer")
         verbose_name_plural = _("standby offers")
         constraints = [models.UniqueConstraint(fields=["shift", "volunteer"], name="standby_offer_once")]
+
+
+class ShiftChangeAlert(ChangeAlert):
+    """A shift's time or post changed (volunteers.shift_alerts; the steps are agenda.alerts')."""
+
+    shift = models.ForeignKey(Shift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="change_alerts")
+
+    class Meta(ChangeAlert.Meta):
+        verbose_name = _("shift change alert")
+        verbose_name_plural = _("shift change alerts")
+        constraints = [models.UniqueConstraint(fields=["shift"], condition=Q(closed_at__isnull=True), name="shift_alert_one_open")]
+        indexes = [models.Index(fields=["due_at"], condition=Q(closed_at__isnull=True), name="shift_alert_due")]
+
+    def __str__(self) -> str:
+        return f"{self.shift_id} @ {self.opened_at:%Y-%m-%d %H:%M}"
+
+
+class ShiftNotice(ChangeNotice):
+    """A change of a shift the volunteer is on, shown on their page until dismissed; one per alert
+    and volunteer (a constraint: the task run twice writes one)."""
+
+    volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"), on_delete=models.CASCADE, related_name="shift_notices")
+    shift = models.ForeignKey(Shift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="notices")
+    alert = models.ForeignKey(ShiftChangeAlert, verbose_name=_("change alert"), on_delete=models.CASCADE, related_name="notices")
+
+    class Meta(ChangeNotice.Meta):
+        verbose_name = _("shift change notice")
+        verbose_name_plural = _("shift change notices")
+        constraints = [models.UniqueConstraint(fields=["alert", "volunteer"], name="shift_notice_once_per_alert")]
+        indexes = [models.Index(fields=["volunteer", "read_at"], name="shift_notice_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}: {self.shift_id}"

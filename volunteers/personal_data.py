@@ -9,14 +9,17 @@ Erasure, model by model:
   shift check-ins are kept (they name nobody once the volunteer is anonymous); the free text about
   the person is blanked: volunteers.Interview notes and volunteers.ChangeRequest reasons.
 - volunteers.Team: the leader's phone blanked on the teams the person leads.
+- volunteers.ShiftNotice (the notices of changed shifts): deleted; the change-alert emails
+  (keys `volunteers.shift_alert:<alert>:<volunteer>`) are the person's own, deleted with the
+  core's emails.
 """
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from wic.personal_data import ERASED, PersonalDataHandler, iso
+from wic.personal_data import ERASED, PersonalDataHandler, deleted, iso
 
-from .models import Assignment, ChangeRequest, Interview, StandbyOffer, Team, Volunteer, new_token, new_volunteer_code
+from .models import Assignment, ChangeRequest, Interview, ShiftNotice, StandbyOffer, Team, Volunteer, new_token, new_volunteer_code
 
 
 @dataclass
@@ -31,6 +34,7 @@ class VolunteersPersonalData(PersonalDataHandler):
         ("volunteers.Interview", "anonymized"),
         ("volunteers.ChangeRequest", "anonymized"),
         ("volunteers.Team", "anonymized"),
+        ("volunteers.ShiftNotice", "deleted"),
     )
 
     def find(self, *, email, account_ids):
@@ -52,7 +56,7 @@ class VolunteersPersonalData(PersonalDataHandler):
     def export(self, part, person):
         volunteers = part.volunteers.select_related("programme__edition", "team").prefetch_related(
             "languages", "interviews", "attendances__module", "assignments__shift__post", "assignments__checks",
-            "assignments__change_requests", "standby_offers__shift__post").order_by("created", "pk")
+            "assignments__change_requests", "standby_offers__shift__post", "shift_notices").order_by("created", "pk")
         teams = part.teams_led.select_related("programme").order_by("pk")
         return [
             (20, "volunteers", [_volunteer(v) for v in volunteers]),
@@ -65,6 +69,8 @@ class VolunteersPersonalData(PersonalDataHandler):
             keys |= Q(key__startswith=f"volunteers.decision:{pk}:")
         for pk in StandbyOffer.objects.filter(volunteer__in=part.volunteers).values_list("pk", flat=True):
             keys |= Q(key=f"volunteers.standby_offer:{pk}")
+        for pk in part.volunteers.values_list("pk", flat=True):
+            keys |= Q(key__startswith="volunteers.shift_alert:", key__endswith=f":{pk}")
         return keys
 
     def objects(self, part):
@@ -87,6 +93,7 @@ class VolunteersPersonalData(PersonalDataHandler):
             volunteer.save(update_fields=["name", "email", "phone", "student_number", "motivation", "user", "code", "feed_token"])
         counts["volunteers.Volunteer"]["anonymized"] = len(volunteer_ids)
         counts["volunteers.Team"]["anonymized"] = part.teams_led.exclude(leader_phone="").update(leader_phone="")
+        counts["volunteers.ShiftNotice"]["deleted"] = deleted(ShiftNotice.objects.filter(volunteer_id__in=volunteer_ids))
 
 
 
@@ -115,5 +122,9 @@ def _volunteer(v: Volunteer) -> dict:
         "standby_offers": [
             {"post": o.shift.post.name_zh, "starts_at": iso(o.shift.starts_at), "status": o.status, "offered_at": iso(o.created)}
             for o in sorted(v.standby_offers.all(), key=lambda o: o.pk)
+        ],
+        "shift_change_notices": [
+            {"before": n.before, "after": n.after, "created_at": iso(n.created_at), "dismissed_at": iso(n.read_at)}
+            for n in sorted(v.shift_notices.all(), key=lambda n: (n.created_at, n.pk))
         ],
     }

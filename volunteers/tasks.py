@@ -3,6 +3,9 @@
 `volunteers.mark_no_shows` is meant for Celery beat, every minute:
 
     CELERY_BEAT_SCHEDULE = {"volunteers-mark-no-shows": {"task": "volunteers.mark_no_shows", "schedule": 60.0}}
+
+and so is `volunteers.send_shift_alerts` (issue 25, "volunteers-send-shift-alerts"; the
+"notifications" queue, as every `*.send_*` task): the shifts' change alerts, volunteers.shift_alerts.
 """
 from celery import shared_task
 
@@ -31,3 +34,12 @@ def mark_no_shows() -> dict:
     from .services import no_shows_mark
 
     return no_shows_mark()
+
+
+@shared_task(name="volunteers.send_shift_alerts")
+def send_shift_alerts() -> dict:
+    """Beat task (every minute): tell the volunteers of the shifts whose burst of changes is 10
+    minutes old. Returns the counts (alerts sent, unchanged, with nobody to tell; people told)."""
+    from .shift_alerts import send_shift_alerts as send
+
+    return send()

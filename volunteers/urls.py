@@ -12,6 +12,7 @@ urlpatterns = [
     path("volunteer/shifts/<id:pk>/check-in/", views.self_check, {"kind": "in"}, name="check-in"),
     path("volunteer/shifts/<id:pk>/check-out/", views.self_check, {"kind": "out"}, name="check-out"),
     path("volunteer/shifts/<id:pk>/request/", views.change_request, name="request"),
+    path("volunteer/notices/<id:pk>/dismiss/", views.notice_dismiss, name="notice-dismiss"),
     path("volunteer/feed/<str:token>.ics", views.feed, name="feed"),
     path("volunteer/standby/<str:token>/", views.standby_offer, name="standby-offer"),
     path("volunteer/lead/", views.lead_page, name="lead"),

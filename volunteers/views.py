@@ -1,5 +1,5 @@
 """Pages of the volunteer programme: the public application form, the volunteer's own page (roster,
-check-in/out, swap/drop, iCal feed, QR code), the standby offer page and the lead's page. Views
+check-in/out, swap/drop, iCal feed, QR code, notices of changed shifts), the standby offer page and the lead's page. Views
 check shape and who may see what; every rule is in volunteers.services."""
 from datetime import date, timedelta
 
@@ -20,7 +20,7 @@ from wic.page_errors import form_add_domain_error, messages_add_domain_error
 from wic.inputs import ascii_int
 from wic.security import public_write_limit
 
-from . import selectors, services
+from . import selectors, services, shift_alerts
 from .enums import AssignmentStatus, ChangeStatus, CheckVia, VolunteerStatus
 from .forms import ApplicationForm, ChangeRequestForm
 from .models import Assignment, ChangeRequest, Programme, StandbyOffer, TrainingModule, Volunteer
@@ -109,9 +109,20 @@ def my_page(request):
         "qr_svg": _qr_svg(volunteer.code, _("Your volunteer QR code")),
         "feed_url": request.build_absolute_uri(f"/volunteer/feed/{volunteer.feed_token}.ics"),
         "offers": selectors.open_offers_for(volunteer),
+        "notices": shift_alerts.unread_notices(volunteer),
         "now": now,
     }
     return _private(render(request, "volunteers/my.html", context))
+
+
+@require_POST
+def notice_dismiss(request, pk):
+    """Dismiss one notice of a changed shift (a form's POST: works without JavaScript)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login("/volunteer/")
+    if not shift_alerts.shift_notice_dismiss(user=request.user, notice_id=pk):
+        return not_found(request, _("You have no such notice."))
+    return redirect("volunteers:mine")
 
 
 def _own_assignment(request, pk):

@@ -171,6 +171,7 @@ ADMIN_CHANGELISTS = (
     "wic/edition", "wic/editionfigure", "wic/organization", "wic/editionorganization", "wic/member", "wic/outgoingemail", "wic/apitoken",
     "wic/wicorganization",  # issue 21, point 9
     "agenda/venue", "agenda/hall", "agenda/board", "agenda/session", "agenda/outcome",
+    "agenda/sessionchangealert", "volunteers/shiftchangealert",  # issue 25: change alerts (read only)
     "people/person", "people/appearance",  # issue 22: the people app, organizers' like the agenda
     "forums/forumcall", "forums/reviewer", "forums/forumapplication", "forums/review", "forums/applicationtransition",
     "registration/registration", "registration/credential", "registration/checkinlist", "registration/invitation", "registration/checkin",
@@ -180,7 +181,7 @@ ADMIN_CHANGELISTS = (
     "expo/exhibitor", "expo/booth", "expo/boothallotment", "expo/launch", "expo/talentlisting", "expo/meetingrequest", "expo/expo",
     "expo/zone", "expo/section", "expo/exhibit",
     "protocol/delegation", "protocol/invitationitem", "protocol/invitationcard", "protocol/seatingplan", "protocol/seatassignment",  # issue 23
-    "travel/visaletter", "travel/travelleg", "travel/pickuprun", "travel/hotel", "travel/roomblock", "travel/roomstay",  # issue 24
+    "travel/visaletter", "travel/travelleg", "travel/pickuprun", "travel/hotel", "travel/roomblock", "travel/roomstay", "travel/meal", "travel/shuttleloop",  # issue 24
     "axes/accessattempt", "axes/accesslog", "axes/accessfailurelog",
 )
 # django-axes' sign-in logs (every sign-in's address and browser): superusers only. Organizers see

@@ -227,7 +227,8 @@ def test_export_holds_everything_with_exact_values_and_beijing_times(world):
 
     assert list(data) == [
         "email", "exported_at", "accounts", "registrations", "volunteers", "forum_applications", "award_nominations", "expo_exhibitors",
-        "expo_meeting_requests", "roles", "teams_led", "starred_sessions", "calendar_feed", "outgoing_emails", "audit_log", "sign_ins", "failed_sign_ins",
+        "expo_meeting_requests", "roles", "teams_led", "starred_sessions", "calendar_feed", "session_change_notices", "outgoing_emails", "audit_log",
+        "sign_ins", "failed_sign_ins",
     ]
     assert (data["email"], data["exported_at"]) == ("ZHANG.WEI@example.org", "2099-12-01T17:00:00+08:00")
     assert [(a["username"], a["email"], a["first_name"], a["last_name"], a["is_active"], a["groups"]) for a in data["accounts"]] == [
@@ -237,7 +238,7 @@ def test_export_holds_everything_with_exact_values_and_beijing_times(world):
     assert data["registrations"][1] == {
         "edition": 2099, "reference": reference, "name": "Zhang Wei", "name_zh": "张伟", "email": EMAIL, "organization": "乌镇数字研究院",
         "title": "Director", "country": "CN", "category": "government", "participation": "on_site", "languages": "Português, English",
-        "needs_visa_letter": True, "needs_accommodation": True, "accessibility_needs": "", "consent": True, "language": "en",
+        "needs_visa_letter": True, "needs_accommodation": True, "accessibility_needs": "", "consent": True, "diet": "", "allergies": "", "language": "en",
         "status": "approved", "decided_at": "2099-09-02T15:30:00+08:00", "registered_at": "2099-09-01T10:00:00+08:00",
         "credentials": [{
             "issued_at": "2099-09-02T15:30:00+08:00", "revoked_at": None, "has_badge": True,
@@ -285,8 +286,9 @@ def test_export_holds_everything_with_exact_values_and_beijing_times(world):
         "wic_member_representative": ["乌镇研究会 (Member)"], "award_enterprise_representative": [], "forum_reviewer": [2099], "award_reviewer": [],
     }
     assert data["teams_led"] == [{"team": "引导一组", "programme": "2099志愿者计划", "leader_phone": PHONE}]
-    assert data["starred_sessions"] == [{"edition": 2099, "session": "欢迎晚宴", "starred_at": "2099-09-01T10:00:00+08:00"}]
+    assert data["starred_sessions"] == [{"edition": 2099, "session": "欢迎晚宴", "starred_at": "2099-09-01T10:00:00+08:00", "language": "zh-hans"}]
     assert data["calendar_feed"] is True
+    assert (data["session_change_notices"], volunteer["shift_change_notices"]) == ([], [])  # issue 25: none in this world
     # Their decision email, and the exhibitor's email about their meeting request.
     assert [(e["event"], e["to"], e["status"]) for e in data["outgoing_emails"]] == [
         ("registration.decision", [EMAIL], "sent"), ("expo.meeting_requested", ["wang.fang@example.org"], "sent")
@@ -340,12 +342,14 @@ EXPECTED_COUNTS = {
     "volunteers.Interview": {"anonymized": 1},
     "volunteers.ChangeRequest": {"anonymized": 1},
     "volunteers.Team": {"anonymized": 1},
+    "volunteers.ShiftNotice": {"deleted": 0},  # issue 25: change notices (tests/volunteers/test_shift_alerts.py erases one)
     "forums.ForumApplication": {"anonymized": 1},
     "awards.Nomination": {"anonymized": 1},
     "expo.Exhibitor": {"anonymized": 1},
     "expo.MeetingRequest": {"deleted": 1},
     "agenda.Star": {"deleted": 1},
     "agenda.AgendaFeed": {"deleted": 1},
+    "agenda.SessionNotice": {"deleted": 0},  # issue 25: change notices (tests/agenda/test_change_alerts.py erases one)
     "people.Person": {"anonymized": 0, "deleted": 0},  # issue 22: the people app reports; this world has no person in it
     "wic.ApiToken": {"deleted": 1},
     "sessions.Session": {"deleted": 1},
@@ -451,7 +455,7 @@ def test_delete_command_prints_the_counts_per_model(world, capsys):
     assert lines[8:11] == ["registration.Registration: deleted 2", "registration.Credential: deleted 1", "registration.Invitation: deleted 1"]
     assert "auditlog.LogEntry: anonymized 11" in lines and "wic.OutgoingEmail: anonymized 1" in lines
     assert lines[-1] == f"The personal data of {EMAIL} was erased."
-    assert len(lines) == 35  # 34 counts (issue 22: the people app's two; issue 23: protocol's five; 24: travel's three) and the closing line
+    assert len(lines) == 37  # 36 counts (issue 22: the people app's two; issue 23: protocol's five; 24: travel's three; 25: two notices) and the closing line
 
 
 def test_delete_command_dry_run_changes_nothing(world, capsys):
