@@ -15,7 +15,7 @@ from expo.api import ExhibitorViewSet
 from protocol import api as protocol_api
 
 from . import inputs  # noqa: F401  (registers the <id:...> and <year:...> path converters)
-from . import views
+from . import pwa, views
 from .admin_audit import audit_object_view
 from .admin_dashboard import dashboard_index, dashboard_view
 from .admin_translations import translations_view
@@ -48,6 +48,7 @@ urlpatterns = [
     # Near the top: the gates' scan is the hottest path, and each pattern before it is tried first.
     path("api/v1/checkins/", CheckinView.as_view(), name="api-checkins"),
     path("favicon.ico", views.favicon, name="favicon"),
+    *pwa.urlpatterns,  # /manifest.webmanifest, /sw.js (scope: the whole site), /offline/
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("", include("agenda.urls")),
