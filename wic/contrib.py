@@ -17,6 +17,9 @@ them from the installed apps, in `INSTALLED_APPS` order, the way Django's admin 
 - `FigureGroup`: a part of the summit that reported figures belong to, by key prefix.
 - `HomeLink`: a link the home page shows for the current edition (Register).
 - `GuestSection`: a section of a guest's private registration page (travel's visa letter).
+- `SessionLink`: a link the agenda's session page shows for a session (the companion's "On the
+  map", to the session's hall on the venue map), so the agenda links to apps above it without
+  importing them.
 - `CheckinRoster`: a kind of check-in list whose guests an app keeps (travel's pickup runs): the
   check-in engine asks the app who belongs.
 - `Translatable`: a bilingual model whose records of an edition the translation workbench lists;
@@ -178,6 +181,19 @@ class GuestSection:
 
 
 @dataclass(frozen=True)
+class SessionLink:
+    """A link the agenda's session page (agenda.views.session_detail, through the template tag
+    `{% session_links session as links %}` of agenda/templatetags/session_links.py) shows for a
+    session: `build(session)` returns `(label, url)`, or None when the link does not apply to that
+    session (the companion's "On the map" for a session without a hall). Runs no query: the
+    session comes with its edition and its hall and venue loaded."""
+
+    key: str
+    build: Callable[..., tuple[Any, str] | None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class RosterAnswer:
     """A roster's judgement of a guest on one of its lists: `result` "ok" or one of the roster's
     refusal codes; `message` the refusal in words for the gate's screen ("Booked on run 12,
@@ -314,7 +330,7 @@ def check_contributions(app_configs: Iterable | None = None, **kwargs) -> list:
             in_dependency_order(kind)
         except ValueError as error:
             errors.append(Error(str(error), id="wic.E011"))
-    for kind, attribute in ((DashboardPanel, "key"), (FigureGroup, "key"), (AuditedModel, "label"), (Translatable, "key"), (CheckinRoster, "key")):
+    for kind, attribute in ((DashboardPanel, "key"), (FigureGroup, "key"), (AuditedModel, "label"), (Translatable, "key"), (CheckinRoster, "key"), (SessionLink, "key")):
         seen: dict[str, str] = {}
         for contribution in contributions(kind):
             key = getattr(contribution.item, attribute)
