@@ -23,9 +23,8 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
         (_("organization"), "organization_name"), (_("title or position"), "title"), (_("country or region"), "country__code"),
         (_("category"), "category"), (_("participation"), "participation"), (_("languages spoken"), "languages"),
         (_("needs a visa invitation letter"), "needs_visa_letter"), (_("needs accommodation"), "needs_accommodation"),
-        (_("accessibility needs"), "accessibility_needs"), (_("dietary needs"), "diet"), (_("food allergies"), "allergies"),
-        (_("status"), "status"), (_("registered"), "created"),
-        (_("decided"), "decided_at"),
+        (_("accessibility needs"), "accessibility_needs"), (_("status"), "status"), (_("registered"), "created"),
+        (_("decided"), "decided_at"), (_("dietary needs"), "diet"), (_("food allergies"), "allergies"),
     ]
     list_display = ["reference", "name", "name_zh", "organization_name", "country", "category", "participation", "status", "created"]
     list_filter = ["edition", "status", "category", "participation", "needs_visa_letter", "diet"]

@@ -135,7 +135,8 @@ class ShuttleStopInline(admin.TabularInline):
     form = ShuttleStopForm
     formset = ShuttleStopFormSet
     fields = ("position", "minutes", "hotel", "venue", "name_zh", "name_en")
-    autocomplete_fields = ("venue",)
+    # A plain select, not an autocomplete: select2's combobox in a tabular inline has no name
+    # (axe aria-input-field-name, found by the crawler), and an edition has a few venues.
     extra = 2
     min_num = 0
 

@@ -195,7 +195,7 @@ def world(edition):
     return {"guests": g, "H": hotel_h, "G": hotel_g, "venue": venue, "banquet": banquet}
 
 
-def test_who_eats_each_meal_by_the_rules(edition, world):
+def test_who_eats_each_meal_by_the_rules(edition, world, in_english):
     venue, hotel_h, hotel_g = world["venue"], world["H"], world["G"]
     made = {
         "venue lunch 11-09 (before the summit)": make_meal(edition, 9, venue=venue),
@@ -244,7 +244,7 @@ def test_a_guest_counts_once_their_dates_are_known(edition, world):
     assert figures(meals.counts_for([lunch])[lunch.pk])[0::7] == (2, 0)
 
 
-def test_the_kitchen_rows_list_the_guests_with_a_need_by_diet_then_name(edition, world):
+def test_the_kitchen_rows_list_the_guests_with_a_need_by_diet_then_name(edition, world, in_english):
     dinner = make_meal(edition, 11, "dinner", venue=world["venue"])
     Registration.objects.filter(pk=world["guests"]["dan"].pk).update(allergies="sesame")
     rows = meals.kitchen_rows(Meal.objects.get(pk=dinner.pk))
@@ -501,3 +501,12 @@ def test_the_demo_gives_three_guests_their_needs_and_plans_the_meals_once(db):
         (16, time(19, 0), time(20, 30), venue, banquet.pk),
     ]
     assert all("演示" in zh and "(demo)" in en for _pk, _day, _kind, zh, en, *_rest in planned)
+
+
+@pytest.fixture
+def in_english():
+    """Services' sentences and labels in English (the default language is Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

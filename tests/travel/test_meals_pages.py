@@ -72,7 +72,7 @@ def test_the_section_shows_the_needs_of_a_guest_coming_to_wuzhen(client, edition
     assert chinese.status_code == 200 and 'class="meals"' in chinese.content.decode()
 
 
-def test_the_section_runs_no_query_of_its_own(edition, django_assert_num_queries):
+def test_the_section_runs_no_query_of_its_own(edition, django_assert_num_queries, in_english):
     from travel.meals import diet_section
 
     registration = person(edition, diet="halal")
@@ -231,3 +231,12 @@ def test_the_personal_data_export_holds_the_needs(edition):
     registration = person(edition, diet="halal", allergies="花生 peanuts")
     [exported] = personal_data_export(email=registration.email)["registrations"]
     assert (exported["diet"], exported["allergies"]) == ("halal", "花生 peanuts")
+
+
+@pytest.fixture
+def in_english():
+    """Services' sentences and labels in English (the default language is Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -157,7 +157,7 @@ def test_every_refusal_of_a_loop_names_its_field(edition):
     assert refused(lambda: shuttles.loop_check(undated, **loop_fields())) == ("edition_has_no_dates", "edition", 409)
 
 
-def test_the_refusals_sentences(edition):
+def test_the_refusals_sentences(edition, in_english):
     with pytest.raises(DomainError) as error:
         shuttles.loop_check(edition, **loop_fields(first_day=START - timedelta(days=8)))
     assert error.value.message == (
@@ -172,7 +172,7 @@ def stop(position, minutes, **place) -> ShuttleStop:
     return ShuttleStop(position=position, minutes=minutes, **place)
 
 
-def test_every_refusal_of_the_stops(edition, hotel, venue):
+def test_every_refusal_of_the_stops(edition, hotel, venue, in_english):
     elsewhere = make_hotel(EditionFactory(), name_en="Elsewhere Hotel")
     cases = [
         ([stop(1, 0, hotel=hotel)], "too_few_stops", "A shuttle loop has at least 2 stops, and this one has 1: add the places it serves, in order."),
@@ -180,7 +180,7 @@ def test_every_refusal_of_the_stops(edition, hotel, venue):
         ([stop(1, 0, hotel=hotel), stop(2, 10, name_en="Gate")], "stop_place_required",
          "Stop 2 has no place: choose a hotel or a venue, or type the place's name in Chinese."),
         ([stop(1, 0, hotel=elsewhere), stop(2, 10, venue=venue)], "hotel_of_another_edition",
-         "Stop 1: 乌镇会议酒店 is a hotel of another edition. Choose one of this edition's hotels."),
+         "Stop 1: Elsewhere Hotel is a hotel of another edition. Choose one of this edition's hotels."),
         ([stop(1, 0, hotel=hotel), stop(1, 10, venue=venue)], "stops_out_of_order", "Two stops have the order 1: give each stop its own place in the order."),
         ([stop(1, 5, hotel=hotel), stop(2, 10, venue=venue)], "stops_out_of_order",
          "The first stop (乌镇会议酒店) is where the bus leaves from: its minutes after departure are 0, not 5."),
@@ -269,7 +269,7 @@ def test_the_public_page_in_chinese_shows_the_chinese_names(client, edition, hot
     loop = make_loop(edition, [(0, hotel), (10, venue)], name_en="")
     html = client.get(PAGE, **ZH).content.decode()
     section = text_of(loop_section(html, loop))
-    assert section.startswith("会场环线 ") and "乌镇会议酒店 乌镇互联网国际会展中心（测试） +10 min" in section
+    assert section.startswith("会场环线 ") and "乌镇会议酒店 乌镇互联网国际会展中心（测试） +10 分钟" in section
     assert '<html lang="zh-hans">' in html and "Wuzhen Conference Hotel" not in section
     # English without an English name: the Chinese one.
     assert text_of(loop_section(client.get(PAGE, **EN).content.decode(), loop)).startswith("会场环线 Days ")
@@ -289,3 +289,12 @@ def test_the_public_page_takes_a_constant_number_of_queries(client, edition, hot
     with django_assert_num_queries(3):  # the edition, the loops, their stops with their places
         response = client.get(PAGE, **EN)
     assert response.status_code == 200 and response.content.decode().count('class="card spaced-below shuttle-loop"') == loops
+
+
+@pytest.fixture
+def in_english():
+    """Services' sentences and labels in English (the default language is Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -32,6 +32,7 @@ def test_apps_declare_their_group_through_organizer_app():
         "people": ("programme", ()),  # issue 22: speakers and their appearances are programme work
         "protocol": ("guests", ()),  # issue 23: delegations, invitation cards and seats are the guests' side
         "travel": ("guests", ()),  # issue 24: visa letters are the guests' side
+        "companion": ("programme", ()),  # issue 25: the venue map, service points and help pages go with the programme
     }
     assert [g.key for g in GROUPS] == ["summit", "programme", "guests", "volunteers", "awards", "expo", "people", "system"]
     assert model_groups()["forums.ApplicationTransition"] == "system"
@@ -45,14 +46,16 @@ def test_organizer_sees_the_summits_work_and_no_technical_model(client):
     assert list(groups) == ["summit", "programme", "guests", "volunteers", "awards", "expo", "people"]
     assert groups["summit"] == ["wic.Edition", "wic.Member", "wic.Organization", "wic.WicOrganization"]  # issue 21, point 9
     assert groups["programme"] == [
-        "agenda.Board", "agenda.Hall", "agenda.Outcome", "agenda.Session", "agenda.Venue",
+        "agenda.Board", "agenda.Hall", "agenda.Outcome", "agenda.Session", "agenda.SessionChangeAlert", "agenda.Venue",  # issue 25: change alerts
+        "companion.HelpPage", "companion.PlanShape", "companion.ServicePoint",  # issue 25
         "forums.ForumApplication", "forums.ForumCall", "forums.Review", "forums.Reviewer",
         "people.Appearance", "people.Person",  # issue 22: the people app's models join the programme
     ]
     assert groups["guests"] == [
         "protocol.Delegation", "protocol.InvitationCard", "protocol.InvitationItem", "protocol.SeatAssignment", "protocol.SeatingPlan",  # issue 23
         "registration.Checkin", "registration.CheckinList", "registration.Credential", "registration.Invitation", "registration.Registration",
-        "travel.Hotel", "travel.PickupRun", "travel.RoomBlock", "travel.RoomStay", "travel.TravelLeg", "travel.VisaLetter",  # issue 24
+        "travel.Hotel", "travel.Meal", "travel.PickupRun", "travel.RoomBlock", "travel.RoomStay", "travel.ShuttleLoop", "travel.TravelLeg",
+        "travel.VisaLetter",  # issue 24
     ]
     assert groups["people"] == ["auth.User", "axes.AccessAttempt"]
     shown = {label for labels in groups.values() for label in labels}

@@ -30,13 +30,13 @@ WITH_SAMPLE = [*settings.INSTALLED_APPS, "tests.contrib_app"]
 
 
 def test_the_apps_contribute_in_installed_apps_order_with_their_dependencies_first():
-    assert [c.app for c in contrib.in_dependency_order(contrib.Demo)] == ["agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol", "travel"]
+    assert [c.app for c in contrib.in_dependency_order(contrib.Demo)] == ["agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol", "travel", "companion", "companion"]
     # issue 22: people seeds after the agenda (its appearances name the agenda's sessions), before the apps after it
     assert [c.app for c in contrib.in_dependency_order(contrib.Seed)] == ["agenda", "people", "awards", "volunteers", "expo"]
     assert [p.key for p in contrib.ordered(contrib.DashboardPanel)] == ["registrations", "invitation_cards", "visa_letters", "arrivals", "hotels", "meals", "forums", "speakers", "volunteers", "awards", "expo", "translations"]
     assert [m.key for m in history_metrics()] == ["guests", "countries", "sub_forums", "volunteers", "exhibitors"]
     assert [g.key for g in contrib.ordered(contrib.FigureGroup)] == ["expo", "awards", "volunteers"]
-    assert organizer_apps() == ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol", "travel")  # issue 22: people sits between wic and agenda; issue 23: protocol on top; 24: travel above it
+    assert organizer_apps() == ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol", "travel", "companion")  # issue 22: people sits between wic and agenda; issue 23: protocol on top; 24: travel above it; 25: companion
 
 
 def test_the_erasure_counts_keep_their_order():
@@ -62,7 +62,7 @@ def test_the_erasure_counts_keep_their_order():
 
 def test_every_audited_model_is_recorded_with_its_options():
     options = recorded()
-    assert len(options) == 38  # issue 22: people.Person and people.Appearance; issue 23: 7 protocol models; 24: travel.VisaLetter and RoomStay
+    assert len(options) == 39  # issue 22: people.Person and people.Appearance; issue 23: 7 protocol models; 24: travel.VisaLetter and RoomStay; 25: companion.HelpPage
     assert options["travel.VisaLetter"] == {"exclude_fields": ["passport_number", "date_of_birth"], "mask_fields": ["verify_code"]}
     assert options["travel.RoomStay"] == {}  # the hotel's change log (travel/hotels.py hotel_changes)
     assert options["people.Person"] == {"exclude_fields": ["search_text", "sort_name"]}
@@ -162,7 +162,7 @@ def test_the_layer_contracts_hold():
 def test_a_core_module_importing_an_app_breaks_the_contracts(tmp_path):
     """The negative control: the same contracts on a copy of the code where a core module imports
     the agenda fail, naming the import."""
-    for package in ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol", "travel"):  # issue 22: people; issue 23: protocol; 24: travel
+    for package in ("wic", "people", "agenda", "forums", "registration", "awards", "volunteers", "expo", "protocol", "travel", "companion"):  # issue 22: people; issue 23: protocol; 24: travel; 25: companion
         for source in (ROOT / package).rglob("*.py"):
             target = tmp_path / source.relative_to(ROOT)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -1081,6 +1081,11 @@ REVIEWED_SAFE_MARKUP = {
     # path: (pattern, occurrences) -- each one read and found safe:
     "wic/display.py": ("mark_safe(", 1),  # a QR code SVG of the app's own alphanumeric codes
     # Plain-text emails (sent as text/plain, never rendered as HTML): a speaker's invitation and reminders.
+    # Plain-text change alerts (issue 25): a starred session's and a volunteer's shift's.
+    "templates/agenda/email/session_changed_body.txt": ("{% autoescape off %}", 1),
+    "templates/agenda/email/session_changed_subject.txt": ("{% autoescape off %}", 1),
+    "templates/volunteers/email/shift_changed_body.txt": ("{% autoescape off %}", 1),
+    "templates/volunteers/email/shift_changed_subject.txt": ("{% autoescape off %}", 1),
     "templates/people/email/invitation_body.txt": ("{% autoescape off %}", 1),
     "templates/people/email/invitation_subject.txt": ("{% autoescape off %}", 1),
     "templates/people/email/reminder_body.txt": ("{% autoescape off %}", 1),

@@ -182,6 +182,7 @@ ADMIN_CHANGELISTS = (
     "expo/zone", "expo/section", "expo/exhibit",
     "protocol/delegation", "protocol/invitationitem", "protocol/invitationcard", "protocol/seatingplan", "protocol/seatassignment",  # issue 23
     "travel/visaletter", "travel/travelleg", "travel/pickuprun", "travel/hotel", "travel/roomblock", "travel/roomstay", "travel/meal", "travel/shuttleloop",  # issue 24
+    "companion/servicepoint", "companion/planshape", "companion/helppage",  # issue 25: the venue map, the help pages
     "axes/accessattempt", "axes/accesslog", "axes/accessfailurelog",
 )
 # django-axes' sign-in logs (every sign-in's address and browser): superusers only. Organizers see
@@ -192,7 +193,7 @@ SUPERUSERS_ONLY = (LOGIN, 403, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 
 SUPERUSER_CHANGELISTS = ("axes/accesslog", "axes/accessfailurelog", "wic/apitoken")
 # Every ModelAdmin with CSV/XLSX export (wic.admin_export.ExportMixin; kept equal by a guard test too).
 ADMIN_EXPORTS = ("registration/registration", "forums/forumapplication", "awards/nomination", "expo/exhibitor", "volunteers/volunteer", "travel/roomstay")
-ADMIN_APPS = ("auth", "auditlog", "wic", "people", "agenda", "forums", "registration", "volunteers", "awards", "expo", "protocol", "travel", "axes")  # issue 22: people; 23: protocol; 24: travel
+ADMIN_APPS = ("auth", "auditlog", "wic", "people", "agenda", "forums", "registration", "volunteers", "awards", "expo", "protocol", "travel", "companion", "axes")  # issue 22: people; 23: protocol; 24: travel; 25: companion
 
 # Refusals and suspected bugs, named so the table stays a table.
 NOT_MEMBER, NOT_YOUR_TEAM = refused("not_a_member"), refused("not_your_team")
