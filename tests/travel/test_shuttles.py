@@ -183,7 +183,7 @@ def test_every_refusal_of_the_stops(edition, hotel, venue, in_english):
          "Stop 1: Elsewhere Hotel is a hotel of another edition. Choose one of this edition's hotels."),
         ([stop(1, 0, hotel=hotel), stop(1, 10, venue=venue)], "stops_out_of_order", "Two stops have the order 1: give each stop its own place in the order."),
         ([stop(1, 5, hotel=hotel), stop(2, 10, venue=venue)], "stops_out_of_order",
-         "The first stop (乌镇会议酒店) is where the bus leaves from: its minutes after departure are 0, not 5."),
+         "The first stop (Wuzhen Conference Hotel) is where the bus leaves from: its minutes after departure are 0, not 5."),
         ([stop(2, 10, venue=venue), stop(1, 0, hotel=hotel), stop(3, 10, name_zh="北门")], "stops_out_of_order",
          "Stop 3 (北门) is reached 10 minutes after departure, not later than the stop before it (10 minutes): the minutes must increase with the order."),
     ]
