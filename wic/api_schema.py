@@ -95,3 +95,30 @@ def _model_field_is_blank(field) -> bool:
     except FieldDoesNotExist:
         return False
     return model_field.blank and isinstance(model_field, (models.CharField, models.TextField))
+
+
+# -- every operation with a body may answer 415 (drf-spectacular POSTPROCESSING_HOOKS) ------------
+# DRF refuses a body of a content type its parsers do not read (or none) with 415
+# `unsupported_media_type` before the view runs; the schema says so.
+
+
+REFUSED_MEDIA_TYPE = {
+    "description": "The body was sent without a content type the endpoint reads (send JSON: Content-Type: application/json).",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"code": {"type": "string", "enum": ["unsupported_media_type"]}, "message": {"type": "string"}, "detail": {"type": "string"}},
+                "required": ["code", "message"],
+            },
+        },
+    },
+}
+
+
+def document_unsupported_media_type(result, generator, request, public):
+    for path in result.get("paths", {}).values():
+        for method, operation in path.items():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation.setdefault("responses", {}).setdefault("415", REFUSED_MEDIA_TYPE)
+    return result

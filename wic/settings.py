@@ -328,6 +328,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation with a body also answers 415 when the body is of no type it reads (wic/api_schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "wic.api_schema.document_unsupported_media_type"],
     # One name per choice set shared by several fields or apps (no generated hash names).
     "ENUM_NAME_OVERRIDES": {
         "RegistrationStatusEnum": "registration.enums.RegistrationStatus",

@@ -66,7 +66,7 @@ def test_a_refused_question_is_shown_with_its_code(client, world, db):
 
 
 def test_an_unknown_edition_is_a_404_page(client, world, db):
-    response = client.get(PAGE, {"edition": "1999", "q": "hello"})
+    response = client.get(PAGE, {"edition": "1999", "q": "hello"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     assert "There is no published edition for year 1999." in response.content.decode()
 

@@ -165,7 +165,7 @@ def test_zones_without_a_place_go_to_the_home_venue_given(edition, venue, halls)
     assert venue_map.venue_plan(venue, edition, home_venue_id=theatre.pk).zones == []
 
 
-def test_the_points_are_numbered_in_the_kinds_order(edition, venue):
+def test_the_points_are_numbered_in_the_kinds_order(edition, venue, in_english):
     restroom = make_point(edition, venue, kind="restroom", name_zh="洗手间")
     information = make_point(edition, venue, kind="information", name_zh="服务台")
     medical_b = make_point(edition, venue, kind="medical", name_zh="医疗点B")
@@ -371,3 +371,12 @@ def test_the_session_link_is_the_halls_place_on_the_map(edition, halls):
         label, url = on_the_map(session)
         assert (str(label), url) == ("On the map", f"/editions/{YEAR}/map/hall/{halls[1].pk}/")
     assert on_the_map(SessionFactory(edition=edition, hall=None)) is None
+
+
+@pytest.fixture
+def in_english():
+    """The kinds' labels in English (the default language is Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -128,6 +128,8 @@ class Scope:
         self.past = past
 
     def normalize(self, href: str) -> str | None:
+        if not isinstance(href, str):
+            return None  # an SVG <a>'s href property is an SVGAnimatedString (the map's halls and points), read as {}
         url = urlsplit(href)
         if url.scheme not in ("http", "https") or url.netloc != self.base.netloc:
             return None
