@@ -142,3 +142,13 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def in_english():
+    """Services' sentences and labels in English (the default language is Chinese), for the tests that
+    compare them with their English msgids."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -371,12 +371,3 @@ def test_the_session_link_is_the_halls_place_on_the_map(edition, halls):
         label, url = on_the_map(session)
         assert (str(label), url) == ("On the map", f"/editions/{YEAR}/map/hall/{halls[1].pk}/")
     assert on_the_map(SessionFactory(edition=edition, hall=None)) is None
-
-
-@pytest.fixture
-def in_english():
-    """The kinds' labels in English (the default language is Chinese)."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield

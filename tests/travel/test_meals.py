@@ -501,12 +501,3 @@ def test_the_demo_gives_three_guests_their_needs_and_plans_the_meals_once(db):
         (16, time(19, 0), time(20, 30), venue, banquet.pk),
     ]
     assert all("演示" in zh and "(demo)" in en for _pk, _day, _kind, zh, en, *_rest in planned)
-
-
-@pytest.fixture
-def in_english():
-    """Services' sentences and labels in English (the default language is Chinese)."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield

@@ -231,12 +231,3 @@ def test_the_personal_data_export_holds_the_needs(edition):
     registration = person(edition, diet="halal", allergies="花生 peanuts")
     [exported] = personal_data_export(email=registration.email)["registrations"]
     assert (exported["diet"], exported["allergies"]) == ("halal", "花生 peanuts")
-
-
-@pytest.fixture
-def in_english():
-    """Services' sentences and labels in English (the default language is Chinese)."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield

@@ -289,12 +289,3 @@ def test_the_public_page_takes_a_constant_number_of_queries(client, edition, hot
     with django_assert_num_queries(3):  # the edition, the loops, their stops with their places
         response = client.get(PAGE, **EN)
     assert response.status_code == 200 and response.content.decode().count('class="card spaced-below shuttle-loop"') == loops
-
-
-@pytest.fixture
-def in_english():
-    """Services' sentences and labels in English (the default language is Chinese)."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
