@@ -48,7 +48,7 @@ def boarding_list(run: PickupRun) -> CheckinList:
     if run.checkin_list_id is not None:
         return run.checkin_list
     with transaction.atomic():
-        locked = PickupRun.objects.select_for_update().select_related("checkin_list").get(pk=run.pk)
+        locked = PickupRun.objects.select_for_update(of=("self",)).select_related("checkin_list").get(pk=run.pk)
         if locked.checkin_list_id is None:
             locked.checkin_list = CheckinList.objects.create(
                 edition_id=locked.edition_id, kind=CheckinList.ROSTER, roster=ROSTER, day=timezone.localtime(locked.departs_at, BEIJING).date(),
