@@ -36,7 +36,8 @@ What must hold, for every plan `plan()` or `replan_delay()` returns (tests/trave
   outside it get another pickup than in the old plan: into a run of the hub with room in the
   largest vehicle that keeps the wait limit, or into a run of its own (a VIP always); on a tie an
   existing run (no extra vehicle), then the fewer of the group's own members told, then the
-  earlier departure. So a delayed guest joins a run that leaves later anyway and has room, but the
+  earlier departure. A chunk of a party group never joins a run holding another chunk of that
+  group (invariant 4: the chunks are those of arrival order, one run each). So a delayed guest joins a run that leaves later anyway and has room, but the
   bus does not wait 20 minutes more for them: they get a car. A run of their own keeps the number
   of the run the guest left if that one is now empty ("your car, 40 minutes later"). The
   result keeps every invariant above, but is not what plan() of the same arrivals would give, and
@@ -73,7 +74,7 @@ import io
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -243,6 +244,7 @@ class _Unit:
     seats: int
     position: int  # the input position of its first member: the tie-break
     vip: bool = False
+    group: tuple | None = None  # (party, n): the n-th group of a party; its chunks ride apart
 
 
 def _units(members: list[Arrival], order: Mapping, max_wait: timedelta, largest: int) -> list[_Unit]:
@@ -253,19 +255,21 @@ def _units(members: list[Arrival], order: Mapping, max_wait: timedelta, largest:
             units.append(_Unit([a.key], a.at, a.at, a.seats, order[a.key], a.vip))
         else:
             parties[a.party].append(a)
-    for party_members in parties.values():
+    for party, party_members in parties.items():
         party_members.sort(key=lambda a: (a.at, order[a.key]))
         group: list[Arrival] = []
+        tag = None
         for a in party_members + [None]:
             if group and (a is None or a.at - group[0].at > max_wait):
+                tag = (party, order[group[0].key])
                 chunk, seats = [], 0
                 for m in group:  # next fit in arrival order into the largest vehicle
                     if chunk and seats + m.seats > largest:
-                        units.append(_Unit([c.key for c in chunk], chunk[0].at, chunk[-1].at, seats, order[chunk[0].key]))
+                        units.append(_Unit([c.key for c in chunk], chunk[0].at, chunk[-1].at, seats, order[chunk[0].key], group=tag))
                         chunk, seats = [], 0
                     chunk.append(m)
                     seats += m.seats
-                units.append(_Unit([c.key for c in chunk], chunk[0].at, chunk[-1].at, seats, order[chunk[0].key]))
+                units.append(_Unit([c.key for c in chunk], chunk[0].at, chunk[-1].at, seats, order[chunk[0].key], group=tag))
                 group = []
             if a is not None:
                 group.append(a)
@@ -335,6 +339,7 @@ class _Work:
     seats: int
     vip: bool
     original: Run | None
+    groups: set = field(default_factory=set)  # the party groups (_Unit.group) whose chunks it took in this re-plan
 
 
 def _sig(run_id, departs, vehicle: Vehicle):
@@ -446,6 +451,8 @@ def _replan_hub(plan: Plan, arrivals: Mapping, order: Mapping, hub: str, moved: 
             for work in works.values():
                 if work.vip or work.seats + unit.seats > largest:
                     continue
+                if unit.group is not None and unit.group in work.groups:
+                    continue  # another chunk of the same party group: chunks ride apart (invariant 4)
                 earliest, departs = min(work.earliest, unit.first), max(work.departs, unit.last)
                 if departs - earliest > mw:
                     continue
@@ -473,6 +480,8 @@ def _replan_hub(plan: Plan, arrivals: Mapping, order: Mapping, hub: str, moved: 
             work.keys.extend(unit.keys)
             work.earliest, work.departs = min(work.earliest, unit.first), max(work.departs, unit.last)
             work.seats += unit.seats
+        if unit.group is not None:
+            work.groups.add(unit.group)
         touched[work.id] = work
 
     replaced = {

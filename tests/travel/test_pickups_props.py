@@ -27,7 +27,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, reproduce_failure
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.properties import pure
@@ -157,26 +157,28 @@ def test_plan_invariants(scenario):
     assert plan(arrivals, vehicles, max_wait) == p  # deterministic
 
 
-PARTY_SPLIT = (
-    "Known planner defect (found 2026-12-07): two successive delay reports at one hub, the second moving "
-    "three guests at once (draws [([0, 1], 0), ([0, 1, 238], 126)]), leave a delegation's members P2m9 and "
-    "P2m10 in different runs. Whether Hypothesis reaches it depends on what ran before in the process; "
-    "test_the_known_party_split_case replays it every time. Fix travel.pickups._replan_hub, then remove both marks."
-)
+def test_the_chunks_of_a_party_group_stay_apart_after_a_delay():
+    """Found by the property test (2026-12-07): once a delay brought a delegation's 3-seat member to
+    the minute of the other two, re-planning put the group's first and last chunks in one car
+    ([m9, m10] and [m4]) instead of the arrival-order chunks [m9], [m4], [m10] invariant 4 names."""
+    at = T0 + timedelta(minutes=136)
+    arrivals = [
+        Arrival("m9", HUBS[0], at, party="P"),
+        Arrival("m4", HUBS[0], at - timedelta(minutes=10), party="P", seats=3),
+        Arrival("m10", HUBS[0], at, party="P"),
+    ]
+    vehicles, max_wait = [("car", 1), ("van", 3)], timedelta(0)
+    p = plan(arrivals, vehicles, max_wait)
+    assert [r.arrivals for r in p.runs] == [("m4",), ("m9", "m10")]
+    new, changed = replan_delay(p, "m4", at)
+    assert [(r.id, r.arrivals, r.vehicle.name) for r in new.runs] == [(1, ("m4",), "van"), (2, ("m9",), "car"), (3, ("m10",), "car")]
+    assert changed == {"m4", "m9", "m10"}
+    check_invariants(new, [new.arrivals[a.key] for a in arrivals], vehicles, max_wait)
 
 
-@pytest.mark.xfail(strict=False, reason=PARTY_SPLIT)
 @pure(200)
 @given(scenarios(), st.data())
 def test_replan_invariants_and_exactly_the_changed_guests_are_told(scenario, data):
-    _replan_invariants(scenario, data)
-
-
-@pytest.mark.xfail(strict=True, reason=PARTY_SPLIT)
-@reproduce_failure("6.170.15", b"AXicrZBBDoJQEENbv1FRAyKo53kczDWn9QxO4ocICwyJmUVfmmZmUiNjITYcUB7/idLMGXg7cbxI6tRz/hH6ppTPpBVHPOqcPrsc9aR4+86OfRRVcOQUX9WUVFxCrzS03CLxsIdSM7nTSzz1BmnvL+g=")
-@pure(200)
-@given(scenarios(), st.data())
-def test_the_known_party_split_case(scenario, data):
     _replan_invariants(scenario, data)
 
 
