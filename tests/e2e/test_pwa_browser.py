@@ -283,3 +283,27 @@ def test_screenshots_of_pages_offline_at_both_sizes(new_page, screenshot, lang):
             expect_offline_copy(page, lang)
             fits(page, viewport["width"])
             screenshot(page, f"{name}-{label}")
+
+
+def test_chromium_finds_the_app_installable_and_a_page_without_the_manifest_not(browser, e2e_server, tmp_path):
+    """Chromium's own installability check (the DevTools protocol's Page.getInstallabilityErrors,
+    what the browser's install prompt asks) in a profile on disk: an incognito context answers
+    "in-incognito" whatever the site does. The admin's login page, which links no manifest, is
+    the negative control."""
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    context = browser.browser_type.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, base_url=e2e_server,
+    )
+    try:
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        page.goto("/")
+        controlled(page)
+        manifest = cdp.send("Page.getAppManifest")
+        assert (manifest["url"], manifest["errors"]) == (f"{e2e_server}/manifest.webmanifest", [])
+        assert cdp.send("Page.getInstallabilityErrors") == {"installabilityErrors": []}
+        page.goto("/admin/login/")
+        assert cdp.send("Page.getInstallabilityErrors") == {"installabilityErrors": [{"errorId": "no-manifest", "errorArguments": []}]}
+    finally:
+        context.close()
