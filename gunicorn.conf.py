@@ -86,3 +86,12 @@ def pre_request(worker, req):
     if too_big:
         req.force_close()
     worker.log.debug("%s %s", req.method, req.path)
+
+
+def post_worker_init(worker):
+    """Each worker loads, before its first request, what would slow that request down (the
+    apps' WarmUp contributions: jieba's dictionary for the assistant, about a second)."""
+    from wic import contrib
+
+    failed = contrib.warm_up(worker.log)
+    worker.log.info("warm-up done%s", f"; failed: {', '.join(failed)}" if failed else "")

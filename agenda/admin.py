@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
-from django.db.models import F
-from django.utils.translation import gettext
+from django.db.models import Count, F
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from wic.display import beijing_text
@@ -11,6 +11,7 @@ from .models import (
     Outcome,
     Session,
     SessionChangeAlert,
+    SessionNotice,
     SessionOrganization,
     Venue,
 )
@@ -77,6 +78,27 @@ class SessionAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     inlines = [SessionOrganizationInline, OutcomeInline]
     ordering = ["-edition__year", F("date").asc(nulls_last=True), "sort_key", "sort_order"]
+
+    def get_deleted_objects(self, objs, request):
+        """A published session somebody starred is not deleted: deleting it would tell nobody
+        (its stars and alerts go with it). Unpublishing it tells them (agenda.session_alerts);
+        once that message is sent it may be deleted. Shown as the confirmation page's protected
+        objects, for one session and for the bulk action alike."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Its alerts and notices go with it: their admin is read only, which must not forbid that.
+        going_along = {str(SessionChangeAlert._meta.verbose_name), str(SessionNotice._meta.verbose_name)}
+        perms_needed = {name for name in perms_needed if str(name) not in going_along}
+        starred = (
+            Session.objects.filter(pk__in=[o.pk for o in objs], is_published=True)
+            .annotate(starrers=Count("stars")).filter(starrers__gt=0).order_by("pk")
+        )
+        for session in starred:
+            protected.append(ngettext(
+                "%(session)s: %(count)d attendee starred it. Unpublish it first so that they are told; delete it after the message has gone (at most 10 minutes later).",
+                "%(session)s: %(count)d attendees starred it. Unpublish it first so that they are told; delete it after the message has gone (at most 10 minutes later).",
+                session.starrers,
+            ) % {"session": session, "count": session.starrers})
+        return deleted, counts, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

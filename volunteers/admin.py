@@ -3,7 +3,7 @@ assignments go through volunteers.services (bulk actions and inlines call them),
 the emails are the same as on the site."""
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
-from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Subquery, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.utils.translation import gettext
@@ -15,7 +15,7 @@ from wic.display import beijing_text
 from wic.errors import DomainError
 
 from . import selectors, services
-from .enums import VolunteerStatus
+from .enums import AssignmentStatus, VolunteerStatus
 from .models import (
     Assignment,
     ChangeRequest,
@@ -25,6 +25,7 @@ from .models import (
     Shift,
     ShiftChangeAlert,
     ShiftCheck,
+    ShiftNotice,
     StandbyOffer,
     Team,
     TrainingAttendance,
@@ -284,6 +285,27 @@ class ShiftAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     inlines = [AssignmentInline]
     readonly_fields = ["filled", "no_shows_checked_at"]
+
+    def get_deleted_objects(self, objs, request):
+        """A shift with volunteers on it is not deleted: they would come to a shift that no longer
+        exists, told by nobody (its alerts go with it). Shown as the confirmation page's protected
+        objects, for one shift and for the bulk action alike."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Its alerts and notices go with it: their admin is read only, which must not forbid that.
+        going_along = {str(ShiftChangeAlert._meta.verbose_name), str(ShiftNotice._meta.verbose_name)}
+        perms_needed = {name for name in perms_needed if str(name) not in going_along}
+        staffed = (
+            Shift.objects.filter(pk__in=[o.pk for o in objs])
+            .annotate(on_it=Count("assignments", filter=Q(assignments__status=AssignmentStatus.ASSIGNED)))
+            .filter(on_it__gt=0).select_related("post").order_by("pk")
+        )
+        for shift in staffed:
+            protected.append(ngettext(
+                "%(shift)s: %(count)d volunteer is assigned to it. Take them off the shift first.",
+                "%(shift)s: %(count)d volunteers are assigned to it. Take them off the shift first.",
+                shift.on_it,
+            ) % {"shift": shift, "count": shift.on_it})
+        return deleted, counts, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -16,6 +16,9 @@ them from the installed apps, in `INSTALLED_APPS` order, the way Django's admin 
 - `AdminInline`: an inline the app adds to a core model's admin page (an edition's boards).
 - `FigureGroup`: a part of the summit that reported figures belong to, by key prefix.
 - `HomeLink`: a link the home page shows for the current edition (Register).
+- `NavLink`: a link of every page's header, after "Editions" (the companion's assistant).
+- `WarmUp`: work a production worker does once before its first request (gunicorn's
+  post_worker_init: the assistant loads jieba's dictionary).
 - `GuestSection`: a section of a guest's private registration page (travel's visa letter).
 - `SessionLink`: a link the agenda's session page shows for a session (the companion's "On the
   map", to the session's hall on the venue map), so the agenda links to apps above it without
@@ -165,6 +168,28 @@ class HomeLink:
     key: str
     build: Callable[..., tuple[Any, str] | None]
     order: int = 100
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link of the site header on every page (templates/base.html, through
+    `wic.context_processors.nav_links`): `label` (a lazy translation) and the `url_name` it
+    reverses. Costs no query."""
+
+    key: str
+    label: Any
+    url_name: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class WarmUp:
+    """Work a worker process does once before it serves (gunicorn.conf.py's post_worker_init calls
+    `wic.contrib.warm_up()`): `run()` loads what would otherwise slow the first request down.
+    A failure is logged, never fatal: the first request then pays for it."""
+
+    key: str
+    run: Callable[[], Any]
 
 
 @dataclass(frozen=True)
@@ -402,3 +427,18 @@ def _contributions() -> list:
 
 
 CONTRIBUTIONS = _contributions()
+
+
+def warm_up(log=None) -> list[str]:
+    """Runs every installed app's WarmUp; returns the keys of those that failed (each logged)."""
+    import logging
+
+    log = log or logging.getLogger("wic.warm_up")
+    failed = []
+    for item in items(WarmUp):
+        try:
+            item.run()
+        except Exception:  # a warm-up is an optimisation: the worker serves without it
+            log.exception("warm-up %s failed", item.key)
+            failed.append(item.key)
+    return failed

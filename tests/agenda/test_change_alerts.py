@@ -538,3 +538,33 @@ def test_a_save_of_other_fields_reads_nothing_back(world):
         session.save(update_fields=["title_en"])
     assert [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "agenda_session"."date"')] == []
     assert SessionChangeAlert.objects.count() == 0
+
+
+def test_a_starred_published_session_is_not_deleted_until_it_is_unpublished_and_announced(world, admin_client_logged):
+    """Deleting would take its stars and alerts with it and tell nobody: the admin's confirmation
+    page lists why as protected (one session or the bulk action), and a post deletes nothing.
+    Unpublished, its starrers are told it was withdrawn; then it may go."""
+    forum, url = world["forum"], f"/admin/agenda/session/{world['forum'].pk}/delete/"
+    reason = "2032-11-16 数字丝路合作论坛: 2 attendees starred it. Unpublish it first so that they are told; delete it after the message has gone (at most 10 minutes later)."
+    with time_machine.travel(NOW, tick=False):
+        admin_client_logged.force_login(get_user_model().objects.get(username="root-test"))
+        page = admin_client_logged.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert page.status_code == 200 and page.context["protected"] == [reason]
+        bulk = admin_client_logged.post("/admin/agenda/session/", {"action": "delete_selected", "_selected_action": [forum.pk], "post": "yes"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert bulk.status_code == 200 and bulk.context["protected"] == [reason]
+        assert admin_client_logged.post(url, {"post": "yes"}, HTTP_ACCEPT_LANGUAGE="en").status_code == 200
+        assert Session.objects.filter(pk=forum.pk).exists() and Star.objects.filter(session=forum).count() == 2
+        edit(forum, is_published=False)
+    run_task(NOW + timedelta(minutes=10))
+    assert SessionChangeAlert.objects.get().outcome == "sent" and len(emails()) == 2
+    with time_machine.travel(NOW + timedelta(minutes=11), tick=False):
+        admin_client_logged.force_login(get_user_model().objects.get(username="root-test"))
+        assert admin_client_logged.get(url, HTTP_ACCEPT_LANGUAGE="en").context["protected"] == []
+        response = admin_client_logged.post(url, {"post": "yes"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302 and not Session.objects.filter(pk=forum.pk).exists()
+
+
+def test_a_published_session_nobody_starred_is_deleted(world, admin_client_logged):
+    Star.objects.all().delete()
+    response = admin_client_logged.post(f"/admin/agenda/session/{world['forum'].pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not Session.objects.filter(pk=world["forum"].pk).exists()

@@ -99,3 +99,14 @@ def test_the_help_pages_and_service_points_in_both_languages(client, world, db, 
     assert ("Show the QR code" if lang == "en" else "凭注册确认邮件中的二维码") in one.content.decode()
     assert client.get(f"/editions/{YEAR}/help/nothing-here/").status_code == 404
     assert client.get("/editions/1999/help/").status_code == 404
+
+
+@pytest.mark.parametrize(("lang", "label"), [("zh", "助手"), ("en", "Assistant")])
+def test_every_pages_header_links_to_the_assistant_through_the_registry(client, db, lang, label):
+    """The companion's NavLink contribution: the core's header lists it after "Editions" with no
+    name of the companion in the core's code."""
+    headers = {"HTTP_ACCEPT_LANGUAGE": "en"} if lang == "en" else {}
+    for path in ("/", "/editions/", "/privacy/"):
+        html = client.get(path, **headers).content.decode()
+        nav = re.search(r'<nav aria-label="[^"]+" class="header-nav">(.*?)</nav>', html, re.S).group(1)
+        assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', nav)[:2] == [("/editions/", "历届大会" if lang == "zh" else "Editions"), ("/assistant/", label)], path

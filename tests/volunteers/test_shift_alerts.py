@@ -301,3 +301,24 @@ def test_a_correction_of_a_shift_already_over_tells_nobody(world):
         edit(world["shift"], ends_at=at(16, 12, 30))
     assert run_task(at(17, 9, 10)) == {"sent": 0, "unchanged": 0, "nobody": 1, "told": 0}
     assert (ShiftNotice.objects.count(), emails()) == (0, [])
+
+
+def test_a_shift_with_volunteers_on_it_is_not_deleted_until_they_are_taken_off(world, admin_client_logged):
+    """Deleting it would take its assignments and alerts along and tell nobody: the admin's
+    confirmation page lists why as protected (one shift or the bulk action) and a post deletes
+    nothing. With its volunteers dropped, it goes, alerts and all."""
+    shift = world["shift"]
+    url = f"/admin/volunteers/shift/{shift.pk}/delete/"
+    move_to_two(world)  # an open alert, which goes with the shift at the end
+    assert ShiftChangeAlert.objects.count() == 1
+    reason = f"{Shift.objects.get(pk=shift.pk)}: 2 volunteers are assigned to it. Take them off the shift first."
+    page = admin_client_logged.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and page.context["protected"] == [reason]
+    bulk = admin_client_logged.post("/admin/volunteers/shift/", {"action": "delete_selected", "_selected_action": [shift.pk], "post": "yes"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert bulk.status_code == 200 and bulk.context["protected"] == [reason]
+    assert admin_client_logged.post(url, {"post": "yes"}).status_code == 200 and Shift.objects.filter(pk=shift.pk).exists()
+    for assignment in shift.assignments.all():
+        services.assignment_drop(assignment=assignment)
+    assert admin_client_logged.get(url, HTTP_ACCEPT_LANGUAGE="en").context["protected"] == []
+    response = admin_client_logged.post(url, {"post": "yes"})
+    assert response.status_code == 302 and not Shift.objects.filter(pk=shift.pk).exists() and not ShiftChangeAlert.objects.exists()

@@ -146,3 +146,11 @@ def test_trace_through_gunicorn_is_405(server):
 def test_gunicorn_makes_no_control_socket_at_the_per_user_path(server):
     assert not (server["runtime"] / "gunicorn.ctl").exists()
     assert not (server["home"] / ".gunicorn").exists()
+
+
+def test_each_worker_runs_the_apps_warm_ups_before_serving(server):
+    """post_worker_init runs the WarmUp contributions (the assistant's jieba dictionary): the
+    worker logs that it is done, with none failed, before it answers."""
+    exchange(server["port"], b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    lines = [line for line in server["log"].read_text(errors="replace").splitlines() if "warm-up" in line]
+    assert len(lines) == 1 and lines[0].endswith("[INFO] warm-up done"), lines
