@@ -53,9 +53,11 @@
         answer.appendChild(el("p", "answer-text", body.answer));
         if (body.items && body.items.length) {
           answer.appendChild(list("assistant-items", body.items, function (item) {
-            var a = link(item.url, " " + item.title);
-            a.insertBefore(el("span", "tag item-" + item.type, labels[item.type] || item.type), a.firstChild);
-            return a;
+            var both = document.createDocumentFragment();
+            both.appendChild(el("span", "tag item-" + item.type, labels[item.type] || item.type));
+            both.appendChild(document.createTextNode(" "));
+            both.appendChild(link(item.url, item.title));
+            return both;
           }));
         }
         if (body.links && body.links.length) {
