@@ -10,8 +10,9 @@ expiring, revocable, and scoped.
   `/api/v1/auth/token/<id>/`, one); a superuser revokes anyone's in the admin. Nobody else
   sees or makes tokens: the model has no permissions to give a role.
 - Scope: gate staff who are not organizers get `scan` tokens, and anyone may ask for one. A scan
-  token is accepted by the gate's scan endpoint only (`POST /api/v1/checkins/`,
-  registration.checkin_api.GateTokenAuthentication); everywhere else `ApiTokenAuthentication`
+  token is accepted by the gate's endpoints only: the scan (`POST /api/v1/checkins/`) and the
+  check-in lists with their offline data (`/api/v1/checkin-lists/`), both through
+  registration.checkin_api.GateTokenAuthentication; everywhere else `ApiTokenAuthentication`
   answers 403 `token_scope`, so a lost gate phone opens nothing but the gate.
 """
 import hashlib
@@ -86,7 +87,7 @@ def token_expired() -> exceptions.AuthenticationFailed:
 
 
 def scan_only() -> exceptions.PermissionDenied:
-    return exceptions.PermissionDenied(_("This token is for gate scans only (POST /api/v1/checkins/)."), code="token_scope")
+    return exceptions.PermissionDenied(_("This token is for the gate only: scans and check-in lists (/api/v1/checkins/, /api/v1/checkin-lists/)."), code="token_scope")
 
 
 class ApiTokenAuthentication(TokenAuthentication):

@@ -11,6 +11,7 @@ from registration.checkin_api import CheckinView
 from forums.api import ForumApplicationViewSet
 from awards.api import AwardProgrammeViewSet, NominationViewSet, RecommendationViewSet
 from registration.api import RegistrationViewSet
+from registration.offline_api import CheckinListViewSet
 from expo.api import ExhibitorViewSet
 from protocol import api as protocol_api
 
@@ -31,6 +32,7 @@ router.register("people", PersonViewSet, basename="person")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("forum-applications", ForumApplicationViewSet, basename="forum-application")
 router.register("registrations", RegistrationViewSet, basename="registration")
+router.register("checkin-lists", CheckinListViewSet, basename="checkin-list")
 router.register("exhibitors", ExhibitorViewSet, basename="exhibitor")
 router.register("award-programmes", AwardProgrammeViewSet, basename="award-programme")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")

@@ -144,7 +144,7 @@ def test_a_gate_token_opens_the_scan_and_nothing_else(api_client):
                          ("delete", "/api/v1/auth/token/"), ("post", "/api/v1/recommendations/")):
         refused = getattr(api_client, method)(path, format="json", HTTP_ACCEPT_LANGUAGE="en")
         assert (refused.status_code, refused.json()["code"]) == (403, "token_scope"), path
-        assert "gate scans only" in refused.json()["message"]
+        assert refused.json()["message"] == "This token is for the gate only: scans and check-in lists (/api/v1/checkins/, /api/v1/checkin-lists/)."
 
 
 def test_anyone_may_ask_for_a_scan_token(api_client):

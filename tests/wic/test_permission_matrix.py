@@ -392,6 +392,12 @@ TABLE = [
     row("POST", "/api/v1/checkins/",                                         401,   200,   403,   200,   403,   403,   403,   403,   403,   403,
         data=scan_body),
     row("GET", "/api/v1/checkins/",                                          401,   405,   403,   405,   403,   403,   403,   403,   403,   403),
+    # A gate device picks its list and downloads what it needs to judge scans offline (registration.offline_api).
+    row("GET", "/api/v1/checkin-lists/?edition={year}",                      401,   200,   403,   200,   403,   403,   403,   403,   403,   403),
+    row("GET", "/api/v1/checkin-lists/{checkin_list}/",                      401,   200,   403,   200,   403,   403,   403,   403,   403,   403),
+    row("GET", "/api/v1/checkin-lists/{checkin_list}/offline/",              401,   200,   403,   200,   403,   403,   403,   403,   403,   403),
+    row("POST", "/api/v1/checkin-lists/",                                    401,   405,   403,   405,   403,   403,   403,   403,   403,   403,
+        data={}),
 
     # -- API: forum applications (the applicant's; readable by the edition's reviewers and organizers) -------------------------
     #   method path                                                          anon   org    rev    gate   lead   vol    appl   memb   exh    att
@@ -541,6 +547,8 @@ TOKEN_TABLE = [
         data=scan_body),
     row("GET", "/api/v1/registrations/?edition={year}",                      401,   ALL,   403,   SCAN_ONLY, 403, 403,  403,   403,   403,   403,
         kind="registration"),
+    # A gate phone downloads its list's offline data with the scan token it scans with.
+    row("GET", "/api/v1/checkin-lists/{checkin_list}/offline/",              401,   200,   403,   200,   403,   403,   403,   403,   403,   403),
     row("POST", "/api/v1/recommendations/",                                  401,   403,   403,   SCAN_ONLY, 403, 403,  403,   201,   403,   403,
         data=programme_body(enterprise_name_zh="新推荐企业"), code={403: "not_a_member"}),
     row("PATCH", "/api/v1/exhibitors/{exhibitor}/",                          401,   200,   403,   SCAN_ONLY, 403, 403,  403,   403,   200,   403,
