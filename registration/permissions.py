@@ -6,6 +6,8 @@
 | the guest (secret link)     | read their own registration page and credential QR, download their badge    |
 | gate staff, organizers      | open /checkin/ and POST /api/v1/checkins/ (scan; answers carry no email,    |
 |                             | needs, title or page link)                                                  |
+|                             | GET /api/v1/checkin-lists/ and a list's offline data (fingerprints, never   |
+|                             | secrets; registration.offline), with a scan token too                       |
 | organizers                  | read registrations through the API, the live check-in view, decide,        |
 |                             | re-issue credentials, invite, manage check-in lists (admin)                 |
 
