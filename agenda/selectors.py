@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 
-from people.selectors import appearances_prefetch, in_protocol_order
+from people.selectors import appearances_prefetch, in_protocol_order, public_appearances
 from wic.models import Edition, EditionOrganization
 
 from .models import Board, Hall, Outcome, Session, SessionOrganization
@@ -94,17 +94,46 @@ UNDATED = "undated"  # the `day` of the tab of items without a day
 
 def agenda_days(edition) -> AgendaDays:
     """The edition's day tabs (one query)."""
-    main = set(edition.days)  # [] for an edition whose dates the texts do not give
     rows = set(Session.objects.filter(edition=edition, is_published=True).values_list("date", "pre_event").distinct().order_by())
+    return _days_of(edition, rows)
+
+
+def _days_of(edition, rows: set) -> AgendaDays:
+    """The tabs from the edition's days and the (date, pre_event) pairs of its published sessions."""
+    main = set(edition.days)  # [] for an edition whose dates the texts do not give
     dated = {day for day, _pre in rows if day is not None}
     summit = main | {day for day, pre in rows if day is not None and not pre}
     return AgendaDays(days=sorted(main | dated), pre_event=dated - summit, undated=any(day is None for day, _pre in rows))
 
 
+def agenda_day_counts(edition, matching: QuerySet[Session] | None = None) -> tuple[AgendaDays, dict]:
+    """The edition's day tabs (as `agenda_days`) and how many sessions each day shows, UNDATED for
+    the items without a day: all published ones, or those of `matching` (the filtered agenda) when
+    given. One grouped query (date, pre_event → count), whatever the number of sessions."""
+    rows = Session.objects.filter(edition=edition, is_published=True).values("date", "pre_event").order_by()
+    if matching is None:
+        rows = rows.annotate(n=Count("pk"))
+    else:
+        rows = rows.annotate(n=Count("pk", filter=Q(pk__in=matching.values("pk"))))
+    counts: dict = {}
+    pairs = set()
+    for row in rows:
+        pairs.add((row["date"], row["pre_event"]))
+        if row["n"]:
+            key = UNDATED if row["date"] is None else row["date"]
+            counts[key] = counts.get(key, 0) + row["n"]
+    return _days_of(edition, pairs), counts
+
+
+def sessions_of_day(sessions: QuerySet[Session], day) -> QuerySet[Session]:
+    """The sessions (from sessions_for_agenda, filtered or not) of one day tab: a date, or UNDATED."""
+    return sessions.filter(date__isnull=True) if day == UNDATED else sessions.filter(date=day)
+
+
 def sessions_for_agenda(edition):
     """The edition's published sessions with hall, venue and board (one query). What only a card
     shows (organizations, people) is fetched by `for_cards` for the sessions on screen: the agenda
-    counts every day's sessions for its tabs but draws one day's."""
+    counts its day tabs with `agenda_day_counts` and loads one day's (`sessions_of_day`)."""
     return (
         Session.objects.filter(edition=edition, is_published=True)
         .select_related("hall__venue", "board")
@@ -113,16 +142,66 @@ def sessions_for_agenda(edition):
 
 
 def for_cards(sessions: list) -> list:
-    """Give the sessions (from sessions_for_agenda) what their cards show: host organizations and
-    the people's public appearances (one query each, whatever the rows), then `with_speakers`."""
+    """Give the sessions (from sessions_for_agenda) what their cards show: `card_roles`, their
+    organizations' roles, and `public_appearances`, their people's public appearances (one query
+    each, whatever the rows), then `with_speakers`. (The agenda page reads the same as rows,
+    `card_details`, and makes instances only for the cards it renders: `with_card_details`.)"""
     prefetch_related_objects(
         sessions,
         Prefetch(
             "organization_roles",
             queryset=SessionOrganization.objects.select_related("organization").order_by("sort_order", "id"),
+            to_attr="card_roles",
         ),
         appearances_prefetch(),
     )
+    return with_speakers(sessions)
+
+
+# What a card shows of a session's organizations and people, as the rows `card_details` reads.
+CARD_ROLE_ROW = ("session_id", "id", "role", "sort_order", "organization_id", "organization__name_zh", "organization__name_en", "organization__translation_provenance")
+CARD_APPEARANCE_ROW = ("session_id", "id", "role", "sort_order", "status", "person_id", "person__name_zh", "person__name_en", "person__translation_provenance", "person__precedence")
+
+
+def card_details(sessions: list) -> dict[int, tuple[list, list]]:
+    """What the cards of `sessions` show of their organizations (in their order) and their people
+    (public appearances), as plain rows, no model instance: {session id: (role rows, appearance
+    rows)}, two queries whatever the rows. The agenda keys its cached cards by them
+    (agenda.cache.card_key) and makes instances (`with_card_details`) only for the cards it renders."""
+    details: dict[int, tuple[list, list]] = {s.pk: ([], []) for s in sessions}
+    if not details:
+        return details
+    roles = SessionOrganization.objects.filter(session_id__in=list(details)).order_by("sort_order", "id")
+    for row in roles.values_list(*CARD_ROLE_ROW):
+        details[row[0]][0].append(row)
+    for row in public_appearances().filter(session_id__in=list(details)).order_by("sort_order", "id").values_list(*CARD_APPEARANCE_ROW):
+        details[row[0]][1].append(row)
+    return details
+
+
+def with_card_details(sessions: list, details: dict) -> list:
+    """Give the sessions `card_roles` and `public_appearances` from their `card_details` rows, as
+    `for_cards` does from its queries: unsaved instances holding what a card shows (no query),
+    then `with_speakers`."""
+    from people.models import Appearance, Person
+    from wic.models import Organization
+
+    for session in sessions:
+        roles, appearances = details.get(session.pk, ((), ()))
+        session.card_roles = [
+            SessionOrganization(
+                id=pk, session_id=session_id, role=role, sort_order=order,
+                organization=Organization(id=org_id, name_zh=zh, name_en=en, translation_provenance=provenance),
+            )
+            for session_id, pk, role, order, org_id, zh, en, provenance in roles
+        ]
+        session.public_appearances = [
+            Appearance(
+                id=pk, session_id=session_id, role=role, sort_order=order, status=status,
+                person=Person(id=person_id, name_zh=zh, name_en=en, translation_provenance=provenance, precedence=precedence),
+            )
+            for session_id, pk, role, order, status, person_id, zh, en, provenance, precedence in appearances
+        ]
     return with_speakers(sessions)
 
 

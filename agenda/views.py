@@ -2,7 +2,9 @@
 changes to starred sessions, agenda.session_alerts), and the exports.
 
 Public pages and exports are served from the versioned cache to anonymous visitors (see
-agenda.cache); signed-in visitors, whose pages carry their stars, always get a fresh render.
+agenda.cache); signed-in visitors, whose pages carry their stars, always get a fresh render. Both
+draw the agenda's session cards from the card cache (agenda.cache.attach_cards), the stars
+written in at each render.
 """
 import json
 from datetime import date
@@ -31,13 +33,16 @@ from .filters import AgendaFilter
 from .models import AgendaFeed, Session, Star
 from .selectors import (
     UNDATED,
+    agenda_day_counts,
     agenda_days,
     agenda_options,
+    card_details,
     edition_by_year,
     for_cards,
     session_neighbours,
     sessions_for_agenda,
     sessions_for_listing,
+    sessions_of_day,
     speakers_by_role,
     starred_ids,
 )
@@ -89,12 +94,12 @@ def public_cache(kind: str, cors: bool = False, params: tuple[str, ...] = ()):
                 response = view(request, year, *args, **kwargs)
                 if response.status_code != 200:
                     return response
-                entry = {"content": response.content, "type": response["Content-Type"]}
+                entry = agenda_cache.page_entry(response.content, response["Content-Type"])
                 if key is None:  # the cache is down: served uncached, counted
                     degraded.record("agenda_uncached", request.path)
                 else:
                     cache.set(key, entry, agenda_cache.TTL)
-            etag = agenda_cache.etag_for(entry["content"])
+            etag = agenda_cache.entry_etag(entry)
             headers = {"ETag": etag, "Cache-Control": "public, no-cache", **PUBLIC_HEADERS}
             if cors:
                 headers["Access-Control-Allow-Origin"] = "*"
@@ -183,17 +188,25 @@ def agenda(request, year):
     if edition is None:
         return no_edition(request, year)
     halls, boards, hosts = agenda_options(edition)
-    days = agenda_days(edition)
     filterset = AgendaFilter(request.GET or None, queryset=sessions_for_agenda(edition), halls=halls, boards=boards, hosts=hosts)
-    context = {"edition": edition, "filter": filterset, "days": days}
+    context = {"edition": edition, "filter": filterset}
     if request.GET and not filterset.is_valid():
-        context["errors"] = errors_by_label(filterset.form)
+        context.update({"days": agenda_days(edition), "errors": errors_by_label(filterset.form)})
         return render(request, "agenda/agenda.html", context, status=400)
-    sessions = list(filterset.qs)
-    counts = {}
-    for s in sessions:
-        key = UNDATED if s.date is None else s.date
-        counts[key] = counts.get(key, 0) + 1
+    filtered = any(v for k, v in request.GET.items() if k not in ("day", "near"))
+    cards = agenda_cache.cards_enabled()
+    if cards:
+        # The tabs' counts in one grouped query; only the shown day's sessions are loaded (below).
+        days, counts = agenda_day_counts(edition, filterset.qs if filtered else None)
+    else:
+        # As before issue 26 (AGENDA_CARD_CACHE = False, for bench/agenda_cold.py's comparison):
+        # every session of the edition loaded to count the tabs.
+        days, all_sessions = agenda_days(edition), list(filterset.qs)
+        counts = {}
+        for s in all_sessions:
+            key = UNDATED if s.date is None else s.date
+            counts[key] = counts.get(key, 0) + 1
+    context["days"] = days
     day = None
     raw_day = request.GET.get("day", "")
     if raw_day:
@@ -205,10 +218,14 @@ def agenda(request, year):
         # After applying filters, stay on the day being viewed if it still has matches.
         near = _parse_day(request.GET.get("near", ""))
         day = near if near is not None and near in days and counts.get(near) else _default_day(days, counts)
-    if day == UNDATED:
-        timetable = build_timetable(None, for_cards([s for s in sessions if s.date is None]))
-    else:
-        timetable = build_timetable(day, for_cards([s for s in sessions if s.date == day])) if day else None
+    timetable = None
+    if day:
+        if cards:
+            shown = list(sessions_of_day(filterset.qs, day))
+            agenda_cache.attach_cards(shown, edition, get_language() or "", card_details(shown))
+        else:
+            shown = for_cards([s for s in all_sessions if (s.date is None if day == UNDATED else s.date == day)])
+        timetable = build_timetable(None if day == UNDATED else day, shown)
     query = request.GET.copy()
     query.pop("day", None)
     query.pop("near", None)
@@ -224,8 +241,8 @@ def agenda(request, year):
             "timetable": timetable,
             "hall_cues": hall_cues(len(timetable.columns)) if timetable and timetable.has_grid else None,
             "select_filters": sum(1 for k in AGENDA_SELECT_FILTERS if request.GET.get(k)),
-            "filtered": any(v for k, v in request.GET.items() if k not in ("day", "near")),
-            "total": len(sessions),
+            "filtered": filtered,
+            "total": sum(counts.values()),
             "starred": starred_ids(request.user, edition),
         }
     )
