@@ -7,6 +7,7 @@ draw the agenda's session cards from the card cache (agenda.cache.attach_cards),
 written in at each render.
 """
 import json
+from contextlib import nullcontext
 from datetime import date
 from functools import wraps
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from wic import degraded
+from wic import db_router, degraded
 from wic.errors import DomainError
 from wic.page_errors import errors_by_label
 from wic.inputs import ascii_int, json_loads, year_or_none
@@ -91,7 +92,11 @@ def public_cache(kind: str, cors: bool = False, params: tuple[str, ...] = ()):
             key = agenda_cache.page_key(kind, year, get_language() or "", request.get_full_path())
             entry = cache.get(key) if key is not None else None
             if entry is None:
-                response = view(request, year, *args, **kwargs)
+                # A page about to be kept under the edition's new version reads the primary: a
+                # lagging replica (wic.db_router) would keep the edit out of it until the next one.
+                # Uncached (the cache down), it may read the replica.
+                with db_router.primary() if key is not None else nullcontext():
+                    response = view(request, year, *args, **kwargs)
                 if response.status_code != 200:
                     return response
                 entry = agenda_cache.page_entry(response.content, response["Content-Type"])

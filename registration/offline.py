@@ -95,7 +95,7 @@ def entries(checkin_list: CheckinList, salt: str) -> list[dict]:
         "registration__organization_name", "registration__category", "registration__status",
     )
     out = []
-    for pk, secret, revoked_at, registration_id, reference, name, name_zh, organization, category, state in rows.iterator(chunk_size=2000):
+    for pk, secret, revoked_at, registration_id, reference, name, name_zh, organization, category, state in rows:  # not .iterator(): a server-side cursor, which a pooler in transaction mode cannot keep
         print_ = hashlib.sha256(f"{salt}:{secret}".encode()).hexdigest()
         if revoked_at is not None:
             out.append({"fingerprint": print_, "state": "revoked"})

@@ -17,7 +17,10 @@ Kinds counted:
 - `tasks_not_queued`: Celery tasks that could not be handed to the broker (wic.queueing; an
   email's outbox row stays queued for the sweep);
 - `tasks_deferred`: tasks run eagerly (no Redis) that asked to be retried, such as an email the
-  mail server refused.
+  mail server refused;
+- `replica_fallbacks`: requests the read replica should have served that read from the primary
+  because the replica failed (or failed less than 30 s before: wic.db_router). Only with a
+  replica configured (`DATABASE_REPLICA_URL`) is it among the counters `snapshot()` gives.
 """
 import logging
 import threading
@@ -29,6 +32,7 @@ from contextvars import ContextVar
 logger = logging.getLogger("wic.degraded")
 
 KINDS = ("cache_errors", "cache_skipped", "rate_limits_open", "agenda_uncached", "tasks_not_queued", "tasks_deferred")
+REPLICA_KINDS = ("replica_fallbacks",)  # in snapshot() when the "replica" database is configured
 WARN_EVERY = 60.0  # seconds: at most one warning per kind and process in this time
 
 _counts: Counter = Counter()
@@ -83,10 +87,12 @@ def snapshot() -> dict:
     import os
     from datetime import UTC, datetime
 
+    from django.conf import settings
     from django.utils import timezone
 
+    kinds = KINDS + (REPLICA_KINDS if "replica" in settings.DATABASES else ())
     with _lock:
-        counts = {kind: _counts[kind] for kind in KINDS}
+        counts = {kind: _counts[kind] for kind in kinds}
     since = timezone.localtime(datetime.fromtimestamp(_started, tz=UTC)).isoformat(timespec="seconds")
     return {**counts, "process": os.getpid(), "since": since}
 

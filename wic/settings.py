@@ -107,33 +107,58 @@ TEMPLATES = [
 ]
 WSGI_APPLICATION = "wic.wsgi.application"
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+
+def _database(url: str) -> dict:
+    return dj_database_url.parse(
+        url,
         # Production keeps each worker thread's connection for 60 s (checked before reuse, so a
         # restarted PostgreSQL costs one reconnect, not an error); debug opens one per request.
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE") or ("0" if DEBUG else "60")),
         conn_health_checks=True,
     )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0":
-    # psycopg prepares a statement only on a connection with a threshold, which Django leaves
-    # unset by default. Django's own cursors bind on the client and are never prepared whatever
-    # it is; only wic.db.prepared_cursor()'s are (the gate scan's fixed statements). 0 turns them
-    # off, for a pooler in transaction mode that cannot keep prepared statements.
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded default under several gunicorn workers and threads: SQLite has one writer at a
-    # time. IMMEDIATE takes the write lock when a transaction begins (a deferred one that reads
-    # and then writes fails at once with "database is locked" when another wrote meanwhile, the
-    # busy timeout cannot help it), the timeout makes a writer wait for the lock instead of
-    # failing, and WAL lets reads go on while one writes. A write still waiting after the timeout
-    # answers 503 `database_busy` (wic.database_busy). On :memory: (the tests) WAL is a no-op.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "transaction_mode": "IMMEDIATE",
-        "timeout": float(os.environ.get("DATABASE_SQLITE_TIMEOUT") or 10),
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    })
+
+
+DATABASES = {"default": _database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# A PostgreSQL streaming replica (hot standby) for the reads that may lag: the public agenda
+# pages, exports and API lists of anonymous or read-only traffic, never a scan, a quota or a read
+# after a write (wic/db_router.py has the rules and the fallback when the replica fails).
+# Without it every query goes to the primary, as before.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL)
+    # The tests read "replica" from the test database itself (no second test database).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that does not answer costs a request 2 s once, then none for 30 s (its reads
+        # go to the primary meanwhile); `?connect_timeout=` in the URL overrides it.
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASE_ROUTERS = ["wic.db_router.ReplicaRouter"]
+    # After AuthenticationMiddleware: it marks the replica-safe requests, some for anonymous visitors only.
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, "wic.db_router.ReplicaMiddleware")
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0":
+        # psycopg prepares a statement only on a connection with a threshold, which Django leaves
+        # unset by default. Django's own cursors bind on the client and are never prepared whatever
+        # it is; only wic.db.prepared_cursor()'s are (the gate scan's fixed statements). 0 turns them
+        # off, for a pooler in transaction mode that cannot keep prepared statements.
+        _db.setdefault("OPTIONS", {})["prepare_threshold"] = 5
+    if _db["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("DATABASE_SERVER_SIDE_CURSORS", "1") == "0":
+        # QuerySet.iterator() (the admin's exports) reads through a server-side cursor, which lives
+        # in a transaction; a pooler in transaction mode hands the next fetch to another server
+        # connection, where the cursor does not exist. 0: Django reads the whole result instead.
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+    if _db["ENGINE"] == "django.db.backends.sqlite3":
+        # The embedded default under several gunicorn workers and threads: SQLite has one writer at a
+        # time. IMMEDIATE takes the write lock when a transaction begins (a deferred one that reads
+        # and then writes fails at once with "database is locked" when another wrote meanwhile, the
+        # busy timeout cannot help it), the timeout makes a writer wait for the lock instead of
+        # failing, and WAL lets reads go on while one writes. A write still waiting after the timeout
+        # answers 503 `database_busy` (wic.database_busy). On :memory: (the tests) WAL is a no-op.
+        _db.setdefault("OPTIONS", {}).update({
+            "transaction_mode": "IMMEDIATE",
+            "timeout": float(os.environ.get("DATABASE_SQLITE_TIMEOUT") or 10),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -235,6 +235,5 @@ def sign_in(page, username: str, path: str, password: str = DEMO_PASSWORD) -> No
     expect(page).to_have_url(re.compile(re.escape(path) + "$"))
 
 
-def pytest_configure(config):
-    # tests/e2e/test_crawl.py: the crawler over every page as every role (about 3 minutes).
-    config.addinivalue_line("markers", "slow: a long browser test (deselect with -m 'not slow')")
+# The `slow` marker (tests/e2e/test_crawl.py: the crawler over every page as every role, about 3
+# minutes) is registered in pytest.ini.

@@ -1099,6 +1099,11 @@ REVIEWED_SAFE_MARKUP = {
     "templates/travel/email/letter_body.txt": ("{% autoescape off %}", 1),
     "templates/travel/email/pickup_changed_body.txt": ("{% autoescape off %}", 1),
     "wic/templatetags/wic_charts.py": ("mark_safe(", 2),  # joins SVG fragments each built by format_html
+    # The agenda's cached session cards (issue 26): a fixed HTML comment marks where the per-visitor
+    # parts go, and the tag joins the card's autoescaped render with whole numbers (the grid place)
+    # and "true"/"false" (the star's state).
+    "agenda/cache.py": ("mark_safe(", 1),
+    "agenda/templatetags/agenda_cards.py": ("mark_safe(", 1),
     # Text email bodies: plain text, never HTML; the HTML part escapes them (email/layout.html).
     "templates/registration/email/decision_body.txt": ("{% autoescape off %}", 1),
     "templates/registration/email/received_body.txt": ("{% autoescape off %}", 1),
