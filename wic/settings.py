@@ -182,6 +182,13 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# No task's result is read by the app, so none is kept: publishing a task that keeps its result
+# first subscribes to the result backend's channel, and with the broker's Redis down that
+# subscription retried for about 20 s inside the request (the cluster rehearsal, 2026-12-07);
+# without it, a task that cannot be handed over fails in under a second (wic.queueing logs and
+# counts it; the outbox sweep sends the email later). A caller that wants a result asks for it:
+# `task.apply_async(args, ignore_result=False)` (the real-worker tests do).
+CELERY_TASK_IGNORE_RESULT = True
 # The outbox sweep (wic.outbox.sweep): an email still "queued" OUTBOX_SWEEP_AFTER seconds after
 # it was recorded (the broker was down after the decision committed, or the worker that took it
 # died before acknowledging it) is handed to the workers again, every OUTBOX_SWEEP_INTERVAL

@@ -57,6 +57,6 @@ def test_password_reset_mail_is_sent_by_a_real_worker(client, mailoutbox, worker
 def test_send_email_task_round_trip_through_redis(mailoutbox, worker):
     from wic.tasks import send_email
 
-    result = send_email.delay(subject="测试 Test", body="body", to=["a@example.org"])
+    result = send_email.apply_async(kwargs={"subject": "测试 Test", "body": "body", "to": ["a@example.org"]}, ignore_result=False)
     assert result.get(timeout=20) == 1
     assert [m.subject for m in mailoutbox] == ["测试 Test"]

@@ -234,7 +234,7 @@ def test_worker_killed_mid_send_the_next_worker_sends_the_email_exactly_once(smt
     assert [(recipients, b"Your registration is approved." in data) for _sender, recipients, data in smtp.delivered] == [(["guest@example.org"], True)]
 
     # The same task again (a redelivery after it had completed): nothing more is sent.
-    assert deliver_email.delay(email.pk).get(timeout=20) is False
+    assert deliver_email.apply_async((email.pk,), ignore_result=False).get(timeout=20) is False
     email.refresh_from_db()
     assert (email.status, email.attempts, len(smtp.delivered)) == ("sent", 1, 1)
     assert OutgoingEmail.objects.filter(status="sent").count() == 1
@@ -309,7 +309,7 @@ def test_worker_killed_mid_send_the_sweep_sends_the_email_once_without_waiting_f
         assert (email.status, email.attempts, email.last_error) == ("sent", 1, "")
         # A second sweep, and the original task redelivered at last: nothing more is sent.
         assert outbox.sweep(now=timezone.now() + timedelta(seconds=settings.OUTBOX_SWEEP_AFTER + 1)) == 0
-        assert deliver_email.delay(email.pk).get(timeout=20) is False
+        assert deliver_email.apply_async((email.pk,), ignore_result=False).get(timeout=20) is False
         assert [(recipients, b"Your registration is approved." in data) for _sender, recipients, data in smtp.delivered] == [(["guest@example.org"], True)]
     finally:
         _forget_unacknowledged(task.id)
