@@ -1,6 +1,9 @@
 """A write that cannot get the database's lock in time answers 503 `database_busy` with
 `Retry-After`, never a 500: JSON `{"code", "message", "detail"}` under /api/, a short page in the
-page's language elsewhere.
+page's language elsewhere. So does a database that cannot be reached at all (503
+`database_unavailable`): PostgreSQL or the pooler in front of it restarting, a connection dropped
+mid-request (SQLSTATE class 08, 57P01-57P03, or psycopg's connection errors, which carry no
+SQLSTATE); the cluster rehearsal's PgBouncer restart answered scans 500 before (2026-12-07).
 
 SQLite (the embedded default) has one writer at a time; writers wait for the lock up to the busy
 timeout (`DATABASE_SQLITE_TIMEOUT`, wic/settings.py) and then fail with "database is locked".
@@ -29,6 +32,9 @@ RETRY_AFTER_SECONDS = 2
 SQLITE_BUSY, SQLITE_LOCKED = 5, 6
 SQLITE_MESSAGES = ("database is locked", "database table is locked", "database is busy")
 POSTGRES_LOCK_NOT_AVAILABLE = "55P03"
+UNAVAILABLE = "database_unavailable"
+# admin_shutdown, crash_shutdown, cannot_connect_now: the server going away or not yet back.
+POSTGRES_GOING_AWAY = ("57P01", "57P02", "57P03")
 
 
 def is_database_busy(error: BaseException | None) -> bool:
@@ -46,17 +52,36 @@ def is_database_busy(error: BaseException | None) -> bool:
     return isinstance(error, OperationalError) and str(error).strip().lower() in SQLITE_MESSAGES
 
 
-def database_busy_response(request) -> HttpResponse:
+def is_database_unavailable(error: BaseException | None) -> bool:
+    """True for a database that cannot be reached: a connection refused, dropped or shut down
+    (psycopg's OperationalError without an SQLSTATE, or SQLSTATE class 08 or 57P01-57P03), in
+    Django's wrapper (OperationalError or InterfaceError) or the driver's own. A query error
+    (a syntax error, a timeout, a constraint) is not."""
+    try:
+        import psycopg
+    except ImportError:  # SQLite only: a file cannot go away like a server
+        return False
+    for candidate in (error, getattr(error, "__cause__", None)):
+        if isinstance(candidate, psycopg.OperationalError | psycopg.InterfaceError):
+            state = getattr(candidate, "sqlstate", None)
+            return state is None or state.startswith("08") or state in POSTGRES_GOING_AWAY
+    return False
+
+
+def database_busy_response(request, code: str = CODE) -> HttpResponse:
     """503 with Retry-After: JSON under /api/, the 503 page elsewhere."""
-    message = _("The database is busy with other changes. Please try again in a few seconds.")
+    if code == UNAVAILABLE:
+        message = _("The database cannot be reached just now. Please try again in a few seconds.")
+    else:
+        message = _("The database is busy with other changes. Please try again in a few seconds.")
     if request.path.startswith("/api/"):
-        response = JsonResponse({"code": CODE, "message": message, "detail": message}, status=503)
+        response = JsonResponse({"code": code, "message": message, "detail": message}, status=503)
     else:
         try:
-            response = render(request, "503.html", {"message": message, "code": CODE}, status=503)
+            response = render(request, "503.html", {"message": message, "code": code}, status=503)
         except Exception:  # the page's frame reads the database too; the answer must not become a 500
             logger.exception("the 503 page could not be rendered; answering in plain text")
-            response = HttpResponse(f"{message} [{CODE}]", status=503, content_type="text/plain; charset=utf-8")
+            response = HttpResponse(f"{message} [{code}]", status=503, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
@@ -72,7 +97,10 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not is_database_busy(exception):
-            return None
-        logger.warning("database busy: %s %s answered 503 (%s)", request.method, request.path, exception)
-        return database_busy_response(request)
+        if is_database_busy(exception):
+            logger.warning("database busy: %s %s answered 503 (%s)", request.method, request.path, exception)
+            return database_busy_response(request)
+        if is_database_unavailable(exception):
+            logger.error("database unavailable: %s %s answered 503 (%s)", request.method, request.path, exception)
+            return database_busy_response(request, UNAVAILABLE)
+        return None

@@ -93,10 +93,13 @@ def api_not_found(request, exception=None):
 def server_error(request):
     import sys
 
-    from .database_busy import database_busy_response, is_database_busy
+    from .database_busy import UNAVAILABLE, database_busy_response, is_database_busy, is_database_unavailable
 
-    if is_database_busy(sys.exc_info()[1]):  # a lock timeout outside a view (DatabaseBusyMiddleware has the views')
+    error = sys.exc_info()[1]
+    if is_database_busy(error):  # a lock timeout outside a view (DatabaseBusyMiddleware has the views')
         return database_busy_response(request)
+    if is_database_unavailable(error):  # the database gone away, outside a view (a middleware's query)
+        return database_busy_response(request, UNAVAILABLE)
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "server_error", "message": "Internal error; it has been logged."}, status=500)
     return render(request, "500.html", status=500)

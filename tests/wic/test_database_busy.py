@@ -236,3 +236,86 @@ def test_sqlite_busy_timeout_comes_from_the_environment(tmp_path):
 def test_postgresql_gets_no_sqlite_options(tmp_path):
     code = "print(json.dumps(sorted(settings.DATABASES['default'].get('OPTIONS', {}))))"
     assert settings_in_subprocess(tmp_path, "postgres://postgres@127.0.0.1:5432/none", code) == '["prepare_threshold"]'
+
+
+# -- a database that cannot be reached: 503 database_unavailable ------------------------------------
+
+def _psycopg_error(cls, message, sqlstate=None):
+    error = cls(message)
+    if sqlstate is not None:  # psycopg's sqlstate comes from the server's diagnostics; set it as the server would
+        error.sqlstate = sqlstate
+    return error
+
+
+@pytest.mark.parametrize(
+    ("make", "unavailable"),
+    [
+        (lambda p: _psycopg_error(p.OperationalError, "connection failed: connection refused"), True),  # no SQLSTATE: the client's own
+        (lambda p: _psycopg_error(p.OperationalError, "server closed the connection unexpectedly"), True),
+        (lambda p: p.errors.AdminShutdown("terminating connection due to administrator command"), True),  # 57P01
+        (lambda p: p.errors.CannotConnectNow("the database system is starting up"), True),  # 57P03
+        (lambda p: p.errors.ConnectionFailure("pgbouncer cannot connect to server"), True),  # 08006
+        (lambda p: p.errors.QueryCanceled("canceling statement due to statement timeout"), False),  # 57014: a query's, not the server's
+        (lambda p: p.errors.LockNotAvailable("lock timeout"), False),  # busy, not unavailable
+        (lambda p: p.errors.UndefinedTable("relation does not exist"), False),
+    ],
+    ids=["refused", "closed", "admin-shutdown", "starting-up", "connection-failure", "statement-timeout", "lock-timeout", "undefined-table"],
+)
+def test_which_errors_mean_the_database_is_unavailable(make, unavailable):
+    import psycopg
+    import psycopg.errors  # noqa: F401
+
+    from wic.database_busy import is_database_unavailable
+
+    error = make(psycopg)
+    assert is_database_unavailable(error) is unavailable
+    try:  # as Django wraps it
+        raise OperationalError(*error.args) from error
+    except OperationalError as wrapped:
+        assert is_database_unavailable(wrapped) is unavailable
+    assert is_database_unavailable(OperationalError("disk I/O error")) is False  # SQLite's own: no server to wait for
+
+
+def test_a_dropped_connection_in_a_view_answers_503_database_unavailable(api_client, monkeypatch):
+    import psycopg
+
+    from registration import services
+
+    def dropped(**_kwargs):
+        try:
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+        except psycopg.OperationalError as error:
+            raise OperationalError(*error.args) from error
+
+    EditionFactory(year=2099)
+    monkeypatch.setattr(services, "registration_create", dropped)
+    response = api_client.post("/api/v1/registrations/", body(), format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert (response.status_code, response["Retry-After"]) == (503, "2")
+    assert response.json() == {
+        "code": "database_unavailable", "message": "The database cannot be reached just now. Please try again in a few seconds.",
+        "detail": "The database cannot be reached just now. Please try again in a few seconds.",
+    }
+
+
+@requires_postgres
+def test_a_connection_terminated_by_the_server_answers_503_for_real(api_client):
+    """PostgreSQL ends the request's connection (pg_terminate_backend, as a restart or a pooler's
+    does): the next statement fails with 57P01 or a closed connection, and the answer is 503
+    database_unavailable, not 500."""
+    import psycopg
+    from django.db import connection
+
+    EditionFactory(year=2099)
+    config = connection.settings_dict
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    killer = psycopg.connect(host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432, user=config["USER"], password=config["PASSWORD"] or None,
+                             dbname=config["NAME"], autocommit=True)
+    try:
+        killer.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        killer.close()
+    response = Client(raise_request_exception=False).post("/api/v1/registrations/", body(), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    connection.close()  # the test's own connection is gone too; pytest-django's teardown opens a new one
+    assert (response.status_code, response.json()["code"]) == (503, "database_unavailable")
