@@ -257,11 +257,11 @@ def test_a_worker_consumes_all_three_queues_and_runs_a_task_from_each(worker, ma
         seen[task.name] = task.request.delivery_info.get("routing_key")
 
     signals.task_prerun.connect(record, weak=False)
-    try:
+    try:  # each asks for its result: no task keeps one otherwise (CELERY_TASK_IGNORE_RESULT)
         assert {queue.name for queue in worker.consumer.task_consumer.queues} == {"mail", "notifications", "default"}
-        assert send_email.delay(subject="队列 Queue", body="body", to=["a@example.org"]).get(timeout=20) == 1
-        assert mark_no_shows.delay().get(timeout=20) == {"no_shows": 0, "offers": 0}
-        assert render_badge.delay(0).get(timeout=20) is False  # no such credential
+        assert send_email.apply_async(kwargs={"subject": "队列 Queue", "body": "body", "to": ["a@example.org"]}, ignore_result=False).get(timeout=20) == 1
+        assert mark_no_shows.apply_async(ignore_result=False).get(timeout=20) == {"no_shows": 0, "offers": 0}
+        assert render_badge.apply_async((0,), ignore_result=False).get(timeout=20) is False  # no such credential
     finally:
         signals.task_prerun.disconnect(record)
     assert seen == {"wic.send_email": "mail", "volunteers.mark_no_shows": "notifications", "registration.render_badge": "default"}
