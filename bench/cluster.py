@@ -138,57 +138,24 @@ PROGRAMS = {
 }
 EXTRA_DIRS = ["/usr/sbin", "/usr/local/bin", "/usr/lib/postgresql/15/bin", "/usr/bin"]
 
+def _checkin_setup() -> str:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("wic_bench_checkin", Path(__file__).resolve().parent / "checkin.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SETUP
+
+
 GET_URLS = [
     "/", "/editions/", "/editions/2017/", "/editions/2024/agenda/", "/editions/2017/agenda/",
     "/api/v1/sessions/?edition=2017", "/api/v1/halls/", "/api/v1/people/?edition=2024", "/api/v1/editions/",
     "/api/v1/organizations/", "/healthz",
 ]
 
-SETUP = r'''
-import json
-from datetime import date
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.db import transaction
-from django.utils import timezone
-from registration.models import CheckinList, Credential, Registration
-from registration.services import CREDENTIAL_LENGTH, random_code
-from wic import roles
-from wic.models import Edition
-from wic.tokens import token_create
-
-GUESTS, USERS, YEAR, SECRETS_FILE = {guests}, {users}, {year}, {secrets_file!r}
-today = timezone.localdate()
-with transaction.atomic():
-    edition = Edition.objects.create(
-        year=YEAR, name_zh="集群演练峰会", name_en="Cluster rehearsal summit", start_date=date(YEAR, 11, 1), end_date=date(YEAR, 11, 3),
-        location_zh="乌镇", location_en="Wuzhen", is_demo=True,
-    )
-    gate = CheckinList.objects.create(edition=edition, name_zh="演练主入口", name_en="Rehearsal main gate", kind="gate", day=today)
-    now = timezone.now()
-    registrations = Registration.objects.bulk_create([
-        Registration(
-            edition=edition, reference=f"C{{i:07d}}", token=random_code(32), name=f"Cluster Guest {{i}}", email=f"guest{{i}}@cluster.example",
-            organization_name="Rehearsal Organization", title="Delegate", country="BR", category="government", participation="on_site",
-            consent=True, status="approved", decided_at=now,
-        )
-        for i in range(GUESTS)
-    ], batch_size=1000)
-    codes = set()
-    while len(codes) < GUESTS:
-        codes.add(random_code(CREDENTIAL_LENGTH))
-    codes = list(codes)
-    Credential.objects.bulk_create([Credential(registration=r, secret=s) for r, s in zip(registrations, codes)], batch_size=1000)
-    group, _ = Group.objects.get_or_create(name=roles.GATE)
-    tokens = []
-    for n in range(USERS):
-        user = get_user_model().objects.create_user(f"cluster-gate-{{n}}")
-        user.groups.add(group)
-        tokens.append(token_create(user=user)[1])
-with open(SECRETS_FILE, "w") as f:
-    f.write("\n".join(codes) + "\n")
-print("CLUSTER-DATA " + json.dumps({{"list": gate.pk, "day": str(gate.day), "tokens": tokens}}))
-'''
+# The open edition, its gate list for today, guests with credentials and gate users with scan
+# tokens: bench/checkin.py's own set-up script (it prints one BENCH-DATA line).
+SETUP = _checkin_setup()
 
 CHECK = r'''
 import json
@@ -786,7 +753,7 @@ class Cluster:
             guests = 2500 if self.args.short else 5000
             out = run([*manage, "shell", "-c", SETUP.format(guests=guests, users=2, year=YEAR, secrets_file=str(secrets_file))], env,
                       f"edition {YEAR}: {guests} guests, 2 gate users")
-            self.data = json.loads(next(line for line in out.splitlines() if line.startswith("CLUSTER-DATA "))[len("CLUSTER-DATA "):])
+            self.data = json.loads(next(line for line in out.splitlines() if line.startswith("BENCH-DATA "))[len("BENCH-DATA "):])
             self.secrets = secrets_file.read_text().split()
             if collect.wait(300) != 0:
                 raise SetupFailed("collectstatic failed\n" + log_tail(self.logs / "collectstatic.log"))
