@@ -69,4 +69,7 @@ class TokenScope(models.TextChoices):
     """What an API token may do (wic.ApiToken)."""
 
     ALL = "all", _("Everything its account may do")
+    READ = "read", _("Read only")
     SCAN = "scan", _("Gate scans only")
+    LEAD = "lead", _("Volunteer lead")
+    INTEGRATION = "integration", _("Integration (named scopes)")

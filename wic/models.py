@@ -363,7 +363,9 @@ class ApiToken(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(_("SHA-256 of the key"), max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("key begins with"), max_length=8, editable=False)
-    scope = models.CharField(_("scope"), max_length=10, choices=TokenScope.choices, default=TokenScope.ALL)
+    scope = models.CharField(_("scope"), max_length=16, choices=TokenScope.choices, default=TokenScope.ALL)
+    scopes = models.JSONField(_("named scopes"), default=list, blank=True, help_text=_("An integration token's named scopes"))
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("What the token is for (a badge printer, a partner)"))
     created = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
 

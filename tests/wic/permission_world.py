@@ -133,6 +133,10 @@ def build_world() -> World:
     _awards(world, edition, now, member_b)
     _expo(world, edition, exhibitor_b)
     _protocol(world, edition)
+    from tests.wic.matrix_api import AREAS  # issue 28: each API area's objects
+
+    for area in AREAS:
+        area.extend_world(world, edition)
     for role, user in users.items():
         token, world.tokens[role] = token_create(user=user)
         if role == roles.ATTENDEE:

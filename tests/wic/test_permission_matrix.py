@@ -559,6 +559,13 @@ TOKEN_TABLE = [
 ]
 # fmt: on
 
+# The API's rows of issue 28, one module per area (tests/wic/matrix_api/).
+from tests.wic import matrix_api  # noqa: E402  (after `row` and the cells, which its modules import)
+
+for _area in matrix_api.AREAS:
+    TABLE += _area.ROWS
+    TOKEN_TABLE += _area.TOKEN_ROWS
+
 
 # -- the world, once per module; each cell runs in its own savepoint -----------------------------------
 
