@@ -44,6 +44,7 @@ import json
 import math
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -113,7 +114,7 @@ print("BENCH-DATA " + json.dumps({{
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import add_server_options, clean_up, database_line, figure, percentile, production_env, request, run, start_gunicorn, tool  # noqa: E402
+from _server import add_server_options, clean_up, database_line, figure, percentile, production_env, request, run, start_gunicorn, stop, tool  # noqa: E402
 
 SERVER_ERRORS = [0]  # answers 500 and above, every phase and the warm-up
 
@@ -260,6 +261,26 @@ def report(phases: list[Phase], rate: float) -> bool:
     return throughput_met and latency_met
 
 
+def set_up(args, tmp: Path) -> tuple[dict, str | None, dict, list[str]]:
+    """A fresh database with the gate list, the guests and the gate users: (the app's environment,
+    the PostgreSQL database's name or None, the set-up's BENCH-DATA, the secrets in order)."""
+    python = tool("python")
+    env, dbname = production_env(tmp, args.sqlite)
+    print(f"setting up in {tmp} ({'SQLite' if args.sqlite else 'PostgreSQL database ' + dbname})", flush=True)
+    manage = [python, str(ROOT / "manage.py")]
+    run(manage + ["migrate", "--noinput", "-v", "0"], env, "manage.py migrate")
+    secrets_file = tmp / "secrets.txt"
+    code = SETUP.format(guests=args.guests, users=args.clients, year=YEAR, secrets_file=str(secrets_file))
+    out = run(manage + ["shell", "-c", code], env, f"{args.guests} guests, {args.clients} gate users")
+    data = json.loads(next(line for line in out.splitlines() if line.startswith("BENCH-DATA "))[len("BENCH-DATA "):])
+    codes = secrets_file.read_text().split()
+    assert len(codes) == len(set(codes)) == args.guests == data["credentials"], "secrets file does not match the database"
+    today = datetime.now(BEIJING).date().isoformat()
+    if data["day"] != today:
+        raise RuntimeError(f"gate list day {data['day']} is not today in Beijing ({today})")
+    return env, dbname, data, codes
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description="Gate-scan throughput and latency (POST /api/v1/checkins/) under gunicorn, next to /healthz.",
@@ -271,8 +292,21 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=GOAL_RPS, help="scans per second offered in the paced (open-loop) phase")
     parser.add_argument("--paced", type=int, default=3000, help="first admissions sent in the paced phase")
     parser.add_argument("--guests", type=int, default=None, help="approved guests with credentials (default: scans + warmup)")
+    parser.add_argument(
+        "--compare", metavar="OLD", default=None,
+        help="compare with older code: a commit (unpacked with `git archive`, no git write) or a directory holding that code; "
+        "both run as servers on one database, first scans and /healthz alternating between them (--rounds)",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="with --compare: rounds of (old, new) scans and /healthz, the order flipped each round")
     add_server_options(parser)
     args = parser.parse_args()
+    if args.compare:
+        args.guests = args.guests or 2 * (args.warmup + args.rounds * args.scans)
+        if min(args.scans, args.clients, args.workers, args.rounds) < 1 or args.warmup < 0:
+            parser.error("counts must be positive")
+        if args.guests < 2 * (args.warmup + args.rounds * args.scans):
+            parser.error("--guests must be at least 2 x (--warmup + --rounds x --scans) with --compare")
+        return compare(args)
     args.guests = args.guests or args.scans + args.warmup + args.paced
     if min(args.scans, args.clients, args.workers) < 1 or args.warmup < 0:
         parser.error("counts must be positive")
@@ -281,24 +315,10 @@ def main() -> int:
     if args.rate <= 0 or args.paced < 1:
         parser.error("--rate and --paced must be positive")
 
-    python = tool("python")
     tmp = Path(tempfile.mkdtemp(prefix="wic-bench-checkin-"))
     proc, dbname = None, None
     try:
-        env, dbname = production_env(tmp, args.sqlite)
-        print(f"setting up in {tmp} ({'SQLite' if args.sqlite else 'PostgreSQL database ' + dbname})", flush=True)
-        manage = [python, str(ROOT / "manage.py")]
-        run(manage + ["migrate", "--noinput", "-v", "0"], env, "manage.py migrate")
-        secrets_file = tmp / "secrets.txt"
-        code = SETUP.format(guests=args.guests, users=args.clients, year=YEAR, secrets_file=str(secrets_file))
-        out = run(manage + ["shell", "-c", code], env, f"{args.guests} guests, {args.clients} gate users")
-        data = json.loads(next(line for line in out.splitlines() if line.startswith("BENCH-DATA "))[len("BENCH-DATA "):])
-        codes = secrets_file.read_text().split()
-        assert len(codes) == len(set(codes)) == args.guests == data["credentials"], "secrets file does not match the database"
-        today = datetime.now(BEIJING).date().isoformat()
-        if data["day"] != today:
-            raise RuntimeError(f"gate list day {data['day']} is not today in Beijing ({today})")
-
+        env, dbname, data, codes = set_up(args, tmp)
         print(f"  database: {database_line(args.sqlite, env)}", flush=True)
         proc, port, log = start_gunicorn(tmp, env, args.workers, args.threads)
 
@@ -337,6 +357,195 @@ def main() -> int:
         return 1 if errors else 0
     finally:
         clean_up(proc, tmp, dbname, args.keep)
+
+
+# -- --compare: the code before a change and now, alternating in one run -----------------------------
+
+def old_tree(spec: str, tmp: Path) -> tuple[Path, str]:
+    """The older code to compare with: a directory as it is, or a commit unpacked into `tmp` with
+    `git archive` (reads the repository, writes nothing to it). (path, label)."""
+    path = Path(spec)
+    if path.is_dir():
+        return path.resolve(), path.name
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", f"{spec}^{{commit}}"], capture_output=True, text=True)
+    if commit.returncode != 0:
+        raise RuntimeError(f"--compare {spec}: neither a directory nor a commit ({commit.stderr.strip()})")
+    target = tmp / f"old-{commit.stdout.strip()}"
+    target.mkdir()
+    archive = subprocess.Popen(["git", "-C", str(ROOT), "archive", spec], stdout=subprocess.PIPE)
+    subprocess.run(["tar", "-x", "-C", str(target)], stdin=archive.stdout, check=True)
+    if archive.wait() != 0:
+        raise RuntimeError(f"git archive {spec} failed")
+    return target, commit.stdout.strip()
+
+
+def start_server(tmp: Path, env: dict, args, tree: Path):
+    """gunicorn serving the code in `tree` (bench/_server.start_gunicorn, pointed at that tree),
+    with its own log directory. (process, port, log)."""
+    import _server
+
+    home = tmp / f"server-{tree.name}"
+    home.mkdir()
+    saved = _server.ROOT
+    _server.ROOT = tree  # start_gunicorn's --chdir: the tree whose code the workers import
+    try:
+        return start_gunicorn(home, {**env, "PYTHONPATH": str(tree)}, args.workers, args.threads)
+    finally:
+        _server.ROOT = saved
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stat(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(pids) -> dict[int, float]:
+    """User + system CPU of each process still there."""
+    found = {}
+    for pid in pids:
+        try:
+            fields = _proc_stat(pid)
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return found
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU spent between two readings: by the processes read both times, and all of a process
+    that started meanwhile (a process that ended meanwhile is missed: few, with CONN_MAX_AGE=60)."""
+    return sum(value - before.get(pid, 0.0) for pid, value in after.items())
+
+
+def workers_of(master: int) -> list[int]:
+    """gunicorn's worker processes: the master's children."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if int(_proc_stat(int(entry))[1]) == master:
+                    found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def database_backends(dbname: str | None) -> list[int]:
+    """The PostgreSQL server processes serving the bench's database (its persistent connections)."""
+    if dbname is None:
+        return []
+    import psycopg
+
+    from _server import PG
+
+    with psycopg.connect(**PG, dbname="postgres", autocommit=True) as conn:
+        return [pid for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [dbname])]
+
+
+@dataclass
+class Measured:
+    rps: float
+    p99: float
+    app_ms: float  # gunicorn workers' CPU per request
+    db_ms: float  # the database's backends' CPU per request (PostgreSQL only)
+    client_ms: float  # this load generator's CPU per request
+    errors: int
+
+
+def measure(label: str, expect: str | None, port: int, jobs: list, tokens, list_id, args, master: int, dbname: str | None) -> Measured:
+    """One phase on one server, with the CPU its workers, the database's backends and this
+    process spent on it."""
+    phase = Phase(label, expect)
+    app0, db0, client0 = cpu_seconds(workers_of(master)), cpu_seconds(database_backends(dbname)), time.process_time()
+    load(phase, port, jobs, tokens, list_id, args.timeout)
+    app1, db1, client1 = cpu_seconds(workers_of(master)), cpu_seconds(database_backends(dbname)), time.process_time()
+    rps, _p50, p99 = figures(phase)
+    n = phase.requests
+    for sample in phase.error_samples:
+        print(f"  error, {label}: {sample}")
+    return Measured(rps, p99, cpu_spent(app0, app1) / n * 1000, cpu_spent(db0, db1) / n * 1000, (client1 - client0) / n * 1000, phase.errors)
+
+
+def compare(args) -> int:
+    """First scans and /healthz on the older code's server and this code's, alternating (old then
+    new, then new then old, ...), each with its own fresh secrets; scans per second over /healthz
+    per second of the same server in the same round, and CPU per request."""
+    tmp = Path(tempfile.mkdtemp(prefix="wic-bench-checkin-"))
+    servers, dbname = {}, None
+    try:
+        old_path, old_label = old_tree(args.compare, tmp)
+        env, dbname, data, codes = set_up(args, tmp)
+        print(f"  database: {database_line(args.sqlite, env)}", flush=True)
+        for name, tree in (("old", old_path), ("new", ROOT)):
+            servers[name] = start_server(tmp, env, args, tree)
+        tokens, list_id = data["tokens"], data["list"]
+        labels = {"old": f"old ({old_label})", "new": "new (this checkout)"}
+        print(
+            f"\nold: {old_path}; new: {ROOT}. Each: gunicorn {args.workers} {'gthread worker(s) x ' + str(args.threads) + ' threads' if args.threads > 1 else 'sync worker(s)'}, "
+            f"DEBUG=0, one database, {args.clients} client threads. Per round and server: {args.scans} first scans, then {args.scans} GET /healthz; "
+            f"{args.rounds} round(s), the servers' order flipped each round.",
+            flush=True,
+        )
+        fresh = iter(codes)
+        for name in ("old", "new"):  # warm-up: connections, prepared statements, imports
+            port = servers[name][1]
+            load(None, port, [next(fresh) for _ in range(args.warmup)], tokens, list_id, args.timeout)
+            load(None, port, [None] * max(args.clients, args.warmup), tokens, list_id, args.timeout)
+        load_before = os.getloadavg()[0]
+        results = {name: [] for name in servers}
+        print(f"\n{'round':<8}{'server':<28}{'scans/s':>9}{'healthz/s':>11}{'ratio':>8}{'scan p99':>10}   CPU ms per scan (app, db, client) / per healthz")
+        for r in range(args.rounds):
+            order = ["old", "new"] if r % 2 == 0 else ["new", "old"]
+            scans = {}
+            for name in order:
+                jobs = [next(fresh) for _ in range(args.scans)]
+                scans[name] = measure("first scan (ok)", "ok", servers[name][1], jobs, tokens, list_id, args, servers[name][0].pid, dbname)
+            for name in order:
+                health = measure("GET /healthz", None, servers[name][1], [None] * args.scans, tokens, list_id, args, servers[name][0].pid, dbname)
+                scan = scans[name]
+                ratio = scan.rps / health.rps if health.rps else 0.0
+                results[name].append((scan, health, ratio))
+                print(
+                    f"{r + 1:<8}{labels[name]:<28}{scan.rps:>9.1f}{health.rps:>11.1f}{ratio:>7.0%}{scan.p99:>9.0f}ms   "
+                    f"{scan.app_ms:.2f}, {scan.db_ms:.2f}, {scan.client_ms:.2f} / {health.app_ms:.2f}, {health.db_ms:.2f}, {health.client_ms:.2f}",
+                    flush=True,
+                )
+        for name, (proc, _port, log) in servers.items():
+            if proc.poll() is not None:
+                raise RuntimeError(f"the {name} server died during the run (exit {proc.returncode}); see {log}")
+        print(f"\n{'median':<8}{'server':<28}{'scans/s':>9}{'healthz/s':>11}{'ratio':>8}   app CPU ms per scan / per healthz")
+        medians = {}
+        for name in ("old", "new"):
+            rows = results[name]
+            med = {key: statistics.median(getter(row) for row in rows) for key, getter in (
+                ("scans", lambda row: row[0].rps), ("healthz", lambda row: row[1].rps), ("ratio", lambda row: row[2]),
+                ("scan_app", lambda row: row[0].app_ms), ("health_app", lambda row: row[1].app_ms),
+                ("scan_db", lambda row: row[0].db_ms), ("scan_total", lambda row: row[0].app_ms + row[0].db_ms + row[0].client_ms),
+            )}
+            medians[name] = med
+            print(f"{'':<8}{labels[name]:<28}{med['scans']:>9.1f}{med['healthz']:>11.1f}{med['ratio']:>7.0%}   {med['scan_app']:.2f} / {med['health_app']:.2f}")
+        for name, med in medians.items():
+            figure("checkin", f"first scans vs /healthz, {name}", med["ratio"] * 100, "%", ">= 50 " + ("MET" if med["ratio"] >= 0.5 else "NOT MET") if name == "new" else "")
+            figure("checkin", f"first scans, {name}", med["scans"], "scans/s")
+            figure("checkin", f"app CPU per scan, {name}", med["scan_app"], "ms")
+        old, new = medians["old"], medians["new"]
+        print(
+            f"\nnew / old: {new['scans'] / old['scans']:.2f}x the scans per second, ratio to /healthz {old['ratio']:.0%} -> {new['ratio']:.0%}, "
+            f"app CPU per scan {old['scan_app']:.2f} -> {new['scan_app']:.2f} ms, database backends' CPU per scan {old['scan_db']:.2f} -> {new['scan_db']:.2f} ms."
+            f"\n5xx answers: {SERVER_ERRORS[0]} (every phase, warm-up included). 1-minute load average {load_before:.2f} before the rounds, "
+            f"{os.getloadavg()[0]:.2f} after ({os.cpu_count()} CPUs); other work on the machine skews the figures, alike for both servers."
+        )
+        errors = sum(row[0].errors + row[1].errors for rows in results.values() for row in rows)
+        if errors:
+            print(f"{errors} request(s) failed or gave an unexpected result; see above.")
+        return 1 if errors else 0
+    finally:
+        for proc, _port, _log in servers.values():
+            stop(proc)
+        clean_up(None, tmp, dbname, args.keep)
 
 
 if __name__ == "__main__":

@@ -216,12 +216,11 @@ def _instance(model, names: list[str], values: list):
     return model.from_db(connection.alias, ordered, [by_name[name] for name in ordered])
 
 
-def _list_and_credential(list_id: int, secret: str, lock: bool) -> tuple[CheckinList, Credential | None]:
+def _list_and_credential(cursor, list_id: int, secret: str, lock: bool) -> tuple[CheckinList, Credential | None]:
     """The check-in list (CheckinList.DoesNotExist when there is none) and the credential the
     secret names in the list's edition, if any, with its guest."""
-    with prepared_cursor() as cursor:
-        cursor.execute(_scan_sql(lock), [secret, list_id])
-        row = cursor.fetchone()
+    cursor.execute(_scan_sql(lock), [secret, list_id])
+    row = cursor.fetchone()
     if row is None:
         raise CheckinList.DoesNotExist(f"No check-in list {list_id}.")
     names = _list_columns()
@@ -292,14 +291,13 @@ def _insert_sql() -> str:
     )
 
 
-def _insert_checkin(*, checkin_list, credential, raw_secret, nonce, type, result, scanned_at, user, gate, device) -> Checkin:
+def _insert_checkin(cursor, *, checkin_list, credential, raw_secret, nonce, type, result, scanned_at, user, gate, device) -> Checkin:
     """Checkin.objects.create() as one plain INSERT (the model has no save() logic or signals)."""
     received_at = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
     values = [checkin_list.pk, credential.pk if credential else None, raw_secret, nonce, type, result, adapt(scanned_at), adapt(received_at), user.pk if user else None, gate, device]
-    with prepared_cursor() as cursor:
-        cursor.execute(_insert_sql(), values)
-        pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
+    cursor.execute(_insert_sql(), values)
+    pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
     checkin = Checkin(
         id=pk, checkin_list=checkin_list, credential=credential, raw_secret=raw_secret, nonce=nonce, type=type,
         result=result, scanned_at=scanned_at, received_at=received_at, user=user, gate=gate, device=device,
@@ -308,19 +306,19 @@ def _insert_checkin(*, checkin_list, credential, raw_secret, nonce, type, result
     return checkin
 
 
-def _admission(checkin_list_id, credential_id) -> tuple | None:
+def _admission(cursor, checkin_list_id, credential_id) -> tuple | None:
     """(id, scanned_at, gate, device, user_id) of the admission that counts on the list, if any (at most
     one: a constraint)."""
     if credential_id is None:
         return None
-    with prepared_cursor() as cursor:
-        cursor.execute(_admission_sql(), [checkin_list_id, credential_id])
-        row = cursor.fetchone()
+    cursor.execute(_admission_sql(), [checkin_list_id, credential_id])
+    row = cursor.fetchone()
     return (row[0], _aware(row[1]), row[2], row[3], row[4]) if row else None
 
 
 def _first_admission(checkin_list_id, credential_id) -> FirstScan | None:
-    row = _admission(checkin_list_id, credential_id)
+    with prepared_cursor() as cursor:
+        row = _admission(cursor, checkin_list_id, credential_id)
     return FirstScan(*row[1:]) if row else None
 
 
@@ -373,14 +371,15 @@ def checkin_scan(
         scanned_at, live = timezone.now(), False  # the negative control: issue 19's behaviour
     secret = typed_secret(secret)
     try:
-        with transaction.atomic():
-            checkin_list, credential = _list_and_credential(list_id, secret, lock=LOCK_CREDENTIAL)
+        # One cursor for the scan's statements (each cursor costs Python time to set up).
+        with transaction.atomic(), prepared_cursor() as cursor:
+            checkin_list, credential = _list_and_credential(cursor, list_id, secret, lock=LOCK_CREDENTIAL)
             if live:
                 scanned_at = timezone.now()  # under the credential's lock: after the admission it waited for
             # Read after the lock, in its own statement: under READ COMMITTED a subquery in the
             # locking SELECT would see the snapshot from before the wait, not the admission the
             # other gate just committed (the concurrency test caught exactly that).
-            admitted = _admission(list_id, credential.pk) if credential is not None else None
+            admitted = _admission(cursor, list_id, credential.pk) if credential is not None else None
             result, first, answer = _decide(checkin_list, credential, type, scanned_at, admitted, live=live)
             if result == "ok" and type == Checkin.ENTRY and admitted is not None:
                 # An earlier scan uploaded later (offline): it takes the admission's place.
@@ -390,7 +389,7 @@ def checkin_scan(
                 if roster.admitted is not None:
                     roster.admitted(checkin_list, credential.registration.pk, scanned_at)
             checkin = _insert_checkin(
-                checkin_list=checkin_list, credential=credential, raw_secret=secret, nonce=nonce, type=type,
+                cursor, checkin_list=checkin_list, credential=credential, raw_secret=secret, nonce=nonce, type=type,
                 result=result, scanned_at=scanned_at, user=user, gate=gate[:100], device=device[:100],
             )
     except IntegrityError:

@@ -159,12 +159,16 @@ class FailOpenThrottleMixin:
     """For a DRF throttle (before the throttle class in the bases): when the cache cannot give or
     keep the request history, the request is allowed and counted as `rate_limits_open`. (DRF's
     throttles read the history with cache.get, which the degrading cache answers with the
-    default, so they would let the request through anyway, but silently.)"""
+    default, so they would let the request through anyway, but silently.) `cache_failed` tells
+    a subclass that read more in the same round trip (registration.checkin_api.ScanThrottle)."""
+
+    cache_failed = False
 
     def allow_request(self, request, view):
         with degraded.cache_watch() as failed:
             allowed = super().allow_request(request, view)
-        if failed():
+        self.cache_failed = failed()
+        if self.cache_failed:
             degraded.record("rate_limits_open", f"throttle {type(self).__name__}: the cache could not count")
             return True
         return allowed
