@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wic.display import beijing_text
 
+from . import webhook_events
 from .models import (
     Board,
     Hall,
@@ -101,7 +102,11 @@ class SessionAdmin(admin.ModelAdmin):
         return deleted, counts, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
+        # Was it published before this save? The form has set `is_published` already.
+        published_before = change and (obj.is_published != ("is_published" in form.changed_data))
         super().save_model(request, obj, form, change)
+        # issue 28: integrations hear of an admin edit as of a service's (session.published / .changed)
+        webhook_events.session_announce(obj, published_before=published_before)
         alert = getattr(obj, "open_change_alert", None)
         if alert is not None:  # the save changed the day, time, hall or status (agenda.session_alerts)
             self.message_user(

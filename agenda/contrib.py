@@ -6,7 +6,7 @@ from wic.contrib import (
     AdminInline, AuditedModel, Demo, HistoryCount, HistoryMetric, OrganizerApp, PersonalData, Seed, Translatable, TranslatableScope,
 )
 
-from . import dashboard, demo, seeding
+from . import dashboard, demo, seeding, webhook_events
 from .admin import BoardInline, SessionRoleInline
 from .personal_data import AgendaPersonalData
 
@@ -35,4 +35,5 @@ CONTRIBUTIONS = [
     Translatable("sessions", "agenda.Session", ("title", "theme", "summary"), _("Sessions"), "edition", order=60),
     Translatable("outcomes", "agenda.Outcome", ("title",), _("Outcomes"), "edition", order=70),
     TranslatableScope("organizations", "session_roles__session__edition"),
+    *webhook_events.EVENTS,  # issue 28: session.published, session.changed (wic.webhooks)
 ]

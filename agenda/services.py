@@ -11,6 +11,7 @@ from wic.errors import ConflictError, DomainError
 from wic.models import Edition, Organization
 from wic.services import _check_choice
 
+from . import webhook_events
 from .enums import Access, OutcomeKind, Period, SessionKind, VenueKind
 from .models import Board, Hall, Outcome, Session, SessionOrganization, Venue
 
@@ -182,6 +183,7 @@ def session_upsert(
             **fields,
         },
     )
+    webhook_events.session_announce(session, published_before=not _created)  # issue 28: session.published / session.changed
     return session
 
 
@@ -300,6 +302,12 @@ def session_place(*, session: Session, hall: Hall, date: date, start_time: time,
     session = Session.objects.select_for_update().select_related("edition").get(pk=session.pk)
     Hall.objects.select_for_update().filter(pk=hall.pk).first()
     edition = session.edition
+    if not edition.has_dates:  # its days are not known yet: no slot lies within them
+        raise DomainError(
+            "slot_outside_edition",
+            _("Edition %(year)s has no dates yet; a session is placed on one of its days.") % {"year": edition.year},
+            field="date",
+        )
     if not (edition.start_date <= date <= edition.end_date):
         raise DomainError(
             "slot_outside_edition",
@@ -337,6 +345,7 @@ def session_place(*, session: Session, hall: Hall, date: date, start_time: time,
     session.start = start
     session.end = end
     session.period = ""
-    session.is_published = True
+    published_before, session.is_published = session.is_published, True
     session.save()
+    webhook_events.session_announce(session, published_before=published_before)  # issue 28
     return session

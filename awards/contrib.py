@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wic.contrib import AuditedModel, DashboardPanel, Demo, FigureGroup, OrganizerApp, PersonalData, Seed, Translatable
 
-from . import dashboard, demo, seeding
+from . import dashboard, demo, seeding, webhook_events
 from .personal_data import AwardsPersonalData
 
 CONTRIBUTIONS = [
@@ -24,4 +24,5 @@ CONTRIBUTIONS = [
     Translatable("award_categories", "awards.AwardCategory", ("name", "basic_condition"), _("Award categories"), "programme__edition", order=220),
     Translatable("further_conditions", "awards.FurtherCondition", ("text",), _("Further conditions"), "programme__edition", order=230),
     Translatable("programme_figures", "awards.ProgrammeFigure", ("label",), _("Programme figures"), "programme__edition", order=240),
+    *webhook_events.EVENTS,  # issue 28: nomination.decided (wic.webhooks)
 ]

@@ -1,14 +1,16 @@
 """The awards in the API. Serializers check the shape of the input (types, ids that exist);
 every rule is awards.services'. Times are ISO 8601 in Beijing time (+08:00)."""
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from agenda.serializers import AsciiIdInteger, IdField, ids_of
 from wic.inputs import country_code
 from wic.models import Member, Organization
 
-from .enums import Direction
-from .models import AwardCategory, AwardProgramme, FurtherCondition, Nomination, NominationLog, ProgrammeFigure, Recommendation, RecommendationQuota, Score
+from .enums import Direction, NominationState
+from .models import AwardCategory, AwardProgramme, AwardReviewer, FurtherCondition, Nomination, NominationLog, ProgrammeFigure, Recommendation, RecommendationQuota, Score
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -178,3 +180,66 @@ class ScoreSerializer(serializers.ModelSerializer):
     class Meta:
         model = Score
         fields = ["id", "nomination", "category", "score", "comment", "updated"]
+
+
+# Organizers (issue 28): decisions, expert reviewers
+
+MAX_BULK = 500  # nominations moved in one call
+
+
+class NominationDecisionInputSerializer(serializers.Serializer):
+    """An organizer's move of a nomination: `awards.services.nomination_transition` says which
+    moves there are (`invalid_transition`)."""
+
+    to_state = serializers.ChoiceField(
+        choices=NominationState.choices, help_text=_("eligible, ineligible, shortlisted, winner, and back (awards.enums.TRANSITIONS).")
+    )
+    message = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="", help_text=_("The screening note kept with it."))
+
+
+class NominationSingleDecisionInputSerializer(NominationDecisionInputSerializer):
+    won_category = IdField(
+        queryset=AwardCategory.objects.all(), required=False, allow_null=True, default=None,
+        help_text=_("For `winner` in the enterprise direction: the category won, one the nomination entered (its only one by default)."),
+    )
+
+
+class NominationBulkDecisionInputSerializer(NominationDecisionInputSerializer):
+    nominations = serializers.ListField(
+        child=AsciiIdInteger(), min_length=1, max_length=MAX_BULK,
+        help_text=_("Ids of the nominations (at most %(n)s); each is moved on its own.") % {"n": MAX_BULK},
+    )
+
+    def validate_nominations(self, ids):
+        return ids_of(Nomination, ids)
+
+
+class NominationRefusedSerializer(serializers.Serializer):
+    nomination = serializers.IntegerField(help_text=_("The nomination's id."))
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class NominationBulkDecisionSerializer(serializers.Serializer):
+    changed = NominationSerializer(many=True, help_text=_("The nominations moved, as they are now."))
+    refused = NominationRefusedSerializer(many=True, help_text=_("The nominations left as they were, with the rule that refused each."))
+
+
+class ReviewerInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150, help_text=_("The account to make an expert reviewer of the programme."))
+
+    def validate_username(self, username):
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise serializers.ValidationError(_("There is no active account %(username)s.") % {"username": username[:150]}, code="does_not_exist")
+        return user
+
+
+class AwardReviewerSerializer(serializers.ModelSerializer):
+    programme = serializers.IntegerField(source="programme_id", read_only=True)
+    user = serializers.IntegerField(source="user_id", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = AwardReviewer
+        fields = ["id", "programme", "user", "username"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wic import services as wic_services
+from wic import webhooks
 from wic.enums import OrganizationKind
 from wic.display import beijing_text
 from wic.errors import ConflictError, DomainError
@@ -21,6 +22,7 @@ from wic.i18n import pick
 from wic.models import Member, Organization
 from wic.roles import is_organizer
 
+from . import webhook_events
 from .enums import TRANSITIONS, WITHDRAWABLE, Direction, NominationState
 from .models import (
     AwardCategory,
@@ -548,6 +550,7 @@ def nomination_transition(*, nomination: Nomination, to_state: str, actor, messa
         nomination.screening_note = message
     nomination.save()
     _log(nomination, current, to_state, actor, message)
+    webhooks.emit("nomination.decided", lambda: webhook_events.nomination_decided(nomination, previous_state=current))  # issue 28
     return nomination
 
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wic.contrib import AuditedModel, DashboardPanel, Demo, FigureGroup, HistoryCount, HistoryMetric, OrganizerApp, PersonalData, Seed, Translatable
 
-from . import dashboard, demo, seeding
+from . import dashboard, demo, seeding, webhook_events
 from .personal_data import ExpoPersonalData
 
 CONTRIBUTIONS = [
@@ -32,4 +32,5 @@ CONTRIBUTIONS = [
     Translatable("exhibits", "expo.Exhibit", ("name",), _("Exhibits"), "edition", order=350),
     Translatable("launches", "expo.Launch", ("title", "description"), _("Launches"), "edition", order=360),
     Translatable("talent_listings", "expo.TalentListing", ("title",), _("Job openings"), "exhibitor__edition", order=370),
+    *webhook_events.EVENTS,  # issue 28: exhibitor.approved (wic.webhooks)
 ]

@@ -18,12 +18,14 @@ from agenda import services as agenda_services
 from agenda.enums import SessionKind
 from agenda.services import beijing_datetime as beijing  # noqa: F401 - an aware Beijing time, for callers
 from wic import services as wic_services
+from wic import webhooks
 from wic.enums import OrganizationKind, OrganizationRole
 from wic.errors import ConflictError, DomainError
 from wic.inputs import ascii_int
 from wic.models import Edition, Organization
 from wic.roles import is_organizer
 
+from . import webhook_events
 from .enums import DECISIONS, MEETING_MINUTES, BoothSize, ExhibitorStatus, ExpoField, MeetingStatus
 from .models import Booth, BoothAllotment, Exhibitor, ExhibitorField, Expo, Launch, MeetingRequest, TalentListing, Zone
 from .permissions import is_representative
@@ -273,6 +275,8 @@ def exhibitor_decide(*, exhibitor: Exhibitor, status: str, actor, message: str =
     from .notifications import exhibitor_decision_announce
 
     exhibitor_decision_announce(exhibitor_id=exhibitor.pk, status=status)
+    if status == ExhibitorStatus.APPROVED:
+        webhooks.emit("exhibitor.approved", lambda: webhook_events.exhibitor_approved(exhibitor))  # issue 28
     return exhibitor
 
 

@@ -8,7 +8,12 @@ One application can be read by its applicant, by the reviewers of its edition an
 anyone else gets 404, as if it did not exist, for reading and for every action (reviewing
 too). Reviewing is the reviewer's act: whether a user who may read the application may review it
 is the service's answer (403 `not_a_reviewer`, `conflict_of_interest`). Reviewers read the
-application without its contact's name, email and phone (null), as on their review page."""
+application without its contact's name, email and phone (null), as on their review page.
+
+Organizers (issue 28) decide as in the admin: one application (`decide`, the decide page's
+`application_transition`) or several (`/forum-application-decisions/`, the bulk actions'
+`applications_decide`); an accepted forum is placed through the agenda's
+`POST /api/v1/sessions/{session}/place/` (the placement page's `session_place`)."""
 import django_filters
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
@@ -18,13 +23,21 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from wic.api_base import IsOrganizer
 from wic.models import Edition
 
 from . import services
 from .enums import ApplicationState
 from .models import ApplicationOrganization, ApplicationTransition, ForumApplication
 from .permissions import applications_visible_to
-from .serializers import ForumApplicationSerializer, ForumApplicationWriteSerializer, ReviewInputSerializer
+from .serializers import (
+    ForumApplicationSerializer,
+    ForumApplicationWriteSerializer,
+    ForumBulkDecisionInputSerializer,
+    ForumBulkDecisionSerializer,
+    ForumDecisionInputSerializer,
+    ReviewInputSerializer,
+)
 
 
 def applications_for_api() -> QuerySet[ForumApplication]:
@@ -125,6 +138,8 @@ class ForumApplicationViewSet(
             return ForumApplicationWriteSerializer
         if self.action == "review":
             return ReviewInputSerializer
+        if self.action == "decide":
+            return ForumDecisionInputSerializer
         return ForumApplicationSerializer
 
     def _item(self, application: ForumApplication, status_code: int = status.HTTP_200_OK) -> Response:
@@ -195,3 +210,63 @@ class ForumApplicationViewSet(
         serializer.is_valid(raise_exception=True)
         services.review_submit(application=application, user=request.user, scores=serializer.service_scores())
         return self._item(application)
+
+    @extend_schema(
+        summary="Decide on an application (organizers)",
+        description="`forums.services.application_transition`, as the admin's decide page: `under_review`, or a decision (`accepted`, "
+        "`waitlisted`, `rejected`) with a message the applicant's email carries. A move TRANSITIONS does not have is "
+        "`invalid_transition` (409; `submitted` is the applicant's submit, 400); withdrawing is the applicant's own act "
+        "(`not_your_application`, 403). Accepting creates the forum's agenda session, unpublished until placed "
+        "(POST /api/v1/sessions/{session}/place/). Answers with the application.",
+        parameters=[ID_PARAMETER],
+        request=ForumDecisionInputSerializer,
+        responses={
+            200: ForumApplicationSerializer,
+            400: OpenApiResponse(description="Invalid input (`invalid`), or `invalid_transition` for `submitted`"),
+            401: ERRORS[401],
+            403: OpenApiResponse(description="Organizers only (`permission_denied`); withdrawing is the applicant's (`not_your_application`)"),
+            404: ERRORS[404],
+            409: OpenApiResponse(description="The application's state does not allow it (`invalid_transition`)"),
+        },
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsOrganizer])
+    def decide(self, request, pk=None):
+        application = self.get_object()
+        serializer = ForumDecisionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        application = services.application_transition(application=application, to_state=data["to_state"], actor=request.user, message=data["message"])
+        return self._item(application)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="Decide on several applications (organizers)",
+        description="`forums.services.applications_decide`, as the admin's bulk actions: each application on its own, one refusal "
+        "undoing none of the others. Answers 200 with the applications moved and those refused, each with its code "
+        "(`invalid_transition`, `not_your_application`). An id that does not exist refuses the whole call (400 `invalid`, "
+        "`does_not_exist` on `applications`).",
+        request=ForumBulkDecisionInputSerializer,
+        responses={200: ForumBulkDecisionSerializer, 401: ERRORS[401], 403: OpenApiResponse(description="Organizers only (`permission_denied`)")},
+    ),
+)
+class ForumApplicationDecisionViewSet(viewsets.GenericViewSet):
+    serializer_class = ForumBulkDecisionInputSerializer
+    permission_classes = [IsOrganizer]
+    queryset = ForumApplication.objects.none()
+
+    def create(self, request, *args, **kwargs):
+        serializer = ForumBulkDecisionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        changed, refused = services.applications_decide(
+            applications=data["applications"], to_state=data["to_state"], actor=request.user, message=data["message"]
+        )
+        order = {application.pk: index for index, application in enumerate(changed)}
+        fresh = sorted(applications_for_api().filter(pk__in=order), key=lambda application: order[application.pk])
+        context = self.get_serializer_context()
+        body = {
+            "changed": ForumApplicationSerializer(fresh, many=True, context=context).data,
+            "refused": [{"application": application.pk, "code": error.code, "message": error.message} for application, error in refused],
+        }
+        return Response(body)

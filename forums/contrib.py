@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wic.contrib import AuditedModel, DashboardPanel, Demo, OrganizerApp, PersonalData, Translatable
 
-from . import dashboard, demo
+from . import dashboard, demo, webhook_events
 from .personal_data import ForumsPersonalData
 
 CONTRIBUTIONS = [
@@ -18,4 +18,5 @@ CONTRIBUTIONS = [
     Translatable("forum_calls", "forums.ForumCall", ("title", "description"), _("Sub-forum calls"), "edition", order=110),
     Translatable("call_questions", "forums.CallQuestion", ("text",), _("Call questions"), "call__edition", order=120),
     Translatable("review_criteria", "forums.ReviewCriterion", ("name",), _("Review criteria"), "call__edition", order=130),
+    *webhook_events.EVENTS,  # issue 28: forum_application.decided (wic.webhooks)
 ]

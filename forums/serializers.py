@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agenda.models import Board
+from agenda.serializers import AsciiIdInteger, ids_of
 from wic.enums import OrganizationRole
 from wic.inputs import BoundedDateField, ascii_int
 from wic.models import Organization
@@ -214,3 +215,42 @@ class ReviewInputSerializer(serializers.Serializer):
 
     def service_scores(self) -> dict[int, tuple[int, str]]:
         return {int(key): (value["score"], value.get("comment", "")) for key, value in self.validated_data["scores"].items()}
+
+
+# Organizers' decisions (issue 28)
+
+MAX_BULK = 500  # applications decided in one call
+
+
+class ForumDecisionInputSerializer(serializers.Serializer):
+    """An organizer's move of an application: `forums.services.application_transition` says which
+    moves there are (`invalid_transition`)."""
+
+    to_state = NamedChoiceField(
+        choices=ApplicationState.choices, enum_name="ApplicationStateEnum",
+        help_text=_("under_review, or a decision: accepted, waitlisted, rejected (forums.enums.TRANSITIONS)."),
+    )
+    message = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, default="", help_text=_("To the applicant: their decision email carries it.")
+    )
+
+
+class ForumBulkDecisionInputSerializer(ForumDecisionInputSerializer):
+    applications = serializers.ListField(
+        child=AsciiIdInteger(), min_length=1, max_length=MAX_BULK,
+        help_text=_("Ids of the applications (at most %(n)s); each is moved on its own.") % {"n": MAX_BULK},
+    )
+
+    def validate_applications(self, ids):
+        return ids_of(ForumApplication, ids, ForumApplication.objects.select_related("call__edition"))
+
+
+class ForumRefusedSerializer(serializers.Serializer):
+    application = serializers.IntegerField(help_text=_("The application's id."))
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ForumBulkDecisionSerializer(serializers.Serializer):
+    changed = ForumApplicationSerializer(many=True, help_text=_("The applications moved, as they are now."))
+    refused = ForumRefusedSerializer(many=True, help_text=_("The applications left as they were, with the rule that refused each."))

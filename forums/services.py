@@ -8,9 +8,11 @@ from agenda import services as agenda_services
 from agenda.enums import SessionKind
 from agenda.models import Session
 from wic import services as wic_services
+from wic import webhooks
 from wic.enums import OrganizationRole
 from wic.errors import ConflictError, DomainError
 
+from . import webhook_events
 from .enums import DECISIONS, TRANSITIONS, ApplicationState
 from .models import ApplicationOrganization, ApplicationTransition, ForumApplication, ForumCall, InterpretationLanguage, Review, Reviewer
 
@@ -183,6 +185,7 @@ def application_transition(*, application: ForumApplication, to_state: str, acto
         from .notifications import application_decision_announce
 
         application_decision_announce(application_id=application.pk, state=to_state)
+        webhooks.emit("forum_application.decided", lambda: webhook_events.application_decided(application))  # issue 28
     return application
 
 

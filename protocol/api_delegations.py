@@ -1,7 +1,8 @@
-"""Delegations in the API (issue 23), for organizers: list, read, create, change; add and remove
-members; choose or release the liaison; a new private link for the head; the itinerary. Every
-rule is protocol.delegations'; its refusals come back as `{code, message, errors}` with their
-status. ROUTES: (prefix, viewset, basename) for the router; PATHS: none."""
+"""Delegations in the API (issue 23), for organizers: list, read, create, change; add, change
+(interpreter mark, principal, order) and remove members; choose or release the liaison; a new
+private link for the head; the itinerary. Every rule is protocol.delegations'; its refusals come
+back as `{code, message, errors}` with their status. ROUTES: (prefix, viewset, basename) for the
+router; PATHS: none."""
 import django_filters
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from .serializers_delegations import (
     HeadLinkSerializer,
     ItineraryItemSerializer,
     MemberInputSerializer,
+    MemberUpdateSerializer,
 )
 
 
@@ -55,6 +57,7 @@ ERRORS = {
                          "`liaison_assigned`, `liaison_already_assigned`, `no_liaison_available` (saying why), `liaison_on_duty`"),
 }
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The delegation's id")
+MEMBER = OpenApiParameter("member", int, OpenApiParameter.QUERY, required=True, description="The member's id")
 
 
 def _responses(ok, ok_status=200, *codes):
@@ -100,6 +103,14 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         fresh = delegations_for_api().get(pk=delegation.pk)
         return Response(DelegationSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
 
+    def _member(self, delegation: Delegation, request) -> DelegationMember:
+        """The delegation's member named by `?member=` (1 to 18 ASCII digits), or `no_such_member` (404)."""
+        raw = request.query_params.get("member", "")
+        member = DelegationMember.objects.select_related("principal").filter(delegation=delegation, pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+        if member is None:
+            raise DomainError("no_such_member", _("%(delegation)s has no member %(id)s.") % {"delegation": delegation.name_zh, "id": raw[:20]}, status=404, field="member")
+        return member
+
     def create(self, request, *args, **kwargs):
         serializer = DelegationWriteSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -123,19 +134,41 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         parameters=[ID], request=MemberInputSerializer, responses=_responses(DelegationSerializer, 201, 400, 401, 403, 404, 409),
     )
     @extend_schema(
-        methods=["DELETE"], summary="Remove a member", description="`?member=<member id>`. A head stops being the head. Answers with the delegation.",
-        parameters=[ID, OpenApiParameter("member", int, OpenApiParameter.QUERY, required=True, description="The member's id")],
-        request=None, responses=_responses(DelegationSerializer, 200, 401, 403, 404),
+        methods=["PATCH"], summary="Change a member",
+        description="`?member=<member id>`: the interpreter mark, the member they interpret for (`principal`, another member of this "
+        "delegation; null for nobody) and the place in the list (`sort_order`), as the admin's inline changes them "
+        "(protocol.delegations.member_update). Fields not sent keep their values: removing the interpreter mark of a member who "
+        "interprets for someone needs `principal: null` as well (`principal_needs_interpreter` otherwise). Refused: "
+        "`principal_needs_interpreter`, `principal_not_member` (400), `does_not_exist` (400, no member with that id), "
+        "`no_such_member` (404). Answers with the delegation.",
+        parameters=[ID, MEMBER], request=MemberUpdateSerializer, responses=_responses(DelegationSerializer, 200, 400, 401, 403, 404),
     )
-    @action(detail=True, methods=["post", "delete"])
+    @extend_schema(
+        methods=["DELETE"], summary="Remove a member", description="`?member=<member id>`. A head stops being the head. Answers with the delegation.",
+        parameters=[ID, MEMBER], request=None, responses=_responses(DelegationSerializer, 200, 401, 403, 404),
+    )
+    @action(detail=True, methods=["post", "patch", "delete"])
     def members(self, request, pk=None):
         delegation = self.get_object()
         if request.method == "DELETE":
-            raw = request.query_params.get("member", "")
-            member = DelegationMember.objects.filter(delegation=delegation, pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
-            if member is None:
-                raise DomainError("no_such_member", _("%(delegation)s has no member %(id)s.") % {"delegation": delegation.name_zh, "id": raw[:20]}, status=404, field="member")
-            delegations.member_remove(member, actor=request.user)
+            delegations.member_remove(self._member(delegation, request), actor=request.user)
+            return self._item(delegation)
+        if request.method == "PATCH":
+            serializer = MemberUpdateSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)  # the body first: a malformed one is 400 whatever the member
+            data = serializer.validated_data
+            member = self._member(delegation, request)
+            principal = member.principal
+            if "principal" in data:
+                principal = None
+                if data["principal"] is not None:
+                    principal = DelegationMember.objects.select_related("registration").filter(pk=data["principal"]).first()
+                    if principal is None:
+                        raise DomainError("does_not_exist", _("There is no delegation member %(id)s.") % {"id": data["principal"]}, field="principal")
+            delegations.member_update(
+                member, is_interpreter=data.get("is_interpreter", member.is_interpreter), principal=principal, sort_order=data.get("sort_order"),
+                actor=request.user,
+            )
             return self._item(delegation)
         serializer = MemberInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -180,7 +213,7 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         "by day. Times are ISO 8601 in Beijing time (+08:00).",
         parameters=[ID], responses=_responses(ItineraryItemSerializer(many=True), 200, 401, 403, 404),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # one delegation's days: not paginated, as the schema says
     def itinerary(self, request, pk=None):
         delegation = self.get_object()
         view = delegations.delegation_view(delegation.pk)

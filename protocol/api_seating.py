@@ -1,13 +1,14 @@
-"""Seating plans in the API (organizers only): the plans, the seats of a plan, auto-seating and
-manual moves. Every rule is protocol.seating's; refusals answer `{code, message}`:
-`seat_taken` (409), `not_accepted` (409), `seating_changed` (409), `no_such_seat` (400),
-`does_not_exist` (400, a card not of the plan's item).
+"""Seating plans in the API (organizers only): the plans, a new plan with its tables or rows, the
+seats of a plan, auto-seating and manual moves. Every rule is protocol.seating's; refusals answer
+`{code, message}`: `plan_exists` (409), `bad_block`, `plan_too_large`, `unknown_layout`,
+`bad_capacity` (400, a new plan), `seat_taken` (409), `not_accepted` (409), `seating_changed`
+(409), `no_such_seat` (400), `does_not_exist` (400, a card not of the plan's item, or no such item).
 
 ROUTES: (prefix, viewset, basename) for the API router; PATHS: plain url patterns under /api/v1/."""
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -15,11 +16,12 @@ from wic.api_base import IsOrganizer
 from wic.errors import DomainError
 
 from . import seating
-from .models import InvitationCard, SeatBlock, SeatingPlan
+from .models import InvitationCard, InvitationItem, SeatBlock, SeatingPlan
 from .serializers_seating import (
     ClearInputSerializer,
     MovedSerializer,
     MoveInputSerializer,
+    PlanCreateSerializer,
     PlanSeatsSerializer,
     SeatingPlanSerializer,
     SeatingReportSerializer,
@@ -31,6 +33,13 @@ ERRORS = {
     403: OpenApiResponse(description="Organizers only (`permission_denied`)"),
     404: OpenApiResponse(description="No such seating plan"),
     409: OpenApiResponse(description="Conflict: the seat is taken (`seat_taken`, naming who sits there), the card is not accepted (`not_accepted`), the seating changed while auto-seating (`seating_changed`)"),
+}
+CREATE_ERRORS = {
+    400: OpenApiResponse(description="Invalid input (`invalid`), no such invitation-only item (`does_not_exist`), or refused by "
+                         "protocol.seating.plan_create: `unknown_layout`, `bad_block` (no table or row, more than 500, an empty or too long "
+                         "label, seats outside 1-40 at a table or 1-200 in a row, a label twice), `plan_too_large` (more seats than the "
+                         "hall's capacity), `bad_capacity`: `{code, message, errors}`"),
+    409: OpenApiResponse(description="The item has a seating plan already (`plan_exists`): change that one"),
 }
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The seating plan's id")
 
@@ -54,14 +63,35 @@ def _guest_card(plan, card_id) -> InvitationCard:
 @extend_schema_view(
     list=extend_schema(summary="Seating plans (organizers)", description="Every item's seating plan with its tables or rows and how many seats are given."),
     retrieve=extend_schema(summary="One seating plan (organizers)", parameters=[ID], responses={200: SeatingPlanSerializer, **{c: ERRORS[c] for c in (401, 403, 404)}}),
+    create=extend_schema(
+        summary="Create a seating plan (organizers)",
+        description="The seating plan of an invitation-only item (one per item) with its tables or rows, in order: "
+        "protocol.seating.plan_create (its tables or rows checked by blocks_check, the rule the admin's form applies). "
+        "Answers 201 with the plan; audited with the organizer as actor.",
+        request=PlanCreateSerializer, responses={201: SeatingPlanSerializer, **CREATE_ERRORS, **{c: ERRORS[c] for c in (401, 403)}},
+    ),
 )
-class SeatingPlanViewSet(viewsets.ReadOnlyModelViewSet):
+class SeatingPlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SeatingPlanSerializer
     permission_classes = [IsOrganizer]
     queryset = plans_for_api()
 
     def get_queryset(self):
         return plans_for_api()
+
+    def get_serializer_class(self):
+        return PlanCreateSerializer if self.action == "create" else SeatingPlanSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = PlanCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        item = InvitationItem.objects.filter(pk=data["item"]).first()
+        if item is None:
+            raise DomainError("does_not_exist", _("There is no invitation-only item %(item)s.") % {"item": data["item"]}, field="item")
+        blocks = [(block["label"], block["seats"], block["is_head"]) for block in data["blocks"]]
+        plan = seating.plan_create(item, layout=data["layout"], blocks=blocks, capacity=data["capacity"], actor=request.user)
+        return Response(SeatingPlanSerializer(plans_for_api().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED)
 
     def _plan(self) -> SeatingPlan:
         return self.get_object()

@@ -9,6 +9,7 @@ from wic.inputs import BoundedDateField
 from wic.models import Edition
 
 from .models import Delegation, DelegationMember
+from .serializers_seating import AsciiIdInput
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -113,3 +114,15 @@ class ItineraryItemSerializer(serializers.Serializer):
     start = serializers.DateTimeField(source="session.start", allow_null=True)
     end = serializers.DateTimeField(source="session.end", allow_null=True)
     lines = ItineraryLineSerializer(many=True)
+
+
+class MemberUpdateSerializer(serializers.Serializer):
+    """A member's changes (PATCH: fields not sent keep their values). The rules are
+    protocol.delegations.member_update's (`principal_needs_interpreter`, `principal_not_member`)."""
+
+    is_interpreter = serializers.BooleanField(required=False, help_text=_("Whether the member interprets for another member."))
+    principal = AsciiIdInput(
+        required=False, allow_null=True,
+        help_text=_("For an interpreter: the member id they interpret for; null: nobody. An interpreter mark removed needs null here too."),
+    )
+    sort_order = serializers.IntegerField(required=False, min_value=0, max_value=32767, help_text=_("The member's place in the delegation's list."))

@@ -93,3 +93,37 @@ class SeatingReportSerializer(serializers.Serializer):
     interpreters_apart = serializers.ListField(child=serializers.IntegerField(), help_text="Cards of interpreters not beside their principal.")
     delegations_split = serializers.ListField(child=serializers.IntegerField(), help_text="Delegations seated at more than one table or row (head blocks aside).")
     messages = serializers.ListField(child=serializers.DictField(child=serializers.CharField()), help_text="`{code, message}` for each of the above that is not empty.")
+
+
+class AsciiIdInput(serializers.IntegerField):
+    """An id in a body: a number, or ASCII digits (not "١٢": 400 `invalid`), from 1 to below 10**18."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 10**18 - 1)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isascii():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class PlanBlockInputSerializer(serializers.Serializer):
+    """A table or row of a new plan, as protocol.seating.plan_create takes it (checked there: `bad_block`)."""
+
+    label = serializers.CharField(max_length=1000, allow_blank=True, help_text="The table's or row's label, at most 40 characters, once per plan.")
+    seats = serializers.IntegerField(min_value=-100000, max_value=100000, help_text="Seats: 1 to 40 at a table, 1 to 200 in a row.")
+    is_head = serializers.BooleanField(required=False, default=False, help_text="A head table or front row: seated first, by precedence.")
+
+
+class PlanCreateSerializer(serializers.Serializer):
+    """A new seating plan: the shape only; the rules are protocol.seating.plan_create's."""
+
+    item = AsciiIdInput(help_text="The invitation-only item (id, /api/v1/invitation-items/); one plan per item.")
+    layout = serializers.CharField(max_length=40, help_text="`tables` (round tables) or `rows` (theatre rows).")
+    capacity = serializers.IntegerField(
+        min_value=-(2**31), max_value=2**31 - 1, required=False, allow_null=True, default=None,
+        help_text="Seats the hall holds (0 or more): the plan may not have more. Empty: not known.",
+    )
+    blocks = PlanBlockInputSerializer(many=True, max_length=1000, help_text="The tables or rows in order (at least one, at most 500).")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wic.contrib import AuditedModel, DashboardPanel, Demo, HistoryCount, HistoryMetric, HomeLink, OrganizerApp, PersonalData, Translatable
 
-from . import dashboard, demo
+from . import dashboard, demo, webhook_events
 from .personal_data import RegistrationPersonalData
 
 
@@ -38,4 +38,5 @@ CONTRIBUTIONS = [
     HomeLink("register", register_link, order=10),
     # The translation workbench's kinds (/admin/translations/<year>/): what this app publishes in two languages.
     Translatable("checkin_lists", "registration.CheckinList", ("name",), _("Check-in lists"), "edition", order=510),
+    *webhook_events.EVENTS,  # issue 28: registration.decided, credential.issued, credential.revoked (wic.webhooks)
 ]

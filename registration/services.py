@@ -6,10 +6,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wic import queueing
+from wic import queueing, webhooks
 from wic.errors import ConflictError, DomainError
 from wic.models import Edition
 
+from . import webhook_events
 from .enums import DECISIONS, RegistrationStatus
 from .models import Credential, Registration
 from .notifications import registration_decision_announce, registration_link_resent, registration_link_send, registration_received_announce
@@ -113,6 +114,7 @@ def registration_decide(*, registration: Registration, status: str, actor) -> Re
     registration.decided_at = timezone.now()
     registration.decided_by = actor
     registration.save(update_fields=["status", "decided_at", "decided_by"])
+    webhooks.emit("registration.decided", lambda: webhook_events.registration_decided(registration))
     if status == RegistrationStatus.APPROVED and registration.participation == "on_site":
         credential_issue(registration=registration)
     registration_decision_announce(registration_id=registration.pk, status=status)
@@ -163,6 +165,7 @@ def credential_issue(*, registration: Registration) -> Credential:
     if active is not None:
         return active
     credential = Credential.objects.create(registration=registration, secret=random_code(CREDENTIAL_LENGTH))
+    webhooks.emit("credential.issued", lambda: webhook_events.credential_data(credential))
     queueing.enqueue_on_commit(render_badge, credential.pk)  # broker down: drawn when the guest asks for it
     return credential
 
@@ -187,12 +190,30 @@ def credential_badge_render(*, credential_id: int) -> bool:
 
 
 @transaction.atomic
+def credential_revoke(*, credential: Credential, actor) -> Credential:
+    """Revoke a credential: its secret then scans as `revoked` (the row stays, with who revoked it
+    and when; saved, so the audit trail sees it). Refused for one revoked already
+    (`already_revoked`). Locks the registration, then the credential, as issuing does."""
+    registration = Registration.objects.select_for_update().get(pk=credential.registration_id)
+    credential = Credential.objects.select_for_update().get(pk=credential.pk)
+    if credential.revoked_at is not None:
+        raise ConflictError(
+            "already_revoked",
+            _("This credential of %(reference)s was revoked already, on %(when)s.")
+            % {"reference": registration.reference, "when": timezone.localtime(credential.revoked_at).strftime("%Y-%m-%d %H:%M")},
+        )
+    credential.revoked_at, credential.revoked_by = timezone.now(), actor
+    credential.save(update_fields=["revoked_at", "revoked_by"])
+    webhooks.emit("credential.revoked", lambda: webhook_events.credential_data(credential))
+    return credential
+
+
+@transaction.atomic
 def credential_reissue(*, registration: Registration, actor) -> Credential:
     """Revoke the active credential (its secret then scans as `revoked`) and issue a new one."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    for credential in registration.credentials.filter(revoked_at__isnull=True):  # at most one; saved, so the audit trail sees it
-        credential.revoked_at, credential.revoked_by = timezone.now(), actor
-        credential.save(update_fields=["revoked_at", "revoked_by"])
+    for credential in registration.credentials.filter(revoked_at__isnull=True):  # at most one
+        credential_revoke(credential=credential, actor=actor)
     return credential_issue(registration=registration)
 
 

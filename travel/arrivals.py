@@ -427,6 +427,23 @@ def delete_runs(runs) -> None:
     runs.delete()
 
 
+def run_delete(run: PickupRun) -> None:
+    """Delete one run that nobody is seated in any more (its guests' arrivals were deleted since
+    the plan, say), with its boarding list. A run with a guest is refused (`run_not_empty`, 409):
+    deleting it would leave them without a car; plan again, or report their delay, instead. The
+    edition's row is locked, as planning and delays lock it."""
+    with transaction.atomic():
+        Edition.objects.select_for_update().filter(pk=run.edition_id).first()
+        seated = PickupSeat.objects.filter(run_id=run.pk).count()
+        if seated:
+            raise DomainError(
+                "run_not_empty",
+                _("Pickup run %(number)s still carries guests (%(count)s): plan the pickups again instead of deleting it.") % {"number": run.number, "count": seated},
+                status=409, field="run",
+            )
+        delete_runs(PickupRun.objects.filter(pk=run.pk))
+
+
 def _apply(edition: Edition, stored: StoredPlan, new_plan: pickups.Plan, touched) -> None:
     """Write the runs numbered in `touched` as `new_plan` has them: update, create, move the
     seats, delete the runs left empty."""
@@ -511,6 +528,13 @@ def manifest_csv(run: PickupRun) -> str:
     arrival order (pickups.manifest_csv: times in Beijing time, no cell starting a formula)."""
     plan, lookup = _manifest_plan(run, _manifest_seats(run))
     return pickups.manifest_csv(plan, lookup, header=[str(h) for h in MANIFEST_HEADER])
+
+
+def manifest_rows(run: PickupRun) -> list[tuple[str, ...]]:
+    """The run's manifest as rows of text (pickups.MANIFEST_COLUMNS, no header), as manifest_csv
+    writes them: one per guest in arrival order, times in Beijing time (the API's JSON manifest)."""
+    plan, lookup = _manifest_plan(run, _manifest_seats(run))
+    return pickups.manifest_rows(plan, 0, lookup)
 
 
 def manifest_pdf(run: PickupRun) -> bytes:

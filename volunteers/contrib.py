@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wic.contrib import AuditedModel, DashboardPanel, Demo, FigureGroup, HistoryCount, HistoryMetric, OrganizerApp, PersonalData, Seed, Translatable
 
-from . import dashboard, demo, seeding
+from . import dashboard, demo, seeding, webhook_events
 from .personal_data import VolunteersPersonalData
 
 CONTRIBUTIONS = [
@@ -27,4 +27,5 @@ CONTRIBUTIONS = [
     Translatable("training_modules", "volunteers.TrainingModule", ("name", "place"), _("Training modules"), "programme__edition", order=420),
     Translatable("volunteer_posts", "volunteers.Post", ("name", "place"), _("Volunteer posts"), "programme__edition", order=430),
     Translatable("volunteer_teams", "volunteers.Team", ("name",), _("Volunteer teams"), "programme__edition", order=440),
+    *webhook_events.EVENTS,  # issue 28: volunteer.assigned (wic.webhooks)
 ]

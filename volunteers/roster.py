@@ -24,6 +24,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wic import webhooks
+
+from . import webhook_events
 from .enums import SERVICE_LEVELS, AssignmentSource, AssignmentStatus, VolunteerStatus
 from .models import Assignment, Post, Shift, Team, TrainingAttendance, Volunteer, VolunteerLanguage
 
@@ -198,6 +201,9 @@ def roster_auto(*, programme, actor=None) -> RosterReport:
         Assignment.objects.bulk_create(new, batch_size=2000)
         Shift.objects.bulk_update(changed, ["filled"], batch_size=1000)
         report.assigned = len(new)
+        if new and webhooks.listeners("volunteer.assigned"):  # issue 28: one query when nobody listens
+            for assignment in Assignment.objects.filter(pk__in=[a.pk for a in new]).select_related("shift__post__programme__edition", "volunteer"):
+                webhooks.emit("volunteer.assigned", lambda a=assignment: webhook_events.volunteer_assigned(a))
     report.unfilled.sort(key=lambda u: (by_id[u.shift_id].starts_at, u.shift_id))
     report.seconds = time.perf_counter() - started
     return report

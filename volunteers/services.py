@@ -17,9 +17,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wic import webhooks
 from wic.display import beijing_text
 from wic.errors import ConflictError, DomainError
 
+from . import webhook_events
 from .enums import (
     DECISIONS,
     SERVICE_LEVELS,
@@ -327,6 +329,9 @@ def _assign_locked(*, shift: Shift, volunteer: Volunteer, actor, source: str, al
     except IntegrityError:  # the filled <= needed or once-per-shift constraint: a race the lock did not stop
         raise ConflictError("shift_full", _("%(shift)s has %(filled)s of %(needed)s places filled.") % {"shift": str(shift), "filled": shift.needed, "needed": shift.needed}) from None
     shift.filled += 1
+    # issue 28: every way onto a shift (an organizer or a lead, a standby place, a swap) tells the
+    # integrations; the auto-roster's bulk insert emits in volunteers.roster.
+    webhooks.emit("volunteer.assigned", lambda: webhook_events.volunteer_assigned(assignment))
     return assignment
 
 

@@ -245,15 +245,19 @@ class UserAdmin(DjangoUserAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     """API tokens, for superusers only (the model has no permissions a role could hold): who has
-    one, its scope and expiry, never its key (only a digest is kept). Revoking is deleting; tokens
-    are made by their own user through the API, never here."""
+    one, its name, scope, named scopes and expiry, never its key (only a digest is kept). Revoking
+    is deleting; tokens are made by their own user through the API, never here."""
 
-    list_display = ["prefix", "user", "scope", "created", "expires_at"]
+    list_display = ["prefix", "name", "user", "scope", "named_scopes", "created", "expires_at"]
     list_filter = ["scope"]
-    search_fields = ["user__username", "prefix"]
+    search_fields = ["user__username", "prefix", "name"]
     list_select_related = ["user"]
-    fields = ["user", "prefix", "scope", "created", "expires_at"]
+    fields = ["user", "prefix", "name", "scope", "named_scopes", "created", "expires_at"]
     readonly_fields = fields
+
+    @admin.display(description=_("named scopes"))
+    def named_scopes(self, obj):
+        return ", ".join(obj.scopes) or "—"
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
@@ -269,3 +273,131 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- Webhooks (issue 28, wic.webhooks) --------------------------------------------------------
+from django import forms  # noqa: E402
+
+from .models import WebhookDelivery, WebhookEndpoint  # noqa: E402
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    """The address and the events, checked by wic.webhooks' rules (their messages on the fields)."""
+
+    url = forms.CharField(label=_("URL"), max_length=500, help_text=_("An http:// or https:// address"))
+    events = forms.MultipleChoiceField(label=_("events"), widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["url", "events", "description", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        from . import webhooks
+
+        super().__init__(*args, **kwargs)
+        self.fields["events"].choices = [(item.key, f"{item.key}: {item.label}") for item in webhooks.events()]
+
+    def _checked(self, check, value):
+        from django.core.exceptions import ValidationError
+
+        from .errors import DomainError
+
+        try:
+            return check(value)
+        except DomainError as error:
+            raise ValidationError(error.message, code=error.code) from None
+
+    def clean_url(self):
+        from . import webhooks
+
+        return self._checked(webhooks.url_check, self.cleaned_data.get("url", ""))
+
+    def clean_events(self):
+        from . import webhooks
+
+        return self._checked(webhooks.events_check, self.cleaned_data.get("events", []))
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Partners' webhook endpoints: made and changed through wic.webhooks (its rules); the signing
+    secret is shown once, in the message after the endpoint is made, and never on its page."""
+
+    form = WebhookEndpointForm
+    list_display = ["url", "description", "event_list", "is_active", "created_by", "created"]
+    list_filter = ["is_active"]
+    search_fields = ["url", "description"]
+    list_select_related = ["created_by"]
+    readonly_fields = ["created_by", "created"]
+    actions = ["ping"]
+
+    @admin.display(description=_("events"))
+    def event_list(self, obj):
+        return ", ".join(obj.events)
+
+    def save_model(self, request, obj, form, change):
+        from django.contrib import messages
+
+        from . import webhooks
+
+        data = form.cleaned_data
+        if change:
+            webhooks.endpoint_update(endpoint=obj, url=data["url"], events=data["events"], is_active=data["is_active"], description=data["description"])
+            return
+        endpoint, secret = webhooks.endpoint_create(url=data["url"], events=data["events"], actor=request.user, description=data["description"], is_active=data["is_active"])
+        obj.pk, obj.secret, obj.created, obj.created_by = endpoint.pk, secret, endpoint.created, endpoint.created_by
+        obj._state.adding, obj._state.db = False, endpoint._state.db
+        self.message_user(
+            request, _("The endpoint's signing secret, shown this once (keep it where the receiver reads it): %(secret)s") % {"secret": secret}, messages.WARNING,
+        )
+
+    def delete_model(self, request, obj):
+        from . import webhooks
+
+        webhooks.endpoint_delete(endpoint=obj)
+
+    @admin.action(description=_("Send a ping"), permissions=["change"])
+    def ping(self, request, queryset):
+        from django.contrib import messages
+        from django.utils.translation import ngettext
+
+        from . import webhooks
+
+        endpoints = list(queryset)
+        for endpoint in endpoints:
+            webhooks.endpoint_ping(endpoint=endpoint)
+        self.message_user(request, ngettext("%(count)d ping queued.", "%(count)d pings queued.", len(endpoints)) % {"count": len(endpoints)}, messages.SUCCESS)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The log of webhook deliveries: read-only; a failed or pending one can be sent again.
+    Deliveries are purged after WEBHOOK_DELIVERY_RETENTION_DAYS (30)."""
+
+    list_display = ["created", "event", "endpoint", "status", "attempts", "last_status_code", "next_attempt_at", "delivered_at"]
+    list_filter = ["status", "event"]
+    search_fields = ["=event_id", "event", "endpoint__url"]
+    list_select_related = ["endpoint"]
+    date_hierarchy = "created"
+    readonly_fields = [
+        "endpoint", "event", "event_id", "status", "attempts", "next_attempt_at", "last_status_code", "last_error", "delivered_at", "created", "payload",
+    ]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send again: the failed and pending ones"), permissions=["change"])
+    def send_again(self, request, queryset):
+        """Failed and pending deliveries start a new series of attempts now (wic.webhooks.
+        deliveries_send_again); delivered ones are left alone."""
+        from django.contrib import messages
+        from django.utils.translation import ngettext
+
+        from . import webhooks
+
+        count = webhooks.deliveries_send_again(deliveries=queryset)
+        self.message_user(request, ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.", count) % {"count": count}, messages.SUCCESS)

@@ -16,7 +16,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import permissions, serializers
-from rest_framework.authentication import SessionAuthentication
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -33,7 +33,8 @@ class ErrorSerializer(serializers.Serializer):
 GENERIC_ERRORS = {
     400: "Invalid input or query parameter: `{code: \"invalid\", message, errors}`",
     401: "Not authenticated, or bad credentials (`not_authenticated`, `authentication_failed`)",
-    403: "Not allowed (`permission_denied`)",
+    403: "Not allowed (`permission_denied`), or the API token's scope does not open this endpoint or method (`token_scope`: "
+    "a read-only, gate, volunteer-lead or integration token, wic.tokens)",
     404: "No such object, or no such page (`not_found`)",
     429: "Too many requests (`throttled`)",
     503: "The database could not take the write in time (`database_busy`, wic.database_busy): the write was rolled back; send it again after `Retry-After` seconds",
@@ -67,7 +68,9 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append(401)
         restricted = any(not isinstance(p, OPEN_PERMISSIONS) for p in self.view.get_permissions())
         needs_csrf = self.method in UNSAFE_METHODS and any(isinstance(a, SessionAuthentication) for a in authenticators)
-        if restricted or needs_csrf:
+        # Any endpoint that reads an API token may answer `token_scope` (a scoped token elsewhere).
+        scoped = any(isinstance(a, TokenAuthentication) for a in authenticators)
+        if restricted or needs_csrf or scoped:
             codes.append(403)
         if any(p["in"] == "path" for p in parameters) or any(p["in"] == "query" and p["name"] == "page" for p in parameters):
             codes.append(404)

@@ -25,6 +25,8 @@ them from the installed apps, in `INSTALLED_APPS` order, the way Django's admin 
   importing them.
 - `CheckinRoster`: a kind of check-in list whose guests an app keeps (travel's pickup runs): the
   check-in engine asks the app who belongs.
+- `WebhookEvent`: an event partners may receive as a signed webhook (wic.webhooks): its key, its
+  label and description, and the serializer that documents its data in the OpenAPI schema.
 - `Translatable`: a bilingual model whose records of an edition the translation workbench lists;
   `TranslatableScope` widens a kind's records of an edition (the agenda adds the organizations
   of its sessions to the core's organizations).
@@ -248,6 +250,24 @@ class CheckinRoster:
     admitted: Callable[..., None] | None = None
 
 
+@dataclass(frozen=True)
+class WebhookEvent:
+    """An event organizers may subscribe a webhook endpoint to (wic.webhooks, docs/webhooks.md):
+    `key` ("registration.decided": the app's noun, a dot, what happened), a `label` and a
+    `description` (lazy translations: the API's and the admin's lists of events, the docs), and
+    `payload`, the DRF serializer class of the event's `data` (the app's `webhook_events.py`
+    builds the data through it; the OpenAPI schema documents it as the component
+    `<PascalCase key>WebhookData`). The app's service emits it with `wic.webhooks.emit(key, data)`.
+    `manage.py check` refuses a key that is not `noun.verb` in lowercase, or used twice (wic.E012,
+    wic.E016)."""
+
+    key: str
+    label: Any
+    description: Any = ""
+    payload: type | None = None
+    order: int = 100
+
+
 EditionFilter = str | tuple[str, ...] | Callable[[Any], Any]
 
 
@@ -339,9 +359,10 @@ def in_dependency_order(kind: type[T], where: Callable[[Any], bool] = lambda ite
 
 
 def check_contributions(app_configs: Iterable | None = None, **kwargs) -> list:
-    """System check (wic.E010-E015): every `after` names an installed app, no cycles, dashboard
-    panel, figure group and translatable keys unique, admin inlines name a model, translatable
-    kinds name a model with `<field>_zh` and `<field>_en` for each field, scopes a known kind."""
+    """System check (wic.E010-E016): every `after` names an installed app, no cycles, dashboard
+    panel, figure group, translatable and webhook event keys unique, admin inlines name a model,
+    translatable kinds name a model with `<field>_zh` and `<field>_en` for each field, scopes a
+    known kind, webhook events a well-formed key and a serializer."""
     from django.core.checks import Error
 
     errors = []
@@ -355,7 +376,7 @@ def check_contributions(app_configs: Iterable | None = None, **kwargs) -> list:
             in_dependency_order(kind)
         except ValueError as error:
             errors.append(Error(str(error), id="wic.E011"))
-    for kind, attribute in ((DashboardPanel, "key"), (FigureGroup, "key"), (AuditedModel, "label"), (Translatable, "key"), (CheckinRoster, "key"), (SessionLink, "key")):
+    for kind, attribute in ((DashboardPanel, "key"), (FigureGroup, "key"), (AuditedModel, "label"), (Translatable, "key"), (CheckinRoster, "key"), (SessionLink, "key"), (WebhookEvent, "key")):
         seen: dict[str, str] = {}
         for contribution in contributions(kind):
             key = getattr(contribution.item, attribute)
@@ -368,6 +389,26 @@ def check_contributions(app_configs: Iterable | None = None, **kwargs) -> list:
         except (LookupError, ValueError):
             errors.append(Error(f"{contribution.app}: AdminInline names unknown model {contribution.item.model!r}.", id="wic.E013"))
     errors += _check_translatables()
+    errors += _check_webhook_events()
+    return errors
+
+
+WEBHOOK_EVENT_KEY = r"^[a-z][a-z_]*\.[a-z][a-z_]*$"
+
+
+def _check_webhook_events() -> list:
+    import re
+
+    from django.core.checks import Error
+    from rest_framework.serializers import BaseSerializer
+
+    errors = []
+    for contribution in contributions(WebhookEvent):
+        item = contribution.item
+        if not re.match(WEBHOOK_EVENT_KEY, item.key):
+            errors.append(Error(f"{contribution.app}: WebhookEvent key {item.key!r} is not `noun.verb` in lowercase (registration.decided).", id="wic.E016"))
+        if not (isinstance(item.payload, type) and issubclass(item.payload, BaseSerializer)):
+            errors.append(Error(f"{contribution.app}: WebhookEvent {item.key!r} names no serializer class as its payload.", id="wic.E016"))
     return errors
 
 

@@ -354,8 +354,10 @@ class ApiToken(models.Model):
     """An API token, sent as `Authorization: Token <key>`. The key is shown once, when the token is
     made (`wic.tokens.token_create`); only its SHA-256 `digest` is stored, with its first
     characters (`prefix`) to tell tokens apart. It works until `expires_at`
-    (settings.API_TOKEN_LIFETIME) or until it is revoked (deleted). A `scan` token is accepted by
-    the gate's scan endpoint only.
+    (settings.API_TOKEN_LIFETIME, or fewer days when asked) or until it is revoked (deleted). Its
+    `scope` limits it: `all`, `read` (safe methods only), `scan` (the gate's endpoints only),
+    `lead` (the volunteers' endpoints only) or `integration` (the named `scopes`, such as
+    `registration:read`); wic.tokens enforces them for every endpoint.
 
     There are no model permissions (`default_permissions = ()`): no role can be given the token
     admin; superusers see and revoke tokens there, nobody adds one there."""
@@ -377,3 +379,70 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user_id})"
+
+
+# -- webhooks (issue 28): wic.webhooks -------------------------------------------------------------
+from django.utils import timezone  # noqa: E402
+
+from .crypto import EncryptedTextField  # noqa: E402
+
+
+class WebhookEndpoint(models.Model):
+    """A partner's address that receives the summit's events as signed HTTP POSTs (wic.webhooks).
+
+    `events` are the keys it subscribes to (each a `wic.contrib.WebhookEvent` an app declares; a
+    "ping" is sent when an organizer asks, whatever it subscribes to). `secret` signs every delivery (HMAC-SHA256): generated when the endpoint
+    is made, shown once in that answer, and kept because the server signs with it, encrypted at
+    rest (wic.crypto). Written only through wic.webhooks (endpoint_create, endpoint_update), which
+    refuse an address that is not http(s) or that resolves to a private or loopback address."""
+
+    url = models.URLField(_("URL"), max_length=500)
+    events = models.JSONField(_("events"), default=list, help_text=_("The keys of the events it receives"))
+    secret = EncryptedTextField(_("signing secret"), editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.description or self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event sent to one endpoint (wic.webhooks): the envelope as sent (`payload`), its status
+    and attempts. Recorded by `wic.webhooks.emit` in the transaction of the change it announces,
+    sent after the commit; retried with backoff until delivered (a 2xx answer) or failed.
+
+    What must hold: one row per endpoint and event id (a database constraint), so an event is
+    delivered at most once per endpoint; a delivered row is never sent again. Rows older than
+    WEBHOOK_DELIVERY_RETENTION_DAYS (30) are purged: a payload can name a guest."""
+
+    PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+    STATUSES = [(PENDING, _("Pending")), (DELIVERED, _("Delivered")), (FAILED, _("Failed"))]
+
+    endpoint = models.ForeignKey(WebhookEndpoint, verbose_name=_("endpoint"), on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(_("event"), max_length=60)
+    event_id = models.UUIDField(_("event id"))
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(_("status"), max_length=10, choices=STATUSES, default=PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [models.UniqueConstraint(fields=["endpoint", "event_id"], name="webhook_delivery_once_per_endpoint")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["created"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint_id} ({self.status})"

@@ -197,6 +197,15 @@ CELERY_TASK_IGNORE_RESULT = True
 # stays long (docs/deploy.md, "Email: the outbox and its sweep").
 OUTBOX_SWEEP_AFTER = int(os.environ.get("OUTBOX_SWEEP_AFTER") or 600)
 OUTBOX_SWEEP_INTERVAL = int(os.environ.get("OUTBOX_SWEEP_INTERVAL") or 300)
+# Webhooks (wic.webhooks, docs/webhooks.md): endpoint addresses resolving to loopback or private
+# addresses are refused unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES (on with DJANGO_DEBUG: a receiver on
+# the laptop, the tests'). The sweep hands over, every WEBHOOK_SWEEP_INTERVAL seconds, the retries
+# that are due and the first attempts still unsent WEBHOOK_SWEEP_AFTER seconds after they were
+# recorded (the broker was down); deliveries are kept WEBHOOK_DELIVERY_RETENTION_DAYS.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", DEBUG)
+WEBHOOK_SWEEP_INTERVAL = int(os.environ.get("WEBHOOK_SWEEP_INTERVAL") or 60)
+WEBHOOK_SWEEP_AFTER = int(os.environ.get("WEBHOOK_SWEEP_AFTER") or 120)
+WEBHOOK_DELIVERY_RETENTION_DAYS = int(os.environ.get("WEBHOOK_DELIVERY_RETENTION_DAYS") or 30)
 # `celery -A wic beat`: periodic tasks. No-shows are marked 15 minutes after a shift starts.
 CELERY_BEAT_SCHEDULE = {
     "volunteers-mark-no-shows": {"task": "volunteers.mark_no_shows", "schedule": 60.0},
@@ -211,6 +220,9 @@ CELERY_BEAT_SCHEDULE = {
     # of edits is 10 minutes old (agenda/session_alerts.py, volunteers/shift_alerts.py)
     "agenda-send-change-alerts": {"task": "agenda.send_change_alerts", "schedule": 60.0},
     "volunteers-send-shift-alerts": {"task": "volunteers.send_shift_alerts", "schedule": 60.0},
+    # issue 28: webhook deliveries due (retries, and first attempts the broker never got), and those older than 30 days purged (wic/webhooks.py)
+    "wic-sweep-webhooks": {"task": "wic.sweep_webhooks", "schedule": float(WEBHOOK_SWEEP_INTERVAL)},
+    "wic-purge-webhook-deliveries": {"task": "wic.purge_webhook_deliveries", "schedule": crontab(hour=3, minute=45)},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -233,6 +245,8 @@ CELERY_TASK_ROUTES = {
     "*.send_*": {"queue": "notifications"},
     "volunteers.mark_no_shows": {"queue": "notifications"},
     "wic.sweep_outbox": {"queue": "notifications"},
+    "wic.sweep_webhooks": {"queue": "notifications"},
+    "wic.purge_webhook_deliveries": {"queue": "notifications"},
     "people.remind_unconfirmed_speakers": {"queue": "notifications"},
 }
 

@@ -82,3 +82,32 @@ def sweep_outbox() -> int:
     from . import outbox
 
     return outbox.sweep()
+
+
+# -- webhooks (wic.webhooks): thin wrappers ------------------------------------------------------
+
+@shared_task(name="wic.deliver_webhook", acks_late=True)
+def deliver_webhook(delivery_id: int) -> str:
+    """One attempt at a recorded webhook delivery (wic.webhooks.delivery_send): the row is locked
+    while it is sent, a delivered row is left alone, and a failed attempt is retried by the sweep
+    at its next_attempt_at (backoff 1 min to 12 h), not by Celery."""
+    from . import webhooks
+
+    return webhooks.delivery_send(delivery_id)
+
+
+@shared_task(name="wic.sweep_webhooks")
+def sweep_webhooks() -> int:
+    """Beat task (every WEBHOOK_SWEEP_INTERVAL seconds): hand every due webhook delivery to the
+    workers (wic.webhooks.sweep). Returns how many."""
+    from . import webhooks
+
+    return webhooks.sweep()
+
+
+@shared_task(name="wic.purge_webhook_deliveries")
+def purge_webhook_deliveries() -> int:
+    """Beat task (daily): delete webhook deliveries older than WEBHOOK_DELIVERY_RETENTION_DAYS."""
+    from . import webhooks
+
+    return webhooks.purge()

@@ -5,15 +5,19 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from agenda.api import EditionViewSet, HallViewSet, SessionViewSet
+from agenda import api as agenda_api
 from people.api import PersonViewSet
+from people import api_invitations as speakers_api
 from registration.checkin_api import CheckinView
-from forums.api import ForumApplicationViewSet
-from awards.api import AwardProgrammeViewSet, NominationViewSet, RecommendationViewSet
-from registration.api import RegistrationViewSet
+from forums.api import ForumApplicationDecisionViewSet, ForumApplicationViewSet
+from awards.api import AwardProgrammeViewSet, NominationDecisionViewSet, NominationViewSet, RecommendationViewSet
+from registration.api import CredentialViewSet, InvitationViewSet, RegistrationViewSet
 from registration.offline_api import CheckinListViewSet
-from expo.api import ExhibitorViewSet
+from expo import api as expo_api
 from protocol import api as protocol_api
+from volunteers import api as volunteers_api
+from travel import api as travel_api
+from companion import api_map as companion_map_api
 
 from . import inputs  # noqa: F401  (registers the <id:...> and <year:...> path converters)
 from . import pwa, views
@@ -23,21 +27,33 @@ from .admin_translations import translations_view
 from .forms import QueuedPasswordResetForm
 from .security import PASSWORD_RESET_RATE, public_write_limit
 from .api import ObtainTokenView, OrganizationViewSet, RevokeTokenView
+from .api_webhooks import WebhookEndpointViewSet
 
 router = DefaultRouter()
-router.register("editions", EditionViewSet, basename="edition")
-router.register("sessions", SessionViewSet, basename="session")
-router.register("halls", HallViewSet, basename="hall")
+for prefix, viewset, basename in agenda_api.ROUTES:  # editions, sessions, halls, venues, boards, outcomes
+    router.register(prefix, viewset, basename=basename)
 router.register("people", PersonViewSet, basename="person")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("forum-applications", ForumApplicationViewSet, basename="forum-application")
+router.register("forum-application-decisions", ForumApplicationDecisionViewSet, basename="forum-application-decision")
 router.register("registrations", RegistrationViewSet, basename="registration")
+router.register("credentials", CredentialViewSet, basename="credential")
+router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("checkin-lists", CheckinListViewSet, basename="checkin-list")
-router.register("exhibitors", ExhibitorViewSet, basename="exhibitor")
+for prefix, viewset, basename in expo_api.ROUTES:  # exhibitors, their decisions, zones, booths, launches, openings, meetings
+    router.register(prefix, viewset, basename=basename)
 router.register("award-programmes", AwardProgrammeViewSet, basename="award-programme")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
 router.register("nominations", NominationViewSet, basename="nomination")
+router.register("nomination-decisions", NominationDecisionViewSet, basename="nomination-decision")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")  # issue 28: wic/api_webhooks.py
 for prefix, viewset, basename in protocol_api.ROUTES:
+    router.register(prefix, viewset, basename=basename)
+for prefix, viewset, basename in volunteers_api.ROUTES:  # programmes, applications, teams, posts, training, shifts, offers, requests
+    router.register(prefix, viewset, basename=basename)
+for prefix, viewset, basename in travel_api.ROUTES:  # issue 24: visa letters, arrivals, pickup runs, hotels, stays, meals, diets, shuttles
+    router.register(prefix, viewset, basename=basename)
+for prefix, viewset, basename in [*speakers_api.ROUTES, *companion_map_api.ROUTES]:  # speakers' invitations; the map's service points and places
     router.register(prefix, viewset, basename=basename)
 
 admin.site.site_header = "WIC Summit Manager"
@@ -73,6 +89,8 @@ urlpatterns = [
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/auth/token/<id:pk>/", RevokeTokenView.as_view(), name="api-token-revoke"),
     path("api/v1/", include(protocol_api.PATHS)),
+    path("api/v1/", include(travel_api.PATHS)),  # the guest's visa letter at their private link
+    path("api/v1/", include(speakers_api.PATHS)),  # the speaker's answer at their private link
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script at ?script, so the page has no inline script (CSP).

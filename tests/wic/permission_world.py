@@ -133,6 +133,7 @@ def build_world() -> World:
     _awards(world, edition, now, member_b)
     _expo(world, edition, exhibitor_b)
     _protocol(world, edition)
+    import tests.wic.test_permission_matrix  # noqa: F401  (defines `row` and the cells before matrix_api's modules import them)
     from tests.wic.matrix_api import AREAS  # issue 28: each API area's objects
 
     for area in AREAS:

@@ -71,6 +71,7 @@ def test_superuser_finds_the_technical_models_under_system(admin_client_logged):
     assert groups["system"] == [
         "auditlog.LogEntry", "auth.Group", "axes.AccessFailureLog", "axes.AccessLog", "forums.ApplicationTransition",
         "wic.ApiToken", "wic.EditionFigure", "wic.EditionOrganization", "wic.OutgoingEmail",
+        "wic.WebhookDelivery", "wic.WebhookEndpoint",  # issue 28: webhooks
     ]
     from django.contrib import admin
 

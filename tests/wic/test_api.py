@@ -168,7 +168,7 @@ def test_token_auth_round_trip(api_client):
     assert len(token) == 40
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     # Authenticated, the read-only endpoints still refuse writes, with a code.
-    write = api_client.post("/api/v1/sessions/", {}, format="json")
+    write = api_client.post("/api/v1/editions/", {}, format="json")
     assert write.status_code == 405
     assert write.json()["code"] == "method_not_allowed"
 

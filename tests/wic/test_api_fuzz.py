@@ -55,11 +55,12 @@ def _collection(path: str) -> str:
 def before_generate_path_parameters(context, strategy):
     """Mostly the collection's real ids, sometimes the schema's own values."""
     collection = _collection(context.operation.path)
-    name = {"editions": "year", "rsvp": "token"}.get(collection, "id")
+    name = {"editions": "year", "rsvp": "token", "speaker-replies": "token"}.get(collection, "id")
 
     def real(index: int) -> dict:
         ids = WORLD["ids"].get(collection) or [0]
-        return {name: ids[index % len(ids)]}
+        value = ids[index % len(ids)]
+        return value if isinstance(value, dict) else {name: value}  # a path of several parameters: all of them
 
     return st.one_of(st.integers(min_value=0, max_value=7).map(real), strategy)
 
@@ -75,6 +76,44 @@ COMPLETE = {
     "nominations": {"programme": None, "organization": None, "categories": None, "further_conditions": None, "endorses_purposes": True,
                     "basic_condition_statement": "符合", "contact_name": "联系人", "contact_email": "nomination@example.org"},
     "forum-applications": {"call": None, "title_zh": "测试分论坛"},
+    # webhooks (issue 28): an address where nothing listens (nothing is sent: the world's transaction never commits)
+    "webhooks": {"url": "http://127.0.0.1:9/fuzz", "events": ["registration.decided"]},
+    # the expo (issue 28): an exhibitor the organizer represents (a meeting: one it does not), slots on the edition's first day
+    "expo-launches": {"exhibitor": None, "title_zh": "测试发布", "start": None, "end": None},
+    "expo-openings": {"exhibitor": None, "title_zh": "测试岗位", "field": "ai", "city": "乌镇"},
+    "expo-meetings": {"exhibitor": None, "start": None},
+    "exhibitor-decisions": {"exhibitors": None, "status": "approved"},
+    # volunteers (issue 28): the organizer leads the world's team and has a volunteer record of its own
+    "volunteers": {"programme": None, "name": "Fuzz Applicant", "university": "浙江大学", "phone": "13800000000", "email": "fuzz-volunteer@example.org"},
+    "volunteer-decisions": {"volunteers": None, "decision": "declined"},
+    "shift-assignments": {"shift": None, "volunteer": None},
+    "shift-scans": {"code": None},
+    "standby-offers": {"shift": None, "places": 1},
+    "change-requests": {"assignment": None, "kind": "drop"},
+    # registration (issue 28): a credential for the world's guest, invitations to an invitation-only item
+    "credentials": {"registration": None},
+    "invitations": {"session": None, "registrations": None},
+    # the agenda, people, forums' and awards' organizers (issue 28): new keys in the world's edition
+    "sessions": {"edition": None, "key": "fuzz-session", "title_zh": "测试会议", "kind": "meeting"},
+    "venues": {"name_zh": "测试场馆乙"},
+    "halls": {"venue": None, "name_zh": "测试厅乙"},
+    "boards": {"edition": None, "key": "fuzz-board", "name_zh": "测试板块"},
+    "outcomes": {"edition": None, "title_zh": "测试成果"},
+    "people": {"key": "fuzz-person", "name_zh": "测试人"},
+    # protocol, speakers and the map (issue 28): a plan for the item without one, a speaker invited to the first session,
+    # a service point and a hall's place at that session's venue
+    "seating-plans": {"item": None, "layout": "tables", "blocks": [{"label": "1", "seats": 8, "is_head": True}]},
+    "speaker-invitations": {"session": None, "role": "speech", "email": "fuzz-speaker@example.org", "name_zh": "测试嘉宾"},
+    "service-points": {"edition": None, "venue": None, "kind": "medical", "name_zh": "测试医疗点", "x": 100, "y": 100},
+    "plan-shapes": {"venue": None, "hall": None, "x": 100, "y": 100, "width": 100, "height": 100},
+    "forum-application-decisions": {"applications": None, "to_state": "under_review"},
+    "nomination-decisions": {"nominations": None, "to_state": "eligible"},
+    # travel (issue 24): a second approved guest's arrival and stay; a loop of two stops; the world's edition planned
+    "travel-legs": {"registration": None, "direction": "arrival", "mode": "flight", "number": "CA1702", "hub": "hangzhou_xiaoshan", "scheduled_at": None},
+    "room-stays": {"block": None, "registration": None, "first_night": None, "last_night": None},
+    "pickup-plans": {"edition": None},
+    "shuttle-loops": {"edition": None, "name_zh": "测试线路", "first_day": None, "last_day": None, "first_departure": "07:00", "last_departure": "09:00",
+                      "every_minutes": 30, "stops": None},
 }
 
 
@@ -175,6 +214,11 @@ def build_world() -> dict:
               "contact_name": "联系人", "contact_email": "exhibitor@example.org", "preferred_zone": zone.pk},
     )
     exhibitor.representatives.add(organizer)
+    expo = _expo_world(edition, zone, exhibitor, organizer, applicant)
+    volunteers = _volunteers_world(edition, organizer)
+    registrations = _registration_world(edition, registration)
+    agenda = _agenda_world(edition, sessions, submitted, individual)
+    travel = _travel_world(edition, registration, organizer)
 
     WORLD["ids"] = {
         "editions": [edition.year, 2017, 2024],
@@ -187,6 +231,12 @@ def build_world() -> dict:
         "award-programmes": [programme.pk],
         "recommendations": [recommendation.pk],
         "nominations": [draft.pk, individual.pk],
+        "webhooks": [_webhook_world(organizer)],
+        **expo["ids"],
+        **volunteers["ids"],
+        **registrations["ids"],
+        **agenda["ids"],
+        **travel["ids"],
     }
     WORLD["refs"] = {
         "call": call.pk, "board": edition.boards.first().pk, "edition": edition.year, "programme": programme.pk,
@@ -195,8 +245,255 @@ def build_world() -> dict:
         "list": gate.pk, "secret": registration.credentials.get().secret, "country": "CN", "fields": ["ai"],
         "preferred_zone": zone.pk, "booth_size": 9, "answers": {}, "host": host.pk, "criteria": [c.pk for c in criteria],
     }
-    WORLD["refs_in"] = {"nominations": {"category": categories[0].pk}}
+    WORLD["refs"]["exhibitor"] = exhibitor.pk
+    WORLD["refs_in"] = {"nominations": {"category": categories[0].pk}, **expo["refs_in"], **volunteers["refs_in"], **registrations["refs_in"], **agenda["refs_in"],
+                       **travel["refs_in"]}
+    _protocol_map_world(edition, sessions, registration, organizer)  # adds to WORLD
     return {"token": token}
+
+
+def _expo_world(edition, zone, exhibitor, organizer, applicant) -> dict:
+    """Issue 28: booths (one taken), a launch, an opening, a pending application, another exhibitor
+    and the applicant's meeting request to the organizer's exhibitor."""
+    from datetime import datetime, time
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from expo import services as expo_services
+    from expo.models import Booth
+
+    def at(hour):
+        return datetime.combine(edition.start_date, time(hour), tzinfo=ZoneInfo("Asia/Shanghai"))
+
+    data = {"country": "CN", "fields": ["ai"], "products_zh": "翻译机", "booth_size": 9, "contact_name": "联系人"}
+    other = expo_services.exhibitor_create(edition=edition, data={**data, "organization_name_zh": "测试参展商丙", "contact_email": "c@example.org"})
+    pending = expo_services.exhibitor_apply(edition=edition, user=applicant, data={**data, "organization_name_zh": "待审参展商", "contact_email": "p@example.org"})
+    free = Booth.objects.create(edition=edition, zone=zone, code="A-01", area=Decimal("9"))
+    taken = Booth.objects.create(edition=edition, zone=zone, code="A-02", area=Decimal("9"))
+    expo_services.booth_allot(booth=taken, exhibitor=other, actor=organizer)
+    launch = expo_services.launch_schedule(exhibitor=exhibitor, title_zh="测试发布", start=at(9), end=at(10), actor=organizer)
+    opening = expo_services.opening_create(exhibitor=exhibitor, actor=organizer, title_zh="测试岗位", field="ai", city="乌镇")
+    meeting = expo_services.meeting_request(exhibitor=exhibitor, guest=applicant, start=at(11))
+    return {
+        "ids": {
+            "exhibitor-applications": [exhibitor.pk, pending.pk], "exhibitor-decisions": [pending.pk], "expo-zones": [zone.pk],
+            "expo-booths": [free.pk, taken.pk], "expo-launches": [launch.pk], "expo-openings": [opening.pk], "expo-meetings": [meeting.pk],
+        },
+        "refs_in": {
+            "expo-launches": {"start": at(14).isoformat(), "end": at(15).isoformat()},
+            "expo-meetings": {"exhibitor": other.pk, "start": at(16).isoformat()},
+            "exhibitor-decisions": {"exhibitors": [pending.pk]},
+        },
+    }
+
+
+def _volunteers_world(edition, organizer) -> dict:
+    """Issue 28: the edition's volunteer programme. The organizer leads its team and is a volunteer
+    in it (so check-ins, requests and offers reach the services), with a shift starting in 10
+    minutes, one next week with a pending drop request, one later without, and a standby offer on
+    a fourth; a teammate, an applicant, a standby volunteer; a notice of a changed shift."""
+    from volunteers import services as volunteer_services
+    from volunteers.models import ShiftChangeAlert, ShiftNotice, StandbyOffer
+    from volunteers.shift_alerts import shown
+    from tests.volunteers.helpers import make_module, make_post, make_programme, make_shift, make_team, make_volunteer
+
+    programme = make_programme(edition=edition)
+    module = make_module(programme)
+    post = make_post(programme, "注册台")
+    team = make_team(programme, "测试一组", post=post, leader=organizer)
+    mine = make_volunteer(programme, name="Fuzz Volunteer", user=organizer, team=team)
+    mate = make_volunteer(programme, name="Fuzz Mate", team=team)
+    applicant = make_volunteer(programme, name="Fuzz Applicant", status="applied")
+    standby = make_volunteer(programme, name="Fuzz Standby", status="standby")
+    now = timezone.now().replace(microsecond=0)
+    soon, later, offered, last = (make_shift(post, start=now + delay, hours=2) for delay in (
+        timedelta(minutes=10), timedelta(days=7), timedelta(days=3), timedelta(days=10)))
+    on_soon, on_later, on_last = (volunteer_services.shift_assign(shift=s, volunteer=mine) for s in (soon, later, last))
+    change = volunteer_services.change_request_create(assignment=on_later, kind="drop", actor=None)
+    offer = StandbyOffer.objects.create(shift=offered, volunteer=mine)
+    alert = ShiftChangeAlert.objects.create(shift=soon, before=soon.watched_values(), opened_at=now, changed_at=now, due_at=now)
+    values = shown(soon.watched_values(), {post.pk: post})
+    notice = ShiftNotice.objects.create(alert=alert, shift=soon, volunteer=mine, before=values, after=values)
+    return {
+        "ids": {
+            "volunteer-programmes": [programme.pk], "volunteers": [mine.pk, applicant.pk], "volunteer-teams": [team.pk],
+            "volunteer-posts": [post.pk], "training-modules": [module.pk], "shifts": [soon.pk, later.pk, offered.pk],
+            "shift-assignments": [on_soon.pk, on_last.pk], "standby-offers": [offer.pk], "change-requests": [change.pk],
+            "shift-notices": [notice.pk],
+        },
+        "refs_in": {
+            "volunteers": {"programme": programme.pk},
+            "volunteer-decisions": {"volunteers": [applicant.pk]},
+            "volunteer-teams": {"volunteer": standby.pk},
+            "training-modules": {"volunteer": mate.pk, "code": mate.code, "shown": [mine.pk, mate.pk], "present": [mate.pk]},
+            "shift-assignments": {"shift": offered.pk, "volunteer": mate.pk},
+            "shift-scans": {"code": mine.code},
+            "standby-offers": {"shift": soon.pk},
+            "change-requests": {"assignment": on_last.pk, "colleague": mate.pk},
+        },
+    }
+
+
+def _agenda_world(edition, sessions, submitted, individual) -> dict:
+    """Issue 28: a venue, a board, an outcome, a person with a key, and a session without a hall or
+    a time (unpublished) for `place`; the submitted application and the individual nomination for
+    the bulk decisions."""
+    from agenda import services as agenda_services
+    from people import services as people_services
+
+    venue = agenda_services.venue_upsert(name_zh="测试场馆甲")
+    board = agenda_services.board_upsert(edition=edition, key="fuzz-board-a", name_zh="测试板块甲")
+    outcome = agenda_services.outcome_upsert(edition=edition, session=sessions[0], title_zh="测试成果甲")
+    unplaced = agenda_services.session_upsert(edition=edition, key="fuzz-unplaced", title_zh="待排会议", kind="meeting", date=edition.start_date, is_published=False)
+    person = people_services.person_upsert(key="fuzz-speaker", name_zh="测试嘉宾")
+    return {
+        "ids": {
+            "sessions": [s.pk for s in sessions] + [unplaced.pk], "venues": [venue.pk], "boards": [board.pk], "outcomes": [outcome.pk], "people": [person.pk],
+        },
+        "refs_in": {
+            "sessions": {"hall": sessions[0].hall_id, "date": edition.start_date.isoformat()},
+            "halls": {"venue": venue.pk},
+            "outcomes": {"session": sessions[0].pk},
+            "forum-application-decisions": {"applications": [submitted.pk]},
+            "nomination-decisions": {"nominations": [individual.pk]},
+            "award-programmes": {"username": "fuzz-applicant"},
+        },
+    }
+
+
+def _webhook_world(organizer) -> int:
+    """A webhook endpoint with one delivery in its log (issue 28)."""
+    from wic import webhooks
+
+    endpoint, _secret = webhooks.endpoint_create(url="http://127.0.0.1:9/fuzz", events=["registration.decided"], actor=organizer)
+    webhooks.emit("registration.decided", {"registration": 1, "edition": 2099})
+    return endpoint.pk
+
+
+def _registration_world(edition, registration) -> dict:
+    """Issue 28: a pending registration to decide, another approved guest to invite, an
+    invitation-only item with the world's guest invited."""
+    from registration import services as registration_services
+    from tests.factories import SessionFactory
+
+    def guest(n, **extra):
+        data = {"name": f"Fuzz Guest {n}", "email": f"guest{n}@example.org", "organization_name": "Example Org", "country": "FR",
+                "category": "media", "participation": "on_site", "consent": True, **extra}
+        return registration_services.registration_create(edition=edition, data=data)
+
+    pending = guest(2)
+    invitee = registration_services.registration_decide(registration=guest(3), status="approved", actor=None)
+    banquet = SessionFactory(edition=edition, access="by_invitation", kind="banquet", title_zh="测试晚宴")
+    registration.refresh_from_db()  # approved since it was made
+    registration_services.invitations_create(session=banquet, registrations=[registration])
+    return {
+        "ids": {
+            "registrations": [registration.pk, pending.pk], "credentials": [registration.credentials.get().pk, invitee.credentials.get().pk],
+            "invitations": list(banquet.invitations.values_list("pk", flat=True)),
+        },
+        "refs_in": {
+            "registrations": {"registrations": [pending.pk, registration.pk]},
+            "credentials": {"registration": invitee.pk},
+            "invitations": {"session": banquet.pk, "registrations": [invitee.pk], "category": "media"},
+        },
+    }
+
+
+def _protocol_map_world(edition, sessions, registration, organizer) -> None:
+    """Issue 28, added to WORLD: a delegation of two members; an invitation-only item with a plan and
+    the guest's accepted card, another without a plan; a speaker invited to the first session (and
+    their private link); a service point at that session's venue and its hall's place on the plan,
+    beside a hall without one."""
+    from companion.models import PlanShape, ServicePoint
+    from people import invitations as speaker_invitations
+    from people import services as people_services
+    from protocol import delegations, invitations, seating
+    from registration import services as registration_services
+    from tests.factories import HallFactory, SessionFactory
+
+    data = {"name": "Fuzz Delegate", "email": "delegate@example.org", "organization_name": "Example Org", "country": "FR",
+            "category": "government", "participation": "on_site", "consent": True}
+    delegate = registration_services.registration_decide(
+        registration=registration_services.registration_create(edition=edition, data=data), status="approved", actor=None,
+    )
+    delegation = delegations.delegation_save(edition=edition, name_zh="测试代表团", kind="government", head=delegate, actor=organizer)
+    delegations.member_add(delegation, registration, actor=organizer)
+    planned, unplanned = (
+        invitations.item_for_session(SessionFactory(edition=edition, access="by_invitation", kind="banquet", title_zh=title))
+        for title in ("测试宴会", "测试午宴")
+    )
+    plan = seating.plan_create(planned, layout="tables", blocks=[("1", 8, True)], actor=organizer)
+    card = invitations.cards_send(planned, registrations=[registration], actor=organizer)[0]
+    invitations.rsvp_answer(invitations.card_token(card), answer="accept")
+    hall = sessions[0].hall
+    speaker = people_services.person_upsert(key="fuzz-invited-speaker", name_zh="测试受邀嘉宾", email="invited-speaker@example.org")
+    appearance = speaker_invitations.appearance_invite(
+        people_services.appearance_upsert(person=speaker, session=sessions[0], role="keynote"), actor=organizer,
+    )
+    point = ServicePoint.objects.create(edition=edition, venue=hall.venue, kind="information", name_zh="测试咨询台", x=10, y=10)
+    shape = PlanShape.objects.create(venue=hall.venue, hall=hall, x=0, y=0, width=100, height=100)
+    WORLD["ids"].update({
+        "delegations": [delegation.pk], "seating-plans": [plan.pk], "speaker-invitations": [appearance.pk],
+        "speaker-replies": [speaker_invitations.speaker_token(appearance)], "service-points": [point.pk], "plan-shapes": [shape.pk],
+    })
+    WORLD["refs_in"].update({
+        "seating-plans": {"item": unplanned.pk, "card": card.pk, "block": plan.blocks.get().pk},
+        "delegations": {"registration": registration.pk},
+        "speaker-invitations": {"session": sessions[0].pk, "role": "speech", "language": "en"},
+        "speaker-replies": {"answer": "confirm", "attendance_mode": "online"},
+        "service-points": {"venue": hall.venue_id, "kind": "medical"},
+        "plan-shapes": {"venue": hall.venue_id, "hall": HallFactory(venue=hall.venue).pk, "zone": None},
+    })
+
+
+def _travel_world(edition, registration, organizer) -> dict:
+    """Issue 24: the world's guest with a requested visa letter, an arrival in a planned pickup run
+    and a stay in a hotel's block; a second approved guest (no travel yet: the creates are theirs);
+    a lunch at the edition's venue; a shuttle loop from the hotel to the venue."""
+    from datetime import date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from registration import services as registration_services
+    from travel import arrivals, hotels, letters, shuttles
+    from travel.models import Hotel, Meal, RoomBlock
+
+    year, first = edition.year, edition.start_date
+    beijing = ZoneInfo("Asia/Shanghai")
+    other = registration_services.registration_decide(
+        registration=registration_services.registration_create(edition=edition, data={
+            "name": "Fuzz Traveller", "email": "traveller@example.org", "organization_name": "Example Org", "country": "FR",
+            "category": "academia", "participation": "on_site", "consent": True}),
+        status="approved", actor=organizer,
+    )
+    letter = letters.letter_request(registration, data={
+        "passport_name": "FUZZ GUEST", "nationality": "BR", "passport_number": "FA123456", "date_of_birth": "1980-04-02",
+        "passport_expires_on": f"{year + 5}-01-31", "apply_at": "Consulate-General of China in São Paulo",
+        "stay_from": first.isoformat(), "stay_until": edition.end_date.isoformat()})
+    leg = arrivals.leg_save(registration, direction="arrival", mode="flight", number="CA1702", hub="hangzhou_xiaoshan",
+                            scheduled_at=datetime.combine(first, time(9, 30), tzinfo=beijing))
+    run = arrivals.plan_pickups(edition)[0]
+    hotel = Hotel.objects.create(edition=edition, name_zh="测试酒店", name_en="Fuzz Hotel")
+    block = RoomBlock.objects.create(hotel=hotel, room_type_zh="标准间", rooms=5, guests_per_room=2, first_night=first, last_night=edition.end_date)
+    stay = hotels.stay_allocate(block, registration, first_night=first, last_night=first, actor=organizer)
+    meal = Meal.objects.create(edition=edition, day=first, kind="lunch", name_zh="午餐", venue=edition.main_venue, starts_at=time(12))
+    stops = [{"position": 1, "minutes": 0, "hotel": hotel.pk}, {"position": 2, "minutes": 15, "venue": edition.main_venue_id}]
+    loop = shuttles.loop_create(edition, name_zh="一号线", first_day=first, last_day=edition.end_date, first_departure=time(7),
+                                last_departure=time(9), every_minutes=30, stops=[{**stop, "hotel": hotel} if "hotel" in stop else {
+                                    **stop, "venue": edition.main_venue} for stop in stops])
+    nights = {"first_night": date(year, 11, 11).isoformat(), "last_night": date(year, 11, 12).isoformat()}
+    return {
+        "ids": {
+            "visa-letters": [letter.pk], "travel-legs": [leg.pk], "pickup-runs": [run.pk], "hotels": [hotel.pk], "room-blocks": [block.pk],
+            "room-stays": [stay.pk], "meals": [meal.pk], "diets": [registration.pk, other.pk], "shuttle-loops": [loop.pk],
+            "guest-links": [{"year": str(year), "token": registration.token}, {"year": str(year), "token": other.token}],
+        },
+        "refs_in": {
+            "travel-legs": {"registration": other.pk, "scheduled_at": datetime.combine(first, time(10), tzinfo=beijing).isoformat(),
+                            "delayed_to": datetime.combine(first, time(11), tzinfo=beijing).isoformat()},
+            "room-stays": {"block": block.pk, "registration": other.pk, **nights},
+            "shuttle-loops": {"first_day": first.isoformat(), "last_day": edition.end_date.isoformat(), "stops": stops},
+        },
+    }
 
 
 @pytest.fixture(scope="module")

@@ -487,6 +487,51 @@ def test_volunteer_application_and_request_text_is_escaped_for_lead_organizer_an
     assert any(sent["name"] in row for row in rows)
 
 
+def test_volunteer_api_text_is_escaped_on_the_lead_and_admin_pages(world, api_client):
+    """Issue 28: the volunteers' API writes what their pages write (an application's name,
+    university, student number, phone and motivation; an interview's note; a drop request's
+    reason), and each reaches the lead's page and the admin escaped. A code (a volunteer's QR code
+    at a shift or a training) is looked up, never shown: one with markup is refused in JSON."""
+    from volunteers.models import ChangeRequest, Interview, Programme, Volunteer
+    from volunteers.serializers import (
+        ChangeRequestInputSerializer, ShiftScanInputSerializer, TrainingAttendanceByCodeInputSerializer, VolunteerApplicationInputSerializer,
+        VolunteerInterviewInputSerializer,
+    )
+
+    programme = Programme.objects.get(edition__year=YEAR)
+    body, sent = json_filled(VolunteerApplicationInputSerializer(), codes={})
+    assert set(sent) == {"name", "university", "student_number", "phone", "motivation"}
+    response = api_client.post("/api/v1/volunteers/", {**body, "programme": programme.pk, "email": "xss-vol-api@example.org"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 201, response.content[:300]
+    volunteer = Volunteer.objects.get(email="xss-vol-api@example.org")
+    assert {name: getattr(volunteer, name) for name in sent} == sent
+
+    admin = signed_in(api_client, world.users["organizer"])
+    body, note = json_filled(VolunteerInterviewInputSerializer(), codes={})
+    assert set(note) == {"note"}
+    recorded = admin.post(f"/api/v1/volunteers/{volunteer.pk}/interviews/", {**body, "round": 1, "score": 80}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert recorded.status_code in (200, 201), recorded.content[:300]
+    assert Interview.objects.get(volunteer=volunteer).note == note["note"]
+    admin_pages(admin, volunteer, listed=(sent["name"], sent["university"]))
+
+    body, reason = json_filled(ChangeRequestInputSerializer(), codes={})
+    assert set(reason) == {"reason"}
+    mine = signed_in(api_client, world.users["volunteer"])
+    asked = mine.post("/api/v1/change-requests/", {**body, "assignment": world.ids["assignment_later"], "kind": "drop"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert asked.status_code == 201, asked.content[:300]
+    change = ChangeRequest.objects.get(reason=reason["reason"])
+    lead = signed_in(api_client, world.users["volunteer-lead"])
+    assert_shows(html_of(lead, "/volunteer/lead/"), reason["reason"])
+    admin_pages(signed_in(api_client, world.users["organizer"]), change)
+
+    lead = signed_in(api_client, world.users["volunteer-lead"])
+    for path, serializer in ((f"/api/v1/shift-scans/", ShiftScanInputSerializer()), (f"/api/v1/training-modules/{world.ids['module']}/attendance-by-code/", TrainingAttendanceByCodeInputSerializer())):
+        body, code = json_filled(serializer, codes={})
+        assert set(code) == {"code"}
+        refused = lead.post(path, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+        assert 400 <= refused.status_code < 500 and refused["Content-Type"] == "application/json", (path, refused.status_code)
+
+
 def test_a_hosts_speaker_invitation_is_escaped_on_its_page_the_email_and_the_admin(world, client):
     """Issue 22: a sub-forum's host invites a speaker (forums.forms.HostInviteForm); the names,
     titles and affiliations typed reach the host's page, the email and the admin escaped."""
@@ -518,6 +563,59 @@ def test_a_hosts_speaker_invitation_is_escaped_on_its_page_the_email_and_the_adm
     admin = signed_in(client, world.users["organizer"])
     admin_pages(admin, appearance)
     admin_pages(admin, appearance.person)
+
+
+def test_speaker_invitations_through_the_api_are_escaped_on_the_pages_and_the_admin(world, api_client):
+    """Issue 28: an organizer invites a speaker through the API (people.api_invitations), and the
+    speaker answers at their link (`/api/v1/speaker-replies/<token>/`); the names, titles,
+    affiliations and bio typed reach the item's page, the person's page and the admin escaped."""
+    from agenda.models import Session
+    from people import invitations
+    from people.models import Appearance
+    from people.serializers_invitations import SpeakerAnswerSerializer, SpeakerInviteSerializer
+    from wic.models import Edition
+
+    edition = Edition.objects.get(year=YEAR)
+    session = Session.objects.create(edition=edition, title_zh="接口邀请测试", date=edition.start_date, kind="sub_forum", is_published=True)
+    body, sent = json_filled(SpeakerInviteSerializer(), codes={"role": "keynote", "email": "xss-api-speaker@example.org", "language": "en"})
+    assert set(sent) == {"name_zh", "name_en", "title_zh", "title_en", "affiliation_zh", "affiliation_en"}
+    admin = signed_in(api_client, world.users["organizer"])
+    invited = admin.post("/api/v1/speaker-invitations/", {**body, "session": session.pk}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert invited.status_code == 201, invited.content[:300]
+    appearance = Appearance.objects.get(session=session)
+    assert (appearance.person.name_en, appearance.title_zh, appearance.affiliation_en) == (sent["name_en"], sent["title_zh"], sent["affiliation_en"])
+    admin_pages(admin, appearance)
+
+    body, answered = json_filled(SpeakerAnswerSerializer(), codes={"answer": "confirm", "attendance_mode": "online"})
+    assert set(answered) == {"title_zh", "title_en", "affiliation_zh", "affiliation_en", "bio_zh", "bio_en"}
+    api_client.logout()
+    reply = api_client.post(f"/api/v1/speaker-replies/{invitations.speaker_token(appearance)}/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert reply.status_code == 200, reply.content[:300]
+    appearance.refresh_from_db()
+    assert (appearance.status, appearance.person.bio_en, appearance.title_en) == ("confirmed", answered["bio_en"], answered["title_en"])
+    assert_shows(html_of(api_client, f"/editions/{YEAR}/sessions/{session.pk}/"), answered["title_en"])
+    admin = signed_in(api_client, world.users["organizer"])
+    admin_pages(admin, appearance)
+    admin_pages(admin, appearance.person)
+
+
+def test_seating_block_labels_from_the_api_are_escaped_on_the_plan(world, api_client):
+    """Issue 28: a seating plan made through the API names its tables (PlanBlockInputSerializer);
+    the labels reach the plan's page and the admin escaped. The layout is a choice, never shown."""
+    from protocol.models import InvitationItem, SeatingPlan
+    from protocol.serializers_seating import PlanBlockInputSerializer
+
+    item = InvitationItem.objects.get(pk=world.ids["invitation_item"])
+    SeatingPlan.objects.filter(item=item).delete()
+    assert set(serializer_text_fields(PlanBlockInputSerializer())) == {"label"}
+    label = {"label": payload("label", 40)}  # the seating rules take 40 characters
+    block = dict(label)
+    admin = signed_in(api_client, world.users["organizer"])
+    made = admin.post("/api/v1/seating-plans/", {"item": item.pk, "layout": "tables", "blocks": [{**block, "seats": 8, "is_head": True}]},
+                      format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert made.status_code == 201, made.content[:300]
+    plan = SeatingPlan.objects.get(item=item)
+    assert_shows(html_of(admin, reverse("admin:protocol_seatingplan_change", args=[plan.pk])), label["label"])
 
 
 # -- the expo ------------------------------------------------------------------------------------------
@@ -974,9 +1072,33 @@ TESTED_SERIALIZERS = {
     "expo.serializers.ApplicationInputSerializer", "expo.serializers.ExhibitorUpdateSerializer", "registration.checkin_api.ScanSerializer",
     "protocol.serializers_delegations.DelegationWriteSerializer", "protocol.serializers_rsvp.RsvpAnswerSerializer",
     "protocol.serializers_rsvp.CardSendSerializer", "protocol.serializers_rsvp.ResendSerializer",
+    "wic.api_webhooks.WebhookEndpointInputSerializer",  # issue 28: tests/wic/test_webhooks.py, test_markup_typed_into_an_endpoint_is_shown_as_text
 }
 # Read from requests but never shown: a username and password to obtain a token.
-NEVER_SHOWN_SERIALIZERS = {"wic.api.ObtainTokenSerializer"}
+# Issue 28's API writes, each with its escaping test (named in the comment) or in its area's tests.
+TESTED_SERIALIZERS |= {
+    # test_volunteer_api_text_is_escaped_on_the_lead_and_admin_pages
+    "volunteers.serializers.VolunteerApplicationInputSerializer", "volunteers.serializers.VolunteerInterviewInputSerializer",
+    "volunteers.serializers.ChangeRequestInputSerializer", "volunteers.serializers.ShiftScanInputSerializer",
+    "volunteers.serializers.TrainingAttendanceByCodeInputSerializer",
+    # tests/agenda/test_api_writes.py, tests/forums/test_api_decide.py, tests/awards/test_api_decide.py, tests/people/test_api_writes.py (markup tests)
+    "agenda.serializers.VenueWriteSerializer", "agenda.serializers.HallWriteSerializer", "agenda.serializers.BoardWriteSerializer",
+    "agenda.serializers.SessionWriteSerializer", "agenda.serializers.OutcomeWriteSerializer", "forums.serializers.ForumDecisionInputSerializer",
+    "forums.serializers.ForumBulkDecisionInputSerializer", "awards.serializers.NominationSingleDecisionInputSerializer",
+    "awards.serializers.NominationBulkDecisionInputSerializer", "people.api.PersonWriteSerializer",
+    # tests/expo/test_api_coverage.py (the escaping test: answers keep the text, pages escape it)
+    "expo.serializers.ExhibitorDecisionInputSerializer", "expo.serializers.ExhibitorBulkDecisionInputSerializer", "expo.serializers.LaunchInputSerializer",
+    "expo.serializers.OpeningInputSerializer", "expo.serializers.ExpoMeetingInputSerializer",
+    # test_speaker_invitations_through_the_api_are_escaped_on_the_pages_and_the_admin, test_seating_block_labels_from_the_api_are_escaped_on_the_plan
+    "people.serializers_invitations.SpeakerInviteSerializer", "people.serializers_invitations.SpeakerAnswerSerializer",
+    "protocol.serializers_seating.PlanBlockInputSerializer",
+}
+NEVER_SHOWN_SERIALIZERS = {
+    "wic.api.ObtainTokenSerializer",
+    "awards.serializers.ReviewerInputSerializer",  # a username looked up; the typed text is never shown
+    "people.serializers_invitations.SpeakerSendSerializer",  # a language code, checked against the languages
+    "protocol.serializers_seating.PlanCreateSerializer",  # its own text is the layout, a choice (the blocks' labels are tested)
+}
 
 
 def _app_modules(app: str, stem: str) -> list[str]:
