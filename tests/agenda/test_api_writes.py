@@ -86,10 +86,12 @@ def test_session_create_waits_unpublished_with_its_organizations(organizer, edit
 
 def test_session_create_with_a_taken_key_is_session_exists_and_changes_nothing(organizer, edition):
     existing = SessionFactory(edition=edition, key="ai-governance", title_zh="原标题")
-    response = organizer.post("/api/v1/sessions/", session_body(title_zh="新标题"), format="json")
+    response = organizer.post("/api/v1/sessions/", session_body(title_zh="新标题"), format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 409
     assert response.json()["code"] == "session_exists"
     assert f"id {existing.pk}" in response.json()["message"]
+    in_chinese = organizer.post("/api/v1/sessions/", session_body(title_zh="新标题"), format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert f"（ID {existing.pk}）" in in_chinese.json()["message"]
     existing.refresh_from_db()
     assert (existing.title_zh, Session.objects.filter(edition=edition).count()) == ("原标题", 1)
 

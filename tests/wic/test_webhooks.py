@@ -478,9 +478,11 @@ _SCHEMA: dict = {}
 
 def openapi_schema() -> dict:
     if not _SCHEMA:
+        from django.utils import translation
         from drf_spectacular.generators import SchemaGenerator
 
-        _SCHEMA.update(json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str)))
+        with translation.override("en"):  # the descriptions compared below are the English ones
+            _SCHEMA.update(json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str)))
     return _SCHEMA
 
 
