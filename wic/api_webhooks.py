@@ -132,9 +132,10 @@ def envelope_serializer(event_key: str) -> type[serializers.Serializer]:
     item = webhooks.event_for(event_key)
     name = "".join(part.capitalize() for part in event_key.replace(".", "_").split("_")) + "Webhook"
     fields = {
-        "data": item.payload(help_text=str(item.description) or "The event's data"),
+        # Lazy, not str(): the class is made once, and its texts follow the language of each schema.
+        "data": item.payload(help_text=item.description or "The event's data"),
         "event": serializers.CharField(help_text=f"Always `{event_key}`"),
-        "__doc__": f"The envelope of `{event_key}`: {item.description}",
+        "__doc__": f"The envelope of `{event_key}` (its `data` below).",
     }
     return type(name, (WebhookEnvelopeSerializer,), fields)
 

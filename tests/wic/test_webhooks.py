@@ -985,3 +985,18 @@ def test_an_organizer_sends_failed_deliveries_again_through_the_api(api, django_
     assert named.json() == {"queued": 1}  # another endpoint's delivery is not this one's to send
     bad = post_json(api, f"/api/v1/webhooks/{endpoint.pk}/send-again/", {"deliveries": ["x"]})
     assert (bad.status_code, bad.json()["code"]) == (400, "invalid")
+
+
+def test_the_events_descriptions_follow_the_schemas_language():
+    """The envelope classes are made once; their texts are lazy, so a schema made in Chinese first
+    does not leave its texts in the English one (nor the other way round)."""
+    from django.utils import translation
+    from drf_spectacular.generators import SchemaGenerator
+
+    def description(language):
+        with translation.override(language):
+            schema = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str))
+        return schema["components"]["schemas"]["SessionChangedWebhook"]["properties"]["data"]["description"]
+
+    assert description("zh-hans") == "已发布议程的日期、时间、会议厅或状态发生变化（撤下或恢复）。"
+    assert description("en") == "A published session changed its day, time, hall or status (withdrawn or back)."
