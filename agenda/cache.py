@@ -12,28 +12,44 @@ answers again.
 
 A page entry keeps its ETag, computed once when the entry is stored (`page_entry`).
 
-The agenda page's session cards are cached one by one (issue 26, `attach_cards`), so a render
-after an edit (a new edition version, so a page miss) re-renders the edited card only. A card's
-key is a digest of everything the card shows of its session (title, kind, access, times, hall and
-venue, board, organizations, key speakers, their translations and provenance), the card
-templates' source, the language and the time zone: an edit gives the card a new key, and nothing
-needs to be invalidated. The edition's version is not part of it: every edit changes that, and
-every card would be re-rendered. What differs per visitor or per page stays out of the fragment:
-the star's state (`aria-pressed`) and the card's place in the day's grid are written around it at
-each render (agenda.templatetags.agenda_cards). With the cache down, cards are rendered and not
-stored. The setting AGENDA_CARD_CACHE = False turns the card cache off, and with it the grouped
-count of the day tabs: the page then loads every session of the edition as before issue 26
-(kept for bench/agenda_cold.py's side-by-side comparison).
+The agenda day page's uncached render (issue 26) is made of parts cached by a digest of what
+they show, never by the edition's version (every edit changes that, and every part would be
+rendered again), so a render after an edit (a page miss) renders what the edit changed only:
+
+- the session cards, one by one (`day_cards`): a card's key is a digest of its session's rows as
+  agenda.day_rows reads them (title, kind, access, times, hall and venue, board, organizations,
+  people, their translations and provenance), the card templates' source, the compiled
+  translations and the page's code (`_card_templates_digest`: a release that changes them
+  changes every key), the language and the time zone. A card is rendered from those same rows, in instances that can
+  show nothing else (agenda.day_rows.card_sessions). What differs per visitor or per page stays
+  out of the fragment: the star's state (`aria-pressed`) and the card's place in the day's grid
+  are written into it at each render (agenda.templatetags.agenda_cards.card_html). Cards live in
+  `card_store()`.
+- the frame, the page but for its cards (`framed`): keyed by a digest of everything else the page
+  shows (its address, which the language links hold; the edition; the filter choices; the day
+  tabs and their counts; the day's timetable: its halls, rows and time labels; the language and
+  the time zone) and of the release (`_frame_release_digest`: the page's templates, the
+  translations, Django and the static files' manifest). Anonymous pages only: a signed-in
+  visitor's page names them and is rendered whole (its cards still from the card store).
+- the filter form (`fragment`), which most pages of an edition share, for frames rendered anew.
+Frames and forms live in the default cache, beside the pages. The agenda page's entry itself is
+also keyed by the release digest: a release that changes its templates is served at once.
+
+With the cache down, cards and frames are rendered and not stored. The setting
+AGENDA_CARD_CACHE = False turns all of this off: the page then loads every session of the
+edition and renders every card, as before issue 26 (kept for bench/agenda_cold.py's side-by-side
+comparison).
 """
 import functools
 import hashlib
 import threading
+from itertools import chain
 from uuid import uuid4
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 
 from wic.degraded import cache_watch
 
@@ -90,12 +106,15 @@ def bump_all() -> None:
 
 
 def page_key(kind: str, year, language: str, query: str) -> str | None:
-    """The cache key of a page, or None when the versions cannot be read (render it uncached)."""
+    """The cache key of a page, or None when the versions cannot be read (render it uncached). The
+    agenda page's key also names the release its frame and cards come from (`_frame_release_digest`):
+    a release that changes its templates or translations is served at once."""
     version = agenda_version(year)
     if version is None:
         return None
     digest = hashlib.sha1(query.encode()).hexdigest()[:16]
-    return f"agenda:{kind}:{year}:{language}:{version}:{digest}"
+    release = f":{_frame_release_digest()}" if kind == "agenda" else ""
+    return f"agenda:{kind}:{year}:{language}:{version}{release}:{digest}"
 
 
 def etag_for(content: bytes) -> str:
@@ -115,11 +134,18 @@ def entry_etag(entry: dict) -> str:
 
 # --- session cards (issue 26) ---------------------------------------------------------------------
 
+
+def _marker(name: str):
+    """A fixed HTML comment (`name` is one of this module's constants) marking where a part of a
+    page goes: escaped text cannot contain "<", so nothing else in a render can be taken for it."""
+    return mark_safe(f"<!--{name}-->")
+
+
 CARD_TEMPLATE = "agenda/includes/session_card.html"
 CARD_TEMPLATES = (CARD_TEMPLATE, "agenda/includes/when.html")  # the card and what it includes
 # Where the per-visitor and per-page parts go: the card template writes this instead of its place
 # in the grid and of its star's state when given `card_slots`. Escaped text cannot contain "<".
-CARD_SLOT = mark_safe("<!--card-slot-->")
+CARD_SLOT = _marker("card-slot")
 CARD_MAX_ENTRIES = 5000  # the local-memory card store: a few editions' cards in both languages
 
 
@@ -145,10 +171,21 @@ def _local_card_store() -> LocMemCache:
     return LocMemCache("wic-agenda-cards", {"TIMEOUT": TTL, "OPTIONS": {"MAX_ENTRIES": CARD_MAX_ENTRIES}})
 
 
+# The code that shapes what the agenda page's cards and frame show (choice labels, the bilingual
+# tags, the filter's fields, the grid's layout), beside its templates: part of the release digests.
+PAGE_CODE = (
+    "agenda.day_rows", "agenda.enums", "agenda.filters", "agenda.models", "agenda.timetable", "agenda.views",
+    "agenda.templatetags.agenda_cards", "wic.context_processors", "wic.i18n", "wic.templatetags.wic_bilingual",
+    "wic.templatetags.wic_tags",
+)
+
+
 @functools.cache
 def _card_templates_digest() -> str:
-    """The card templates' source and the compiled translations (a release that changes either
-    changes every card's key, so no card of the release before is served after it)."""
+    """The card templates' source, the compiled translations and the source of the page's code
+    (PAGE_CODE): a release that changes any of them changes every card's key, so no card of the
+    release before is served after it."""
+    from importlib.util import find_spec
     from pathlib import Path
 
     from django.template.loader import get_template
@@ -158,32 +195,20 @@ def _card_templates_digest() -> str:
     for path in sorted(Path(p) for p in settings.LOCALE_PATHS):
         for mo in sorted(path.glob("*/LC_MESSAGES/django.mo")):
             digest.update(mo.read_bytes())
+    for module in PAGE_CODE:
+        digest.update(Path(find_spec(module).origin).read_bytes())
     return digest.hexdigest()
 
 
-def _names(obj, field: str = "name"):
-    if obj is None:
-        return None
-    return (getattr(obj, f"{field}_zh"), getattr(obj, f"{field}_en"), obj.translation_provenance)
-
-
-def card_inputs(session, year, details: tuple) -> tuple:
-    """Everything the card of `session` (from sessions_for_agenda) shows, for its key: its own
-    fields, hall, venue and board, and its `details` (agenda.selectors.card_details: the rows of
-    its organizations and people). When the card template shows something new, add it here or
-    to those rows (tests/agenda/test_agenda_fragments.py checks each edit)."""
-    s, hall = session, session.hall
-    return (
-        year, s.pk, s.kind, s.access, s.closed_door, _names(s, "title"), s.start, s.end, s.period,
-        hall and (_names(hall), hall.room, _names(hall.venue)),
-        _names(s.board),
-        details,
-    )
-
-
-def card_key(session, year, language: str, zone: str, details: tuple) -> str:
-    digest = hashlib.blake2b(repr(card_inputs(session, year, details)).encode(), digest_size=12).hexdigest()
-    return f"agenda:card:{language}:{session.pk}:{_card_templates_digest()}:{zone}:{digest}"
+def card_key(row, year, language: str, zone: str, roles: list, appearances: list) -> str:
+    """The key of a card: a digest of everything it shows of its session, as read by
+    agenda.day_rows (its DayRow, with hall, venue and board, and the rows of its organizations'
+    roles and its people's appearances, as the driver gives them), the edition's year (in its
+    links), with the card templates' and translations' digest, the language and the time zone.
+    A card is rendered from those same rows (agenda.day_rows.card_sessions, in FETCH_RAISE mode:
+    it can show nothing they do not hold)."""
+    shown = (_card_templates_digest(), language, zone, year, tuple(row), roles, appearances)
+    return f"agenda:card:{row[0]}:{hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()}"
 
 
 def render_card(session, edition) -> tuple[str, str, str]:
@@ -196,28 +221,94 @@ def render_card(session, edition) -> tuple[str, str, str]:
     return head, middle, tail
 
 
-def attach_cards(sessions: list, edition, language: str, details: dict) -> list:
-    """Give each session (from sessions_for_agenda) `card_parts`, its card (see render_card), from
-    the card store where it is there, rendered and stored otherwise (one round trip to read them
-    all, one to store the new ones). `details` are the sessions' agenda.selectors.card_details:
-    only the sessions whose cards are rendered get instances made of them. Returns the keys of
-    the cards it rendered. With the cache down, the cards are rendered and not stored."""
+def day_cards(rows, roles, appearances, edition, language: str) -> dict[int, tuple[str, str, str]]:
+    """The cards (see render_card) of the day's sessions, {session id: card}: `rows` are their
+    agenda.day_rows.day_rows, `roles` and `appearances` their agenda.day_rows.card_detail_rows.
+    Cards are read from the card store in one round trip; the missing ones are rendered (instances
+    made for them alone, from the rows) and stored in one more. With the cache down, every card is
+    rendered and none stored."""
     from django.utils import timezone
 
-    from .selectors import with_card_details
+    from .day_rows import card_sessions
 
-    if not sessions:
-        return []
+    if not rows:
+        return {}
     zone = timezone.get_current_timezone_name()
-    keys = [card_key(s, edition.year, language, zone, details[s.pk]) for s in sessions]
+    shown = {row[0]: ([], []) for row in rows}
+    for row in roles:
+        shown[row[0]][0].append(row)
+    for row in appearances:
+        shown[row[0]][1].append(row)
+    keys = {row[0]: card_key(row, edition.year, language, zone, *shown[row[0]]) for row in rows}
     store = card_store()
     with cache_watch() as failed:
-        found = store.get_many(keys)
-    missing = [(session, key) for session, key in zip(sessions, keys) if key not in found]
-    with_card_details([session for session, _key in missing], details)
-    fresh = {key: render_card(session, edition) for session, key in missing}
-    for session, key in zip(sessions, keys):
-        session.card_parts = found.get(key) or fresh[key]
+        found = store.get_many(list(keys.values()))
+    missing = [row for row in rows if keys[row[0]] not in found]
+    fresh = {keys[session.pk]: render_card(session, edition) for session in card_sessions(rows, missing, roles, appearances)}
     if fresh and not failed():
         store.set_many(fresh, TTL)
-    return list(fresh)
+    return {pk: found.get(key) or fresh[key] for pk, key in keys.items()}
+
+
+# --- the page frame (issue 26) ----------------------------------------------------------------------
+
+# Where the cards go in a frame: the frame is the page rendered with this in place of the grid's
+# cards and of each period's list. Escaped text cannot contain "<".
+FRAME_SLOT = _marker("agenda-cards")
+FILTERS_TEMPLATE = "agenda/includes/agenda_filters.html"
+FRAME_TEMPLATES = ("agenda/agenda.html", FILTERS_TEMPLATE, "base.html")
+
+
+@functools.cache
+def _frame_release_digest() -> str:
+    """What a release may change in a frame besides its inputs: the page's templates, the compiled
+    translations and the page's code (as the cards': `_card_templates_digest`), Django (its form
+    widgets' templates) and the static files' manifest (the frame holds their hashed URLs)."""
+    import django
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.template.loader import get_template
+
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update("\0".join(get_template(name).template.source for name in FRAME_TEMPLATES).encode())
+    digest.update(f"{_card_templates_digest()}:{django.get_version()}:{getattr(staticfiles_storage, 'manifest_hash', '')}".encode())
+    return digest.hexdigest()
+
+
+def frame_key(kind: str, language: str, inputs: tuple) -> str:
+    """The key of a page frame: a digest of everything the page shows outside its cards (`inputs`,
+    the caller's), the release's (`_frame_release_digest`) and the language."""
+    digest = hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()
+    return f"agenda:frame:{kind}:{language}:{_frame_release_digest()}:{digest}"
+
+
+def fragment(kind: str, language: str, inputs: tuple, render) -> str:
+    """A part of a page keyed, as a frame, by a digest of everything it shows (`inputs`): from the
+    cache, else `render()`, stored (the agenda's filter form, whose choices and values most of an
+    edition's pages share: a frame rendered after a change elsewhere reuses it)."""
+    key = frame_key(kind, language, inputs)
+    with cache_watch() as failed:
+        html = cache.get(key)
+    if not isinstance(html, SafeData):  # a template's render, kept as such (pickled with its class)
+        html = render()
+        if not failed():
+            with cache_watch():
+                cache.set(key, html, TTL)
+    return html
+
+
+def framed(key: str, render, slots: list[list]) -> str:
+    """The page whose frame is keyed `key`, with its `slots` (lists of cards' HTML, in the page's
+    order) written into it. The frame is read from the cache; where it is missing,
+    `render(fillers)` renders the page with [FRAME_SLOT] as each slot's cards, and the frame is cut
+    there and stored. Frames live in the default cache, beside the pages (one per page, as the
+    pages)."""
+    with cache_watch() as failed:
+        parts = cache.get(key)
+    if not isinstance(parts, list) or len(parts) != len(slots) + 1:
+        parts = render([[FRAME_SLOT]] * len(slots)).split(FRAME_SLOT)
+        if len(parts) != len(slots) + 1:  # a slot the template did not write: no frame
+            return render(slots)
+        if not failed():
+            with cache_watch():
+                cache.set(key, parts, TTL)
+    return "".join(chain.from_iterable(zip(parts, ["".join(cards) for cards in slots] + [""])))

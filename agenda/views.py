@@ -3,8 +3,9 @@ changes to starred sessions, agenda.session_alerts), and the exports.
 
 Public pages and exports are served from the versioned cache to anonymous visitors (see
 agenda.cache); signed-in visitors, whose pages carry their stars, always get a fresh render. Both
-draw the agenda's session cards from the card cache (agenda.cache.attach_cards), the stars
-written in at each render.
+draw the agenda's session cards from the card cache (agenda.cache.day_cards), the stars written
+in at each render; an anonymous agenda page's frame (all but its cards) comes from the frame
+cache (agenda.cache.framed).
 """
 import json
 from contextlib import nullcontext
@@ -15,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -29,7 +31,7 @@ from wic.inputs import ascii_int, json_loads, year_or_none
 from wic.models import Edition
 
 from . import cache as agenda_cache
-from . import exports, services, session_alerts
+from . import day_rows, exports, services, session_alerts
 from .filters import AgendaFilter
 from .models import AgendaFeed, Session, Star
 from .selectors import (
@@ -37,17 +39,16 @@ from .selectors import (
     agenda_day_counts,
     agenda_days,
     agenda_options,
-    card_details,
     edition_by_year,
     for_cards,
     session_neighbours,
     sessions_for_agenda,
     sessions_for_listing,
-    sessions_of_day,
     speakers_by_role,
     starred_ids,
 )
-from .timetable import build_timetable, find_overlaps
+from .templatetags.agenda_cards import card_html
+from .timetable import build_timetable, find_overlaps, timetable_of_rows
 
 PUBLIC_HEADERS = {"Vary": "Accept-Language, Cookie"}
 AGENDA_PARAMS = ("day", "near", "hall", "board", "kind", "access", "host", "search")
@@ -186,12 +187,139 @@ def hall_cues(columns: int) -> dict[str, dict[int, str]]:
     }
 
 
+def _day_of(request, days, counts):
+    """The day to show (a date, UNDATED or None), or the error of a `day` parameter that is not
+    one of the edition's days."""
+    raw_day = request.GET.get("day", "")
+    if raw_day:
+        day = _parse_day(raw_day)
+        if day is None or day not in days:
+            return None, {_("Day"): [_("%(day)s is not a day of this edition.") % {"day": raw_day}]}
+        return day, None
+    # After applying filters, stay on the day being viewed if it still has matches.
+    near = _parse_day(request.GET.get("near", ""))
+    return (near if near is not None and near in days and counts.get(near) else _default_day(days, counts)), None
+
+
+def _day_context(request, day, days, counts, timetable, filtered: bool) -> dict:
+    query = request.GET.copy()
+    query.pop("day", None)
+    query.pop("near", None)
+    return {
+        "day": day,
+        "tabs": [(d, counts.get(d, 0)) for d in days.summit_days],
+        "pre_event_tabs": [(d, counts.get(d, 0)) for d in days.days if d in days.pre_event],
+        "undated_tab": counts.get(UNDATED, 0) if days.undated else None,
+        "undated": UNDATED,
+        "pre_event_days": days.pre_event,
+        "base_query": query.urlencode(),
+        "timetable": timetable,
+        "hall_cues": hall_cues(len(timetable.column_firsts)) if timetable and timetable.has_grid else None,
+        "select_filters": sum(1 for k in AGENDA_SELECT_FILTERS if request.GET.get(k)),
+        "filtered": filtered,
+        "total": sum(counts.values()),
+    }
+
+
 @require_GET
 @public_cache("agenda", params=AGENDA_PARAMS)
 def agenda(request, year):
+    """The agenda, one day at a time. Its uncached render (issue 26, "cold paths") reads the day as
+    plain rows (agenda.day_rows), takes each session's card from the card cache and the rest of
+    the page, its frame, from the frame cache, each keyed by a digest of what it shows: after an
+    edit, only what the edit changed is rendered again (see agenda.cache)."""
     edition = edition_by_year(year)
     if edition is None:
         return no_edition(request, year)
+    if not agenda_cache.cards_enabled():
+        return _agenda_before_issue_26(request, edition)
+    choice_rows = day_rows.filter_choice_rows(edition)
+    filters = None
+
+    def the_filters():
+        nonlocal filters
+        if filters is None:
+            filters = AgendaFilter(request.GET or None, queryset=sessions_for_agenda(edition), **day_rows.filter_choices(choice_rows))
+        return filters
+
+    context = {"edition": edition}
+    filtered = any(v for k, v in request.GET.items() if k not in ("day", "near"))
+    if filtered and not the_filters().is_valid():
+        context.update({"filter": the_filters(), "days": agenda_days(edition), "errors": errors_by_label(the_filters().form)})
+        return render(request, "agenda/agenda.html", context, status=400)
+    matching = the_filters().qs if filtered else None
+    # The tabs' counts in one grouped query; only the shown day's sessions are read (below).
+    days, counts = agenda_day_counts(edition, matching)
+    context["days"] = days
+    day, errors = _day_of(request, days, counts)
+    if errors:
+        context.update({"filter": the_filters(), "errors": errors})
+        return render(request, "agenda/agenda.html", context, status=400)
+    language = get_language() or ""
+    timetable, cards = None, {}
+    if day:
+        date_or_none = None if day == UNDATED else day
+        rows = day_rows.day_rows(edition, date_or_none, matching)
+        roles, appearances = day_rows.card_detail_rows(edition, date_or_none, [row.id for row in rows] if filtered else None)
+        cards = agenda_cache.day_cards(rows, roles, appearances, edition, language)
+        timetable = timetable_of_rows(date_or_none, rows.rows, lambda firsts: day_rows.column_halls(rows, firsts))
+    context.update(_day_context(request, day, days, counts, timetable, filtered))
+    starred = starred_ids(request.user, edition)
+
+    def filters_html() -> str:
+        """The filter form, from its own cache: keyed by what it shows."""
+        shown = (edition.year, day, bool(request.GET), sorted((k, v) for k, v in request.GET.items() if k not in ("day", "near")), choice_rows.rows)
+        form = {name: context[name] for name in ("edition", "day", "undated", "select_filters", "filtered")}
+        return agenda_cache.fragment("filters", language, shown, lambda: get_template(agenda_cache.FILTERS_TEMPLATE).render({**form, "filter": the_filters()}))
+
+    def render_page(fillers: list) -> str:
+        """The page with `fillers` for its cards: the grid's (when it has one), then each period's."""
+        grid = fillers[0] if timetable and timetable.has_grid else None
+        untimed = fillers[1:] if grid is not None else fillers
+        page = {**context, "filters_html": filters_html(), "starred": starred, "grid_cards": grid, "untimed_cards": untimed}
+        return render_to_string("agenda/agenda.html", page, request)
+
+    slots = _card_slots(timetable, cards, starred)
+    if request.user.is_authenticated:  # the page names the visitor: no shared frame
+        return HttpResponse(render_page(slots))
+    key = agenda_cache.frame_key("agenda", language, _frame_inputs(request, edition, choice_rows, days, counts, day, timetable))
+    return HttpResponse(agenda_cache.framed(key, render_page, slots))
+
+
+def _card_slots(timetable, cards: dict, starred: set) -> list[list]:
+    """The cards' HTML in the page's order: the grid's (when it has one), then each period's list."""
+    if timetable is None:
+        return []
+    slots = [[card_html(cards[p.session.id], p, p.session.id in starred) for p in timetable.placed]] if timetable.has_grid else []
+    return slots + [[card_html(cards[s.id], None, s.id in starred) for s in items] for _period, items in timetable.untimed]
+
+
+def _frame_inputs(request, edition, choice_rows, days, counts: dict, day, timetable) -> tuple:
+    """Everything an anonymous agenda page shows outside its cards (its frame's key, with the
+    language and the release): its address (the language links hold it; the filters are in it),
+    the edition, the filter choices, the day tabs and their counts, the day, and of the day's
+    timetable its columns' halls (as read), rows, time labels, count and periods."""
+    timetable_shown = timetable and (
+        tuple(row.hall_shown() for row in timetable.column_firsts),
+        timetable.rows,
+        timetable.time_labels,
+        timetable.session_count,
+        [period for period, _items in timetable.untimed],
+    )
+    return (
+        request.get_full_path(),
+        timezone.get_current_timezone_name(),
+        tuple(getattr(edition, f.attname) for f in edition._meta.concrete_fields),
+        choice_rows.rows,
+        (days.days, sorted(days.pre_event), days.undated, sorted(counts.items(), key=lambda item: str(item[0]))),
+        day,
+        timetable_shown,
+    )
+
+
+def _agenda_before_issue_26(request, edition):
+    """The page as before issue 26 (setting AGENDA_CARD_CACHE = False, for bench/agenda_cold.py's
+    comparison): every session of the edition loaded to count the tabs, every card rendered."""
     halls, boards, hosts = agenda_options(edition)
     filterset = AgendaFilter(request.GET or None, queryset=sessions_for_agenda(edition), halls=halls, boards=boards, hosts=hosts)
     context = {"edition": edition, "filter": filterset}
@@ -199,58 +327,22 @@ def agenda(request, year):
         context.update({"days": agenda_days(edition), "errors": errors_by_label(filterset.form)})
         return render(request, "agenda/agenda.html", context, status=400)
     filtered = any(v for k, v in request.GET.items() if k not in ("day", "near"))
-    cards = agenda_cache.cards_enabled()
-    if cards:
-        # The tabs' counts in one grouped query; only the shown day's sessions are loaded (below).
-        days, counts = agenda_day_counts(edition, filterset.qs if filtered else None)
-    else:
-        # As before issue 26 (AGENDA_CARD_CACHE = False, for bench/agenda_cold.py's comparison):
-        # every session of the edition loaded to count the tabs.
-        days, all_sessions = agenda_days(edition), list(filterset.qs)
-        counts = {}
-        for s in all_sessions:
-            key = UNDATED if s.date is None else s.date
-            counts[key] = counts.get(key, 0) + 1
+    days, all_sessions = agenda_days(edition), list(filterset.qs)
+    counts = {}
+    for s in all_sessions:
+        key = UNDATED if s.date is None else s.date
+        counts[key] = counts.get(key, 0) + 1
     context["days"] = days
-    day = None
-    raw_day = request.GET.get("day", "")
-    if raw_day:
-        day = _parse_day(raw_day)
-        if day is None or day not in days:
-            context["errors"] = {_("Day"): [_("%(day)s is not a day of this edition.") % {"day": raw_day}]}
-            return render(request, "agenda/agenda.html", context, status=400)
-    if day is None:
-        # After applying filters, stay on the day being viewed if it still has matches.
-        near = _parse_day(request.GET.get("near", ""))
-        day = near if near is not None and near in days and counts.get(near) else _default_day(days, counts)
+    day, errors = _day_of(request, days, counts)
+    if errors:
+        context["errors"] = errors
+        return render(request, "agenda/agenda.html", context, status=400)
     timetable = None
     if day:
-        if cards:
-            shown = list(sessions_of_day(filterset.qs, day))
-            agenda_cache.attach_cards(shown, edition, get_language() or "", card_details(shown))
-        else:
-            shown = for_cards([s for s in all_sessions if (s.date is None if day == UNDATED else s.date == day)])
+        shown = for_cards([s for s in all_sessions if (s.date is None if day == UNDATED else s.date == day)])
         timetable = build_timetable(None if day == UNDATED else day, shown)
-    query = request.GET.copy()
-    query.pop("day", None)
-    query.pop("near", None)
-    context.update(
-        {
-            "day": day,
-            "tabs": [(d, counts.get(d, 0)) for d in days.summit_days],
-            "pre_event_tabs": [(d, counts.get(d, 0)) for d in days.days if d in days.pre_event],
-            "undated_tab": counts.get(UNDATED, 0) if days.undated else None,
-            "undated": UNDATED,
-            "pre_event_days": days.pre_event,
-            "base_query": query.urlencode(),
-            "timetable": timetable,
-            "hall_cues": hall_cues(len(timetable.columns)) if timetable and timetable.has_grid else None,
-            "select_filters": sum(1 for k in AGENDA_SELECT_FILTERS if request.GET.get(k)),
-            "filtered": filtered,
-            "total": sum(counts.values()),
-            "starred": starred_ids(request.user, edition),
-        }
-    )
+    context.update(_day_context(request, day, days, counts, timetable, filtered))
+    context["starred"] = starred_ids(request.user, edition)
     return render(request, "agenda/agenda.html", context)
 
 

@@ -3,22 +3,29 @@
 The agenda page is cheap when its page entry is cached; this measures the renders that are not:
 every edit gives the edition a new agenda version, so the next visitor of each of its pages gets
 a fresh render. Before issue 26 such a render loaded every session of the edition to count the
-day tabs and rendered every session card from scratch. Now the tabs are counted in one grouped
-query and each card comes from its own cached fragment (agenda.cache.attach_cards).
+day tabs and rendered the whole page, every session card with it. Now the tabs are counted in one
+grouped query, the day is read as rows (agenda.day_rows), each card comes from its own cached
+fragment and the rest of the page, its frame, from the frame cache, each keyed by a digest of
+what it shows (agenda.cache.day_cards, framed).
 
 Both are measured in one process, alternately, round after round: "old" is the page with the
-setting AGENDA_CARD_CACHE = False (no card cache, every session of the edition loaded: the code
-before issue 26, kept behind that setting), "new" the page as it runs. Per round and variant:
+setting AGENDA_CARD_CACHE = False (no card or frame cache, every session of the edition loaded:
+the code before issue 26, kept behind that setting), "new" the page as it runs. Per round:
 
-- old, page miss: a render of the day, `?day=...&near=b<n>` with a new n each time (`near` is
-  part of the page's cache key and has no effect when `day` is given), so the page entry is
-  never there;
-- new, fully cold: the same with the card store emptied first (nothing cached at all);
-- new, page miss: the same with the day's cards in the store (after an edit elsewhere in the
-  edition, or for another filter or language);
-- new, after one edit: one session of the day edited (its title, its hall or its time, in turn),
-  then the page rendered again (the edit gave the edition a new version: a page miss); the cards
-  re-rendered are counted (goal: 1).
+- old, page miss: a render of the day at an address not asked before, `?day=...&near=b<n>` with
+  a new n each time (`near` is part of the page's cache key and has no effect when `day` is
+  given), so the page entry is never there;
+- new, fully cold: the same with every cache emptied first (cards, frames, pages);
+- new, page miss, a page not seen before: the same at a new address, the day's cards cached (its
+  frame is not: the frame holds the address, in the language links);
+- new, page miss, the same page again: that address again after the edition's version moved (as
+  after an edit elsewhere in the edition): frame and cards cached;
+- new, after one edit, the same page again: one session of the day edited (its title, its hall
+  or its time, in turn), then that address again: the goal's figure, since after an edit the
+  pages asked again are those asked before it;
+- new, after one edit, a page not seen before: another session edited, then a new address (the
+  frame rendered, from the cached filter form).
+The cards re-rendered (goal: 1) and the frames rendered are counted.
 
 CPU is `time.process_time()` around the test client's GET (middleware included, as production
 settings give them: DJANGO_DEBUG=0), after a `gc.collect()`; each figure is the median over the
@@ -28,8 +35,8 @@ and the render after one edit at most 20% of a fully cold one.
 The database is a throwaway SQLite file in a temp dir (deleted at the end) holding only the
 synthetic edition 2999 of bench/agenda.py: by default 400 timed sessions in 20 halls over 4
 days, so 100 on the measured day, each with a host and a co-host, and 3 appearances per session.
-The cache is local memory (the cards' own store, agenda.cache.card_store) unless --redis gives a
-scratch Redis database (which the bench flushes).
+The cache is local memory (the cards' own store, agenda.cache.card_store; frames in the default
+cache) unless --redis gives a scratch Redis database (which the bench flushes).
 
     .venv/bin/python bench/agenda_cold.py [--rounds 9] [--sessions 400] [--days 4] [--halls 20]
                                           [--appearances 1200] [--redis redis://127.0.0.1:6379/15]
@@ -142,33 +149,49 @@ def measure(args, data) -> int:
     halls = list(Hall.objects.filter(sessions__edition__year=YEAR).distinct().order_by("pk"))
     n = len(shown)
     counter = iter(range(10**9))
-    rendered: list = []
-    real_render = agenda_cache.render_card
+    rendered: list = []  # cards rendered
+    views: list = []  # [frame rendered?] per render of the view
+    real_render, real_framed = agenda_cache.render_card, agenda_cache.framed
 
     def counting_render(session, edition):
         rendered.append(session.pk)
         return real_render(session, edition)
 
-    agenda_cache.render_card = counting_render
+    def counting_framed(key, render, slots):
+        made = []
+        html = real_framed(key, lambda fillers: made.append(1) or render(fillers), slots)
+        views.append(bool(made))
+        return html
 
-    def page_miss() -> tuple[float, bytes]:
-        """CPU seconds of one render of the day that no page entry holds."""
-        url = f"/editions/{YEAR}/agenda/?day={day}&near=b{next(counter)}"
+    agenda_cache.render_card, agenda_cache.framed = counting_render, counting_framed
+
+    def new_url() -> str:
+        """The day's page, at an address no page entry and no frame holds (`near` is part of the
+        page's key and of its frame's, the language links holding the address, and has no effect
+        when `day` is given)."""
+        return f"/editions/{YEAR}/agenda/?day={day}&near=b{next(counter)}"
+
+    def page_miss(url: str) -> tuple[float, bytes]:
+        """CPU seconds of one render of `url`, which no page entry holds."""
+        before = len(views)
         gc.collect()
         t0 = time.process_time()
         response = client.get(url)
         cpu = time.process_time() - t0
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
+        if len(views) == before and agenda_cache.cards_enabled():
+            raise RuntimeError(f"{url} was served from its page entry, not rendered")
         return cpu, response.content
 
-    def empty_card_store():
+    def empty_caches():
+        """Nothing cached at all: cards, frames, pages."""
+        cache.clear()
         agenda_cache.card_store().clear()
 
-    def edit(r: int) -> str:
-        """Edit one session of the day, in turn its title, its hall or its time (signals bump the
-        edition's version, as any edit does)."""
-        s = shown[r % n]
+    def edit(s, r: int) -> str:
+        """Edit session `s`, in turn its title, its hall or its time (signals bump the edition's
+        version, as any edit does)."""
         s.refresh_from_db()
         what = ("title", "hall", "time")[r % 3]
         if what == "title":
@@ -194,36 +217,49 @@ def measure(args, data) -> int:
     # check that both give the same page (but for the `near` value in the language links).
     old_q, new_q = [], []
     with override_settings(AGENDA_CARD_CACHE=False):
-        page_miss()
+        page_miss(new_url())
         with counting_queries(old_q):
-            _cpu, old_html = page_miss()
-    empty_card_store()
-    page_miss()
+            _cpu, old_html = page_miss(new_url())
+    empty_caches()
+    page_miss(new_url())
     with counting_queries(new_q):
-        _cpu, new_html = page_miss()
+        _cpu, new_html = page_miss(new_url())
     if re.sub(rb"near%3Db\d+|near=b\d+", b"", old_html) != re.sub(rb"near%3Db\d+|near=b\d+", b"", new_html):
         raise RuntimeError("the old and the new page differ")
 
-    times: dict[str, list] = {"old": [], "cold": [], "warm": [], "edited": []}
-    rerendered, edits = [], []
+    rows = ("old", "cold", "warm", "refresh", "edited", "edited_new")
+    times: dict[str, list] = {name: [] for name in rows}
+    rerendered: dict[str, list] = {"edited": [], "edited_new": []}
+    frames: dict[str, list] = {name: [] for name in rows[1:]}
+    edits = []
     for r in range(args.rounds):
         order = ("old", "new") if r % 2 == 0 else ("new", "old")
         for variant in order:
             if variant == "old":
                 with override_settings(AGENDA_CARD_CACHE=False):
-                    times["old"].append(page_miss()[0])
+                    times["old"].append(page_miss(new_url())[0])
                 continue
-            empty_card_store()
+
+            def run(name: str, url: str) -> None:
+                rendered.clear()
+                times[name].append(page_miss(url)[0])
+                frames[name].append(views[-1])
+                if name in rerendered:
+                    rerendered[name].append(len(rendered))
+
+            empty_caches()
             rendered.clear()
-            times["cold"].append(page_miss()[0])
-            cold_cards = len(rendered)
-            times["warm"].append(page_miss()[0])
-            edits.append(edit(r))
-            rendered.clear()
-            times["edited"].append(page_miss()[0])
-            rerendered.append(len(rendered))
-            if cold_cards != n:
-                raise RuntimeError(f"a fully cold render rendered {cold_cards} cards, not {n}")
+            run("cold", new_url())
+            if len(rendered) != n:
+                raise RuntimeError(f"a fully cold render rendered {len(rendered)} cards, not {n}")
+            url = new_url()
+            run("warm", url)  # a page not seen before: its cards cached, not its frame
+            agenda_cache.bump_edition(YEAR)  # as after an edit elsewhere in the edition
+            run("refresh", url)  # the same page again: its frame and cards cached
+            edits.append(edit(shown[r % n], r))
+            run("edited", url)  # the same page again, after one of its sessions was edited
+            edit(shown[(r + n // 2) % n], r)
+            run("edited_new", new_url())  # a page not seen before, after one of its sessions was edited
 
     med = {k: statistics.median(v) for k, v in times.items()}
     per = {k: v * 1000 / n for k, v in med.items()}
@@ -234,22 +270,32 @@ def measure(args, data) -> int:
         f"{args.rounds} rounds, old and new alternately; medians of time.process_time()."
     )
     print(f"queries per render: old {len(old_q)}, new {len(new_q)} (cards cached); the old and the new page are the same")
-    print(f"\n{'render':<44} {'old ms':>9} {'new ms':>9} {'old ms/session':>15} {'new ms/session':>15}")
-    print(f"{'page miss (cards cached in new)':<44} {med['old'] * 1000:>9.1f} {med['warm'] * 1000:>9.1f} {per['old']:>15.3f} {per['warm']:>15.3f}")
-    print(f"{'fully cold (no card cached)':<44} {med['old'] * 1000:>9.1f} {med['cold'] * 1000:>9.1f} {per['old']:>15.3f} {per['cold']:>15.3f}")
-    print(f"{'after one session edited':<44} {med['old'] * 1000:>9.1f} {med['edited'] * 1000:>9.1f} {per['old']:>15.3f} {per['edited']:>15.3f}")
-    print(f"cards re-rendered after one edit ({', '.join(sorted(set(edits)))}): {sorted(set(rerendered))}\n")
+    labels = {
+        "cold": "fully cold (nothing cached)",
+        "warm": "page miss, a page not seen before (cards cached)",
+        "refresh": "page miss, the same page again (frame, cards cached)",
+        "edited": "after one session edited, the same page again",
+        "edited_new": "after one session edited, a page not seen before",
+    }
+    print(f"\n{'render (new: frames rendered / rounds)':<58} {'old ms':>8} {'new ms':>8} {'old ms/s.':>10} {'new ms/s.':>10} {'new/cold':>9}")
+    for name, label in labels.items():
+        label = f"{label} ({sum(frames[name])}/{len(frames[name])})"
+        print(f"{label:<58} {med['old'] * 1000:>8.1f} {med[name] * 1000:>8.1f} {per['old']:>10.3f} {per[name]:>10.3f} {med[name] / med['cold']:>9.0%}")
+    print(f"cards re-rendered after one edit ({', '.join(sorted(set(edits)))}): same page {sorted(set(rerendered['edited']))}, "
+          f"a page not seen before {sorted(set(rerendered['edited_new']))}\n")
 
     warm_met = per["warm"] <= PER_SESSION_GOAL_MS
     edit_met = edited_share <= AFTER_EDIT_GOAL
-    one_card = set(rerendered) == {1}
+    one_card = set(rerendered["edited"]) == {1} and set(rerendered["edited_new"]) == {1}
     goal = f"<= {PER_SESSION_GOAL_MS}"
     figure("agenda_cold", "uncached render, CPU per session, old (no card cache, whole edition loaded)", per["old"], "ms", f"{goal} {'MET' if per['old'] <= PER_SESSION_GOAL_MS else 'MISSED'}")
     figure("agenda_cold", "uncached render, CPU per session, new (cards cached)", per["warm"], "ms", f"{goal} {'MET' if warm_met else 'MISSED'}")
+    figure("agenda_cold", "uncached render of a page seen before, CPU per session, new (frame and cards cached)", per["refresh"], "ms")
     figure("agenda_cold", "fully cold render, CPU per session, new (no card cached)", per["cold"], "ms")
     figure("agenda_cold", "render after one edit, share of a fully cold render, new", edited_share * 100, "%", f"<= {AFTER_EDIT_GOAL:.0%} {'MET' if edit_met else 'MISSED'}")
+    figure("agenda_cold", "render after one edit of a page not seen before, share of a fully cold render, new", med["edited_new"] / med["cold"] * 100, "%")
     figure("agenda_cold", "render after one edit, share of an old render", med["edited"] / med["old"] * 100, "%")
-    figure("agenda_cold", "cards re-rendered after one edit (max)", max(rerendered), "cards", f"1 {'MET' if one_card else 'MISSED'}")
+    figure("agenda_cold", "cards re-rendered after one edit (max)", max(rerendered["edited"] + rerendered["edited_new"]), "cards", f"1 {'MET' if one_card else 'MISSED'}")
     return 0 if warm_met and edit_met and one_card else 1
 
 

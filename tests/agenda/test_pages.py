@@ -185,7 +185,9 @@ def test_agenda_page_queries_are_fixed_and_at_most_8(client, size):
     edition = EditionFactory()
     grow_edition(edition, size)
     queries, response = count_queries(client, f"/editions/{edition.year}/agenda/?day={edition.start_date}")
-    assert queries == 8  # 7 -> 8 (issue 22): the cards' key speakers, one prefetch for the whole page
+    # 7 -> 8 (issue 22): the cards' key speakers, one prefetch for the whole page; 8 -> 6 (issue 26,
+    # "cold paths"): the filter choices in one query, the day read as rows (agenda.day_rows)
+    assert queries == 6
     assert response.context["total"] == size
 
 
@@ -382,7 +384,8 @@ def test_page_queries_do_not_grow_with_rows(client, attendee, size):
     # The session page, my agenda and the agenda one more each (issue 22): their people's public
     # appearances, one prefetch whatever the rows (9 -> 10, 7 -> 8, 10 -> 11).
     # My agenda one more (issue 25): the signed-in attendee's unread change notices (8 -> 9).
-    assert counts == {"timeline": 5, "overview": 11, "session": 10, "my-agenda": 9, "agenda": 11}
+    # The agenda two fewer (issue 26, "cold paths"): its filter choices in one query (11 -> 9).
+    assert counts == {"timeline": 5, "overview": 11, "session": 10, "my-agenda": 9, "agenda": 9}
 
 
 def test_applying_filters_stays_on_the_viewed_day_when_it_still_has_matches(client):
