@@ -18,12 +18,12 @@ here is the organizers' (anyone else: 401 / 403 `permission_denied`).
 Boarding a run is scanned through `POST /api/v1/checkins/` (the run's boarding list, a check-in
 list of the "roster" kind: travel.boarding), not here."""
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from wic.api_base import IsOrganizer
+from wic.api_base import IsOrganizer, PATH_ID_REGEX, described_errors
 
 from . import arrivals
 from .filters import PickupRunFilter, TravelLegFilter
@@ -52,11 +52,10 @@ def runs_for_api():
     return PickupRun.objects.select_related("edition").prefetch_related(Prefetch("seats", queryset=seats)).order_by("edition__year", "departs_at", "number")
 
 
-ID_REGEX = "[0-9]{1,18}"  # a path id is ASCII digits: anything else is no endpoint (404), never a lookup
+ID_REGEX = PATH_ID_REGEX
 
 
-def _errors(**described) -> dict:
-    return {int(code): OpenApiResponse(description=text) for code, text in described.items()}
+_errors = described_errors
 
 
 ORGANIZER_ERRORS = _errors(**{

@@ -12,12 +12,12 @@ admin does.
   which the hotel's change log reads.
 
 A guest's stay is personal data: anyone but an organizer gets 401 / 403 `permission_denied`."""
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from wic.api_base import IsOrganizer
+from wic.api_base import IsOrganizer, PATH_ID_REGEX, described_errors
 
 from . import hotels
 from .filters import HotelFilter, RoomBlockFilter, RoomStayFilter
@@ -46,11 +46,10 @@ def stays_for_api():
     return RoomStay.objects.select_related("block__hotel__edition", "registration").order_by("block__hotel_id", "block_id", "room_number", "first_night", "pk")
 
 
-ID_REGEX = "[0-9]{1,18}"  # a path id is ASCII digits: anything else is no endpoint (404), never a lookup
+ID_REGEX = PATH_ID_REGEX
 
 
-def _errors(**described) -> dict:
-    return {int(code): OpenApiResponse(description=text) for code, text in described.items()}
+_errors = described_errors
 
 
 ORGANIZER_ERRORS = _errors(**{

@@ -15,14 +15,14 @@ neither. Errors are `{code, message, errors}` (wic.api_base); the codes are trav
 from django.urls import path
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from wic.api_base import IsOrganizer
+from wic.api_base import IsOrganizer, PATH_ID_REGEX, described_errors
 from wic.errors import DomainError
 from wic.security import PUBLIC_FORM_RATE, FailOpenThrottleMixin
 
@@ -43,11 +43,10 @@ def letters_for_api():
     return VisaLetter.objects.select_related("registration__edition").order_by("-requested_at", "-pk")
 
 
-ID_REGEX = "[0-9]{1,18}"  # a path id is ASCII digits: anything else is no endpoint (404), never a lookup
+ID_REGEX = PATH_ID_REGEX
 
 
-def _errors(**described) -> dict:
-    return {int(code): OpenApiResponse(description=text) for code, text in described.items()}
+_errors = described_errors
 
 
 ORGANIZER_ERRORS = _errors(**{

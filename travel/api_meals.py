@@ -12,13 +12,13 @@ and travel.shuttles as the admin and the pages do.
   as the public page /editions/<year>/shuttles/ shows them (shuttles.edition_timetables), and
   one loop; organizers create a loop with its stops (shuttles.loop_create)."""
 from django_filters.utils import translate_validation
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from registration.models import Registration
-from wic.api_base import IsOrganizer
+from wic.api_base import IsOrganizer, PATH_ID_REGEX, described_errors
 from wic.models import Edition
 
 from . import meals, shuttles
@@ -38,11 +38,10 @@ def meals_for_api():
     return Meal.objects.select_related("edition", "venue", "hotel", "session").order_by("edition__year", "day", "starts_at", "pk")
 
 
-ID_REGEX = "[0-9]{1,18}"  # a path id is ASCII digits: anything else is no endpoint (404), never a lookup
+ID_REGEX = PATH_ID_REGEX
 
 
-def _errors(**described) -> dict:
-    return {int(code): OpenApiResponse(description=text) for code, text in described.items()}
+_errors = described_errors
 
 
 ORGANIZER_ERRORS = _errors(**{

@@ -25,14 +25,14 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from wic.api_base import IsOrganizer
+from wic.api_base import IsOrganizer, PATH_ID_REGEX, described_errors
 from wic.errors import DomainError
 from wic.roles import is_organizer
 from wic.security import FailOpenThrottleMixin
@@ -90,7 +90,7 @@ from .serializers import (
 )
 
 
-ID_REGEX = "[0-9]{1,18}"  # a path id is ASCII digits: anything else is no endpoint (404), never a lookup
+ID_REGEX = PATH_ID_REGEX
 
 
 # -- who reads what ----------------------------------------------------------------------------------
@@ -220,8 +220,7 @@ def visible_requests(user) -> QuerySet[ChangeRequest]:
 
 # -- documented answers --------------------------------------------------------------------------------
 
-def _errors(**described) -> dict:
-    return {int(code.removeprefix("e")): OpenApiResponse(description=text) for code, text in described.items()}
+_errors = described_errors
 
 
 AUTH = _errors(e401="Not authenticated (`not_authenticated`)")

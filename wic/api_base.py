@@ -101,3 +101,16 @@ class IsOrganizer(BasePermission):
         from .roles import is_organizer
 
         return is_organizer(request.user)
+
+
+# A path id is ASCII digits: anything else matches no route (404), never a lookup. A viewset sets
+# `lookup_value_regex = PATH_ID_REGEX`.
+PATH_ID_REGEX = "[0-9]{1,18}"
+
+
+def described_errors(**described) -> dict:
+    """{status: OpenApiResponse} from `{"404": "text"}` (or `e404="text"`): the error answers an
+    operation documents with their codes, for drf-spectacular's `responses`."""
+    from drf_spectacular.utils import OpenApiResponse
+
+    return {int(code.removeprefix("e")): OpenApiResponse(description=text) for code, text in described.items()}
